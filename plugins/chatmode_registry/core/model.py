@@ -1,0 +1,221 @@
+"""The records the core produces: diagnostics, transitions, chat modes and the catalog.
+
+Everything here is plain data. Readers (``core.reader``), rules (``core.rules``) and the
+catalog builder (``core.catalog``) fill these in; renderers only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How bad a diagnostic is. ``error`` fails a validation, ``warning`` fails it with --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+#: Suffixes a chat mode file may have, the current form first.
+SUFFIXES = (".agent.md", ".chatmode.md")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in one file.
+
+    ``path`` is the file's POSIX path relative to the source folder (or as given on the
+    command line); ``line`` is 1-based, ``None`` when the problem concerns the whole file.
+    """
+
+    path: str
+    line: int | None
+    code: str
+    severity: Severity
+    message: str
+
+    def to_dict(self, *, with_path: bool = True) -> dict[str, Any]:
+        """The JSON shape of the contract (``path`` left out inside a chat mode record)."""
+        data: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "line": self.line,
+            "message": self.message,
+        }
+        if with_path:
+            data = {"path": self.path, **data}
+        return data
+
+
+@dataclass
+class Transition:
+    """An edge of the transition graph, as written in one chat mode.
+
+    ``text`` is the target as written (``API Engineer``); ``target`` the slug it resolved
+    to, ``None`` for a built-in agent or a dangling reference; ``label`` the handoff label or
+    the prose lead-in (``For API Design``); ``reason`` the rest of the sentence or the handoff
+    prompt; ``via`` is ``"handoff"`` or ``"prose"``.
+    """
+
+    text: str
+    via: str
+    line: int | None
+    label: str = ""
+    reason: str = ""
+    target: str | None = None
+    builtin: bool = False
+
+    @property
+    def dangling(self) -> bool:
+        """True when the target is neither a chat mode of the catalog nor a built-in agent."""
+        return self.target is None and not self.builtin
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``catalog.json``."""
+        return {
+            "target": self.target,
+            "text": self.text,
+            "label": self.label,
+            "reason": self.reason,
+            "via": self.via,
+            "line": self.line,
+            "builtin": self.builtin,
+        }
+
+
+@dataclass
+class ChatMode:
+    """One chat mode file, read and checked.
+
+    ``raw`` keeps the exact bytes (for hashing and publishing); ``header`` is the parsed
+    frontmatter mapping and ``header_lines`` maps each top-level key to its 1-based line;
+    ``body`` is the Markdown below the header, decoded, with ``\\n`` line endings, starting on
+    line ``body_line`` of the file.
+    """
+
+    source: str
+    raw: bytes
+    sha256: str
+    suffix: str
+    header: dict[str, Any]
+    header_lines: dict[str, int]
+    body: str
+    body_line: int
+    text: str = ""
+    slug: str = ""
+    name: str = ""
+    transitions: list[Transition] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        """The file name without its chat mode suffix."""
+        base = self.source.rsplit("/", 1)[-1]
+        return base[: -len(self.suffix)]
+
+    @property
+    def filename(self) -> str:
+        """The file name the raw file is published and installed under: ``<slug><suffix>``."""
+        return self.slug + self.suffix
+
+    @property
+    def description(self) -> str:
+        """The header's description, or an empty string."""
+        value = self.header.get("description")
+        return value.strip() if isinstance(value, str) else ""
+
+    @property
+    def model(self) -> str | list[str] | None:
+        """The header's ``model`` as written: a string, a list of strings, or ``None``."""
+        value = self.header.get("model")
+        if isinstance(value, str) or value is None:
+            return value
+        if isinstance(value, list):
+            return [str(item) for item in value]
+        return str(value)
+
+    @property
+    def models(self) -> list[str]:
+        """``model`` as a list, for faceting."""
+        value = self.model
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else value
+
+    @property
+    def tools(self) -> list[str]:
+        """The header's tools (strings only, in order, duplicates dropped)."""
+        value = self.header.get("tools")
+        if not isinstance(value, list):
+            return []
+        return list(dict.fromkeys(item for item in value if isinstance(item, str)))
+
+    @property
+    def kind(self) -> str:
+        """``agent`` for ``.agent.md`` files, ``chatmode`` for ``.chatmode.md``."""
+        return "agent" if self.suffix == ".agent.md" else "chatmode"
+
+    def counts(self) -> dict[str, int]:
+        """Diagnostics per severity."""
+        result = {severity.value: 0 for severity in Severity}
+        for diagnostic in self.diagnostics:
+            result[diagnostic.severity.value] += 1
+        return result
+
+
+@dataclass
+class Rejected:
+    """A file that could not be read as a chat mode; it gets no page."""
+
+    source: str
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class Catalog:
+    """All chat modes of one source folder, their graph and their diagnostics.
+
+    ``chatmodes`` is in source order (POSIX path order); ``incoming`` maps a slug to the
+    ``(source chat mode, transition)`` pairs that point at it.
+    """
+
+    chatmodes: list[ChatMode]
+    rejected: list[Rejected]
+    incoming: dict[str, list[tuple[ChatMode, Transition]]] = field(default_factory=dict)
+    files: int = 0
+
+    def __post_init__(self) -> None:
+        self.by_slug: dict[str, ChatMode] = {mode.slug: mode for mode in self.chatmodes}
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic of the catalog, rejected files first, in source order."""
+        found = [d for rejected in self.rejected for d in rejected.diagnostics]
+        found += [d for mode in self.chatmodes for d in mode.diagnostics]
+        return sorted(found, key=lambda d: (d.path, d.line or 0, d.code))
+
+    def counts(self) -> dict[str, int]:
+        """Diagnostics per severity, over the whole catalog."""
+        result = {severity.value: 0 for severity in Severity}
+        for diagnostic in self.diagnostics:
+            result[diagnostic.severity.value] += 1
+        return result
+
+    def tools(self) -> dict[str, list[ChatMode]]:
+        """Each tool name with the chat modes that list it, names sorted case-insensitively."""
+        found: dict[str, list[ChatMode]] = {}
+        for mode in self.chatmodes:
+            for tool in mode.tools:
+                found.setdefault(tool, []).append(mode)
+        return dict(sorted(found.items(), key=lambda item: (item[0].lower(), item[0])))
+
+    def models(self) -> dict[str, list[ChatMode]]:
+        """Each model name with the chat modes that ask for it."""
+        found: dict[str, list[ChatMode]] = {}
+        for mode in self.chatmodes:
+            for model in mode.models:
+                found.setdefault(model, []).append(mode)
+        return dict(sorted(found.items(), key=lambda item: (item[0].lower(), item[0])))
