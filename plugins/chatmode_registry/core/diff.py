@@ -1,0 +1,567 @@
+"""Compare two ``catalog.json`` documents: what a build adds, removes and changes.
+
+This module knows the ``catalog.json`` shape of the contract and nothing about MkDocs. It is
+used by the ``chatmodes diff`` command and by the plugin when a ``baseline`` is configured
+(``changes.json`` and the ``catalog/changes/`` page).
+
+Which fields count
+    ``ChangedMode.fields`` names the ``catalog.json`` fields whose *meaning* changed, plus
+    ``body`` for the text below the header. Derived fields are left out because they change
+    whenever something else does: ``url`` and ``raw_url`` follow the slug and suffix (the suffix
+    shows in ``source``), ``bytes`` and ``sha256`` follow any edit, and the ``line`` of a
+    transition or diagnostic moves whenever a line is added above it. Tools are compared as a
+    set (the order of a tool list means nothing to VS Code), transitions by what they point at
+    and say, diagnostics by code, severity and message.
+
+    ``sha256`` is listed only as a last resort: when the file's digest changed but no other
+    field (nor the body, where that can be decided) explains it, e.g. an edit of a header key
+    the catalog does not carry, such as ``argument-hint``. A changed file is thus never
+    silently dropped from the diff.
+
+Deciding whether the body changed, in order of preference
+    1. both records carry ``body_sha256``: compare those;
+    2. both raw files can be fetched (and match their record's ``sha256``): compare the bodies;
+    3. otherwise, when ``sha256`` differs and no header field does, the body is what changed.
+    If none of these decides, ``body`` is not claimed.
+
+The readable body diff needs the raw files; ``diff_catalogs`` gets them through two optional
+callables ``old_raw(raw_url)`` / ``new_raw(raw_url)``. :func:`raw_reader` builds one from the base
+location :func:`load_catalog_json` returns, using :func:`fetch_raw`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chatmode_registry import __version__
+
+#: Seconds to wait for an HTTP server before giving up.
+HTTP_TIMEOUT = 20
+#: Largest catalog.json accepted over HTTP; guards against a server streaming forever.
+MAX_CATALOG_BYTES = 64 * 1024 * 1024
+#: Largest raw chat mode file fetched for a body diff.
+MAX_RAW_BYTES = 8 * 1024 * 1024
+#: ``catalog.json`` schema versions this module understands.
+SUPPORTED_SCHEMAS = (1,)
+#: Default cap on the lines of one body diff.
+MAX_DIFF_LINES = 400
+
+#: Record fields compared as plain values, in the order details are presented.
+_VALUE_FIELDS = ("name", "description", "model", "source")
+#: Record fields never compared: identity and values derived from other fields (see above).
+_DERIVED_FIELDS = frozenset({"slug", "url", "raw_url", "sha256", "bytes", "body_sha256"})
+#: Fields with their own comparison.
+_SPECIAL_FIELDS = frozenset({"tools", "transitions", "diagnostics"})
+
+#: A function returning the raw bytes behind a record's ``raw_url``, or ``None``.
+RawSource = Callable[[str], "bytes | None"]
+
+
+class CatalogLoadError(Exception):
+    """A catalog could not be loaded; the message says which and why, for a human."""
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+def _is_url(location: str) -> bool:
+    return urllib.parse.urlsplit(location).scheme.lower() in ("http", "https")
+
+
+def _http_get(url: str, *, limit: int) -> bytes:
+    """GET ``url`` and return its body; raises ``CatalogLoadError`` with a readable reason."""
+    request = urllib.request.Request(
+        url, headers={"User-Agent": f"chatmode-registry/{__version__}", "Accept": "*/*"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
+            # Read one byte past the limit so an oversized body is noticed, not truncated.
+            data = response.read(limit + 1)
+    except urllib.error.HTTPError as error:
+        raise CatalogLoadError(f"{url}: HTTP {error.code} {error.reason}") from error
+    except urllib.error.URLError as error:
+        reason = error.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            raise CatalogLoadError(f"{url}: timed out after {HTTP_TIMEOUT} s") from error
+        raise CatalogLoadError(f"{url}: cannot connect ({reason})") from error
+    except (TimeoutError, socket.timeout) as error:
+        raise CatalogLoadError(f"{url}: timed out after {HTTP_TIMEOUT} s") from error
+    except OSError as error:  # connection reset while reading, and the like
+        raise CatalogLoadError(f"{url}: {error}") from error
+    if len(data) > limit:
+        raise CatalogLoadError(f"{url}: larger than {limit} bytes")
+    return data
+
+
+def _check_shape(data: Any, where: str) -> dict:
+    """Raise ``CatalogLoadError`` unless ``data`` looks like a ``catalog.json`` document."""
+    if not isinstance(data, dict):
+        raise CatalogLoadError(f"{where}: not a catalog (expected a JSON object)")
+    schema = data.get("schema", 1)
+    if not isinstance(schema, int) or isinstance(schema, bool):
+        raise CatalogLoadError(f"{where}: 'schema' must be an integer")
+    if schema not in SUPPORTED_SCHEMAS:
+        raise CatalogLoadError(
+            f"{where}: catalog schema {schema} is not supported by this version "
+            f"(supported: {', '.join(map(str, SUPPORTED_SCHEMAS))})"
+        )
+    modes = data.get("chatmodes")
+    if not isinstance(modes, list):
+        raise CatalogLoadError(f"{where}: not a catalog (no 'chatmodes' list)")
+    seen: set[str] = set()
+    for index, record in enumerate(modes):
+        label = f"{where}: chatmodes[{index}]"
+        if not isinstance(record, dict):
+            raise CatalogLoadError(f"{label} is not an object")
+        slug = record.get("slug")
+        if not isinstance(slug, str) or not slug:
+            raise CatalogLoadError(f"{label} has no 'slug'")
+        if slug in seen:
+            raise CatalogLoadError(f"{label}: duplicate slug {slug!r}")
+        seen.add(slug)
+        for key in ("name", "description", "source", "raw_url", "sha256", "body_sha256"):
+            if key in record and record[key] is not None and not isinstance(record[key], str):
+                raise CatalogLoadError(f"{label} ({slug}): '{key}' must be a string")
+        tools = record.get("tools", [])
+        if not isinstance(tools, list) or not all(isinstance(tool, str) for tool in tools):
+            raise CatalogLoadError(f"{label} ({slug}): 'tools' must be a list of strings")
+        for key in ("transitions", "diagnostics"):
+            items = record.get(key, [])
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise CatalogLoadError(f"{label} ({slug}): '{key}' must be a list of objects")
+    rejected = data.get("rejected", [])
+    if not isinstance(rejected, list) or not all(isinstance(item, dict) for item in rejected):
+        raise CatalogLoadError(f"{where}: 'rejected' must be a list of objects")
+    return data
+
+
+def _parse_json(raw: bytes, where: str) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise CatalogLoadError(f"{where}: not UTF-8 text ({error.reason})") from error
+    except json.JSONDecodeError as error:
+        raise CatalogLoadError(
+            f"{where}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
+        ) from error
+
+
+def load_catalog_json(location: str) -> tuple[dict, str]:
+    """Load a ``catalog.json`` and say where its raw files live.
+
+    ``location`` is a path to a ``catalog.json``, a built site folder containing one, or an
+    ``http(s)`` URL of either a ``catalog.json`` or a site root (``.../latest/``). Returns the
+    parsed document and the base location its ``raw_url`` values are relative to: a folder path
+    or a URL ending in ``/``. Raises :class:`CatalogLoadError` for a missing file, an HTTP error,
+    a refused connection, a timeout (:data:`HTTP_TIMEOUT`), text that is not JSON, or JSON that
+    is not shaped like a catalog.
+    """
+    location = str(location)
+    if _is_url(location):
+        parts = urllib.parse.urlsplit(location)
+        if parts.path.lower().endswith(".json"):
+            url = location
+        else:
+            root = parts._replace(path=parts.path if parts.path.endswith("/") else parts.path + "/")
+            url = urllib.parse.urljoin(urllib.parse.urlunsplit(root), "catalog.json")
+        raw = _http_get(url, limit=MAX_CATALOG_BYTES)
+        base = urllib.parse.urljoin(url, ".")
+        return _check_shape(_parse_json(raw, url), url), base
+
+    if "://" in location:
+        scheme = location.split("://", 1)[0]
+        raise CatalogLoadError(f"{location}: unsupported scheme {scheme!r} (use a path or http(s))")
+    path = Path(location)
+    if path.is_dir():
+        candidate = path / "catalog.json"
+        if not candidate.is_file():
+            raise CatalogLoadError(f"{location}: folder has no catalog.json (was the site built?)")
+        path = candidate
+    elif not path.exists():
+        raise CatalogLoadError(f"{location}: no such file or folder")
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CatalogLoadError(f"{location}: cannot read ({error.strerror or error})") from error
+    return _check_shape(_parse_json(raw, str(path)), str(path)), str(path.parent)
+
+
+def fetch_raw(catalog_base: str, raw_url: str) -> bytes | None:
+    """The bytes of a record's raw file, or ``None`` when they cannot be had.
+
+    ``catalog_base`` is the base :func:`load_catalog_json` returned. ``raw_url`` comes from a
+    catalog, which may be untrusted: a path that leaves the site folder, or a URL on another
+    host or scheme than the catalog's, is refused (``None``), so a hostile catalog cannot make
+    the diff read local files or call other servers.
+    """
+    if not isinstance(raw_url, str) or not raw_url:
+        return None
+    if _is_url(catalog_base):
+        target = urllib.parse.urljoin(catalog_base, raw_url)
+        base_parts, target_parts = urllib.parse.urlsplit(catalog_base), urllib.parse.urlsplit(target)
+        if (target_parts.scheme, target_parts.netloc) != (base_parts.scheme, base_parts.netloc):
+            return None
+        try:
+            return _http_get(target, limit=MAX_RAW_BYTES)
+        except CatalogLoadError:
+            return None
+    if urllib.parse.urlsplit(raw_url).scheme or raw_url.startswith(("/", "\\")):
+        return None
+    root = Path(catalog_base).resolve()
+    target_path = (root / urllib.parse.unquote(raw_url)).resolve()
+    if not target_path.is_relative_to(root) or not target_path.is_file():
+        return None
+    try:
+        if target_path.stat().st_size > MAX_RAW_BYTES:
+            return None
+        return target_path.read_bytes()
+    except OSError:
+        return None
+
+
+def raw_reader(
+    catalog_base: str, fetch: Callable[[str, str], bytes | None] = fetch_raw
+) -> RawSource:
+    """A ``raw_url -> bytes | None`` callable for :func:`diff_catalogs`, bound to a base."""
+
+    def read(raw_url: str) -> bytes | None:
+        return fetch(catalog_base, raw_url)
+
+    return read
+
+
+# --------------------------------------------------------------------------------------------
+# Text helpers
+
+
+def split_body(text: str) -> str:
+    """The text below the header: after the second ``---`` line when the text starts with one.
+
+    Without a closing ``---`` the whole text is returned (such a file is rejected anyway).
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+        return text
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r\n").rstrip() == "---":
+            return "".join(lines[index + 1 :])
+    return text
+
+
+def _decode(raw: bytes) -> str:
+    """Raw file bytes as text: BOM dropped, CRLF made LF, undecodable bytes replaced."""
+    return raw.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def unified_body_diff(
+    old_body: str, new_body: str, *, slug: str = "", max_lines: int = MAX_DIFF_LINES
+) -> tuple[str, bool]:
+    """A unified diff of two bodies, capped at ``max_lines`` lines; returns (text, truncated)."""
+    lines = list(
+        difflib.unified_diff(
+            old_body.splitlines(),
+            new_body.splitlines(),
+            fromfile=f"a/{slug}" if slug else "old",
+            tofile=f"b/{slug}" if slug else "new",
+            lineterm="",
+        )
+    )
+    truncated = len(lines) > max_lines
+    return "\n".join(lines[:max_lines]), truncated
+
+
+# --------------------------------------------------------------------------------------------
+# The diff
+
+
+@dataclass
+class ChangedMode:
+    """A chat mode present in both catalogs that differs.
+
+    ``fields`` are the changed ``catalog.json`` field names plus ``body``, sorted. ``details``
+    maps each of them to what changed:
+
+    - ``name``, ``description``, ``model``, ``source`` and fields unknown to this module:
+      ``{"old": ..., "new": ...}``;
+    - ``tools``: ``{"added": [...], "removed": [...]}``;
+    - ``transitions``: ``{"added": [transition], "removed": [transition]}``;
+    - ``diagnostics``: ``{"new": [diagnostic], "resolved": [diagnostic]}``;
+    - ``body``: ``{"diff": str | None, "truncated": bool}`` (``diff`` is ``None`` when the raw
+      files could not be fetched);
+    - ``sha256``: ``{"old": ..., "new": ...}`` (only when nothing else explains the change).
+    """
+
+    slug: str
+    fields: list[str]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CatalogDiff:
+    """What changed between an old and a new ``catalog.json``.
+
+    ``added`` and ``removed`` are sorted slugs, ``changed`` is sorted by slug. ``records`` maps
+    every slug mentioned to its catalog record (the new one, or the old one for a removed
+    mode). ``new_diagnostics`` lists diagnostics present in the new catalog and not in the old
+    (every diagnostic of an added mode counts), each with its ``slug``. ``rejected_added`` and
+    ``rejected_removed`` are the ``source`` paths that became / stopped being rejected.
+    """
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[ChangedMode] = field(default_factory=list)
+    records: dict[str, dict] = field(default_factory=dict)
+    new_diagnostics: list[dict] = field(default_factory=list)
+    rejected_added: list[dict] = field(default_factory=list)
+    rejected_removed: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing was added, removed, changed or newly rejected."""
+        return not (self.added or self.removed or self.changed or self.rejected_added)
+
+    def summary(self) -> dict[str, int]:
+        """Counts for a headline."""
+        return {
+            "added": len(self.added),
+            "removed": len(self.removed),
+            "changed": len(self.changed),
+            "new_diagnostics": len(self.new_diagnostics),
+            "rejected": len(self.rejected_added),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the ``changes.json`` shape of the contract."""
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": [{"slug": mode.slug, "fields": list(mode.fields)} for mode in self.changed],
+        }
+
+    def details_dict(self) -> dict[str, Any]:
+        """A superset of :meth:`to_dict` with what changed inside each field, for the CLI.
+
+        The three keys of ``changes.json`` keep their shape (``changed`` entries gain
+        ``name`` and ``details``), so a script written for ``changes.json`` reads it too.
+        """
+
+        def brief(slug: str) -> dict[str, Any]:
+            record = self.records.get(slug, {})
+            return {
+                "slug": slug,
+                "name": record.get("name"),
+                "description": record.get("description"),
+                "source": record.get("source"),
+            }
+
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": [
+                {
+                    "slug": mode.slug,
+                    "fields": list(mode.fields),
+                    "name": self.records.get(mode.slug, {}).get("name"),
+                    "details": mode.details,
+                }
+                for mode in self.changed
+            ],
+            "summary": self.summary(),
+            "added_modes": [brief(slug) for slug in self.added],
+            "removed_modes": [brief(slug) for slug in self.removed],
+            "new_diagnostics": list(self.new_diagnostics),
+            "rejected": {"added": list(self.rejected_added), "removed": list(self.rejected_removed)},
+        }
+
+
+def _transition_key(item: dict) -> tuple:
+    """What a transition means; its ``line`` moves with unrelated edits, so it is left out."""
+    return (
+        item.get("target"),
+        item.get("text"),
+        item.get("via"),
+        item.get("label") or "",
+        item.get("reason") or "",
+        bool(item.get("builtin")),
+    )
+
+
+def _diagnostic_key(item: dict) -> tuple:
+    """What a diagnostic means (the brief's "code + message", with severity); not its line."""
+    return (item.get("code"), item.get("severity"), item.get("message"))
+
+
+def _multiset_difference(left: Iterable[dict], right: Iterable[dict], key) -> list[dict]:
+    """Items of ``left`` with no counterpart in ``right`` (duplicates counted), in order."""
+    remaining = Counter(key(item) for item in right)
+    result = []
+    for item in left:
+        k = key(item)
+        if remaining[k]:
+            remaining[k] -= 1
+        else:
+            result.append(item)
+    return result
+
+
+def _body_of(record: dict, raw_source: RawSource | None) -> str | None:
+    """The record's body text from its raw file, or ``None`` if unavailable or stale."""
+    if raw_source is None or not record.get("raw_url"):
+        return None
+    try:
+        raw = raw_source(record["raw_url"])
+    except Exception:  # a fetcher failing must not break the whole diff
+        return None
+    if raw is None:
+        return None
+    expected = record.get("sha256")
+    # A raw file that does not match its record belongs to another build; diffing it would lie.
+    if isinstance(expected, str) and hashlib.sha256(raw).hexdigest() != expected.lower():
+        return None
+    return split_body(_decode(raw))
+
+
+def _compare_mode(
+    slug: str,
+    old: dict,
+    new: dict,
+    old_raw: RawSource | None,
+    new_raw: RawSource | None,
+    max_diff_lines: int,
+) -> ChangedMode | None:
+    details: dict[str, Any] = {}
+
+    keys = [key for key in _VALUE_FIELDS if key in old or key in new]
+    extra = sorted((set(old) | set(new)) - _DERIVED_FIELDS - _SPECIAL_FIELDS - set(_VALUE_FIELDS))
+    for key in keys + extra:
+        if old.get(key) != new.get(key):
+            details[key] = {"old": old.get(key), "new": new.get(key)}
+
+    old_tools, new_tools = old.get("tools") or [], new.get("tools") or []
+    tools_added = [tool for tool in new_tools if tool not in set(old_tools)]
+    tools_removed = [tool for tool in old_tools if tool not in set(new_tools)]
+    if tools_added or tools_removed:
+        details["tools"] = {"added": tools_added, "removed": tools_removed}
+
+    old_edges, new_edges = old.get("transitions") or [], new.get("transitions") or []
+    edges_added = _multiset_difference(new_edges, old_edges, _transition_key)
+    edges_removed = _multiset_difference(old_edges, new_edges, _transition_key)
+    if edges_added or edges_removed:
+        details["transitions"] = {"added": edges_added, "removed": edges_removed}
+
+    old_diags, new_diags = old.get("diagnostics") or [], new.get("diagnostics") or []
+    diags_new = _multiset_difference(new_diags, old_diags, _diagnostic_key)
+    diags_resolved = _multiset_difference(old_diags, new_diags, _diagnostic_key)
+    if diags_new or diags_resolved:
+        details["diagnostics"] = {"new": diags_new, "resolved": diags_resolved}
+
+    file_changed = old.get("sha256") != new.get("sha256")
+    body_changed: bool | None = None  # None: cannot tell
+    old_body = new_body = None
+    if old.get("body_sha256") and new.get("body_sha256"):
+        body_changed = old["body_sha256"] != new["body_sha256"]
+    elif not file_changed and old.get("sha256"):
+        body_changed = False
+    if body_changed is not False:
+        old_body, new_body = _body_of(old, old_raw), _body_of(new, new_raw)
+        if body_changed is None and old_body is not None and new_body is not None:
+            body_changed = old_body != new_body
+    if body_changed is None and file_changed:
+        # The fallback of the module docstring: a new digest that no header field explains.
+        # Handoffs live in the header; prose transitions and diagnostics can come from either.
+        header_explains = bool(set(details) - {"diagnostics", "transitions"}) or any(
+            edge.get("via") == "handoff"
+            for side in ("added", "removed")
+            for edge in details.get("transitions", {}).get(side, [])
+        )
+        if not header_explains:
+            body_changed = True
+
+    if body_changed:
+        if old_body is not None and new_body is not None:
+            text, truncated = unified_body_diff(old_body, new_body, slug=slug, max_lines=max_diff_lines)
+            details["body"] = {"diff": text, "truncated": truncated}
+        else:
+            details["body"] = {"diff": None, "truncated": False}
+
+    if file_changed and not details:
+        details["sha256"] = {"old": old.get("sha256"), "new": new.get("sha256")}
+
+    if not details:
+        return None
+    return ChangedMode(slug=slug, fields=sorted(details), details=details)
+
+
+def diff_catalogs(
+    old: dict,
+    new: dict,
+    *,
+    old_raw: RawSource | None = None,
+    new_raw: RawSource | None = None,
+    max_diff_lines: int = MAX_DIFF_LINES,
+) -> CatalogDiff:
+    """Compare two ``catalog.json`` documents (already loaded) chat mode by chat mode.
+
+    ``old_raw`` / ``new_raw`` return the raw bytes behind a record's ``raw_url`` (see
+    :func:`raw_reader`); without them no readable body diff is produced and whether the body
+    changed is decided from the digests alone. Chat modes are matched by ``slug``.
+    """
+    old_by_slug = {record["slug"]: record for record in old.get("chatmodes", [])}
+    new_by_slug = {record["slug"]: record for record in new.get("chatmodes", [])}
+
+    result = CatalogDiff()
+    result.added = sorted(set(new_by_slug) - set(old_by_slug))
+    result.removed = sorted(set(old_by_slug) - set(new_by_slug))
+    for slug in result.added:
+        result.records[slug] = new_by_slug[slug]
+        for diagnostic in new_by_slug[slug].get("diagnostics") or []:
+            result.new_diagnostics.append({"slug": slug, **diagnostic})
+    for slug in result.removed:
+        result.records[slug] = old_by_slug[slug]
+
+    for slug in sorted(set(old_by_slug) & set(new_by_slug)):
+        change = _compare_mode(
+            slug, old_by_slug[slug], new_by_slug[slug], old_raw, new_raw, max_diff_lines
+        )
+        if change is None:
+            continue
+        result.changed.append(change)
+        result.records[slug] = new_by_slug[slug]
+        for diagnostic in change.details.get("diagnostics", {}).get("new", []):
+            result.new_diagnostics.append({"slug": slug, **diagnostic})
+
+    old_rejected = {item.get("source") for item in old.get("rejected") or []}
+    new_rejected = {item.get("source") for item in new.get("rejected") or []}
+    result.rejected_added = sorted(
+        (item for item in new.get("rejected") or [] if item.get("source") not in old_rejected),
+        key=lambda item: str(item.get("source")),
+    )
+    result.rejected_removed = sorted(str(s) for s in old_rejected - new_rejected)
+
+    severity_order = {"error": 0, "warning": 1, "info": 2}
+    result.new_diagnostics.sort(
+        key=lambda d: (severity_order.get(d.get("severity"), 3), d["slug"], d.get("line") or 0)
+    )
+    return result
+
+
+def diff_locations(old_location: str, new_location: str, **options: Any) -> CatalogDiff:
+    """Load two catalogs (paths or URLs, see :func:`load_catalog_json`) and diff them,
+    fetching raw files next to each for the body diffs."""
+    old, old_base = load_catalog_json(old_location)
+    new, new_base = load_catalog_json(new_location)
+    return diff_catalogs(
+        old, new, old_raw=raw_reader(old_base), new_raw=raw_reader(new_base), **options
+    )
