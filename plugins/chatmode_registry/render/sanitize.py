@@ -1,0 +1,245 @@
+"""Make text that comes from a chat mode safe to put in front of a reader.
+
+Chat modes are written by strangers; everything in them is hostile until proven otherwise.
+This module is the one place that decides what of a chat mode may reach a page:
+
+* :func:`sanitize_html` cleans the HTML that Python-Markdown (with pymdown-extensions) made
+  from a chat mode body. It works from an explicit allowlist (nh3, the Rust ``ammonia``
+  sanitizer): the tags, attributes and classes that Material styles are kept, everything
+  else (scripts, event handlers, dangerous URLs, frames, plug-ins, SVG, MathML, forms,
+  inline styles) is dropped.
+* :func:`escape_text` escapes a plain string (a header field, a file name) for HTML text and
+  quoted attribute values.
+* :func:`html_to_safe_text` turns an HTML fragment (a heading that becomes a title or a TOC
+  entry) into escaped text with no markup at all.
+* :func:`json_for_html` serialises data for an inline ``<script type="application/json">``
+  block so that no string inside it can close the element.
+
+The sanitizer is built once, at import time: nh3 compiles its configuration into a
+reusable ``Cleaner``, and building the catalog calls it once per chat mode.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import nh3
+from markupsafe import escape as _markupsafe_escape
+
+__all__ = [
+    "ALLOWED_TAGS",
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_URL_SCHEMES",
+    "RESERVED_ID_PREFIXES",
+    "escape_text",
+    "html_to_safe_text",
+    "json_for_html",
+    "sanitize_html",
+]
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+#: Tags a rendered body may keep: what Python-Markdown, its standard extensions and
+#: pymdown-extensions emit and Material styles. Anything else is unwrapped (its text stays,
+#: the tag goes) unless it is in ``_DROPPED_WITH_CONTENT``.
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    _HEADINGS
+    | {
+        # text and structure
+        "p", "br", "hr", "blockquote", "div", "span", "pre", "code", "samp", "var",
+        "em", "strong", "b", "i", "u", "s", "small", "cite", "q", "dfn", "time",
+        "abbr", "kbd", "sup", "sub", "del", "ins", "mark",
+        # lists
+        "ul", "ol", "li", "dl", "dt", "dd",
+        # tables (tables extension, pygments' line-number tables)
+        "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
+        # collapsible admonitions (pymdownx.details), figures, links and images
+        "details", "summary", "figure", "figcaption", "a", "img",
+        # task lists (pymdownx.tasklist): forced to disabled check boxes, see below
+        "input",
+    }
+)
+
+#: Tags removed together with everything inside them. Unwrapping these would turn their
+#: code into visible text at best; dropping the content is what a reader expects.
+_DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
+    {
+        "script", "style", "template", "noscript", "iframe", "frame", "frameset",
+        "object", "embed", "applet", "svg", "math", "textarea", "select", "option",
+        "title", "head", "xmp", "noembed", "noframes", "plaintext",
+    }
+)
+
+#: Attributes kept per tag (``*``: on every allowed tag). ``id`` and ``class`` are allowed
+#: here and then narrowed by :func:`_filter_attribute`. No event handler, no ``style``
+#: (except table-cell alignment), no ``name``, no ``target``, no ``data-*``.
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "*": frozenset({"class", "title", "lang", "dir"}),
+    "a": frozenset({"href", "id"}),
+    "img": frozenset({"src", "alt", "width", "height", "loading"}),
+    "span": frozenset({"id"}),
+    "sup": frozenset({"id"}),
+    "li": frozenset({"id", "value"}),
+    "ol": frozenset({"start", "type", "reversed"}),
+    "th": frozenset({"style", "colspan", "rowspan", "scope"}),
+    "td": frozenset({"style", "colspan", "rowspan"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+    "details": frozenset({"open"}),
+    "input": frozenset({"checked"}),
+    "time": frozenset({"datetime"}),
+    **{heading: frozenset({"id"}) for heading in _HEADINGS},
+}
+
+#: URL schemes allowed in ``href`` and ``src``. Relative URLs (``page/``, ``#anchor``) are
+#: kept; ``javascript:``, ``vbscript:``, ``data:``, ``file:`` and every other scheme are
+#: dropped. nh3 decodes entities and strips whitespace and control characters before it
+#: compares, so ``JaVa&#x09;ScRiPt:`` is caught too.
+ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+
+#: ``id`` prefixes a body may not use. ``__`` is Material's own namespace (``__drawer``,
+#: ``__search``, ``__code_0`` that the copy button reads from, ...); ``md-`` its component
+#: names; ``chatmode-`` and ``cmr-`` are kept for the registry's own page furniture. A body
+#: element carrying one of these could take over a control of the page that is not its own
+#: (DOM clobbering), for example make a copy button copy the attacker's text.
+RESERVED_ID_PREFIXES: tuple[str, ...] = ("__", "md-", "md_", "chatmode-", "cmr-")
+
+#: Pygments' line anchors (``anchor_linenums``, ``line_spans``) are the one place the
+#: ``__`` namespace is legitimately used by a body; they only ever point inside the code.
+_CODE_LINE_ID = re.compile(r"__(?:codelineno|span)-\d{1,6}-\d{1,7}")
+
+#: An id a heading or a footnote may carry: starts with a letter or digit, then word
+#: characters, ``-``, ``.`` or ``:`` (footnotes use ``fn:1``). Unicode letters are allowed
+#: because Material sites often slugify headings with ``pymdownx.slugs.uslugify``.
+_SAFE_ID = re.compile(r"[^\W_][\w.:-]{0,127}")
+
+#: Classes a body may use. Material's own component classes (``md-header``,
+#: ``md-dialog``...) are refused so that a body cannot dress itself up as the page's
+#: chrome, for instance a fake install button or banner; the button styles Material
+#: documents for content are the exception.
+_SAFE_CLASS = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
+_MATERIAL_CONTENT_CLASSES = frozenset({"md-button", "md-button--primary"})
+
+#: Inline styles that survive: only the alignment the tables extension writes on cells.
+_CELL_ALIGNMENT = re.compile(r"\s*text-align:\s*(left|right|center)\s*;?\s*")
+
+_LINK_REL = "noopener noreferrer nofollow"
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Narrow the attributes the allowlist let through; ``None`` drops one.
+
+    nh3 calls this for every attribute it is about to keep. It must never raise: nh3
+    would drop the attribute and report the error, which is safe but noisy.
+    """
+    if attribute == "id":
+        if _CODE_LINE_ID.fullmatch(value) and tag in {"a", "span"}:
+            return value
+        if not _SAFE_ID.fullmatch(value):
+            return None
+        if value.lower().startswith(RESERVED_ID_PREFIXES):
+            return None
+        return value
+    if attribute == "class":
+        kept = [
+            name
+            for name in value.split()
+            if _SAFE_CLASS.fullmatch(name)
+            and (not name.startswith("md-") or name in _MATERIAL_CONTENT_CLASSES)
+        ]
+        return " ".join(dict.fromkeys(kept)) or None
+    if attribute == "style":
+        match = _CELL_ALIGNMENT.fullmatch(value)
+        return f"text-align: {match.group(1)};" if match else None
+    if tag == "img" and attribute == "src":
+        # ``mailto:`` is allowed for links; an image has no business with it.
+        return value if not value.lstrip().lower().startswith("mailto:") else None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(_DROPPED_WITH_CONTENT),
+    attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+    attribute_filter=_filter_attribute,
+    strip_comments=True,
+    link_rel=_LINK_REL,
+    url_schemes=set(ALLOWED_URL_SCHEMES),
+    # Every surviving <input> becomes a disabled check box: task lists keep their ticks,
+    # and no text field, password box or button can be smuggled into a page.
+    set_tag_attribute_values={"input": {"type": "checkbox", "disabled": "disabled"}},
+)
+
+_TEXT_ONLY = nh3.Cleaner(
+    tags=set(),
+    clean_content_tags=set(_DROPPED_WITH_CONTENT),
+    attributes={},
+    strip_comments=True,
+    link_rel=None,
+)
+
+
+def sanitize_html(html: str) -> str:
+    """Return ``html`` with every piece of active content removed.
+
+    ``html`` is the HTML Python-Markdown rendered from an untrusted chat mode body. The
+    result keeps what Material needs to display it (highlighted code with Pygments
+    classes, tables with cell alignment, admonitions, ``details``, heading ids and
+    ``a.headerlink`` anchors, footnotes, abbreviations, keys, task-list check boxes,
+    http(s) and relative images) and drops the rest: ``script``/``style``/``iframe``/
+    ``object``/``embed``/``svg``/``math`` with their content, forms, every ``on*``
+    handler, ``style`` (except ``text-align`` on table cells), ``data-*``, ``name`` and
+    ``target``, and every URL whose scheme is not http, https or mailto (relative URLs are
+    kept). Links get ``rel="noopener noreferrer nofollow"``. Ids must look like slugs and
+    may not use :data:`RESERVED_ID_PREFIXES`.
+
+    The output is well-formed (unclosed tags are closed), so it cannot swallow the markup
+    that follows it on the page.
+    """
+    return _CLEANER.clean(html)
+
+
+def html_to_safe_text(html: str) -> str:
+    """Return the text of an HTML fragment, escaped, with no markup left.
+
+    For headings that become a page title, a navigation label or a table-of-contents
+    entry: Material prints those as they come, so they must not carry any tag. Entities
+    in the input are decoded and re-escaped, so ``&lt;b&gt;`` stays visible text.
+    """
+    return _TEXT_ONLY.clean(html)
+
+
+def escape_text(value: object) -> str:
+    """Escape ``value`` (converted with ``str``) for HTML text and quoted attributes.
+
+    ``&``, ``<``, ``>``, ``"`` and ``'`` are replaced by entities, so the result is safe
+    between tags and inside single- or double-quoted attribute values. It is not a URL
+    check: a value that becomes an ``href`` must also be checked for its scheme.
+    """
+    return str(_markupsafe_escape(str(value)))
+
+
+_JSON_IN_HTML = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
+
+
+def json_for_html(data: Any, **dumps_options: Any) -> str:
+    """Serialise ``data`` as JSON that is safe inside ``<script type="application/json">``.
+
+    ``json.dumps`` alone leaves ``</script>`` and ``<!--`` intact, which would end the
+    element early or change how the HTML parser reads it. Here ``<``, ``>`` and ``&`` become
+    ``\\u`` escapes (a JSON parser reads the same string back), and so do U+2028/U+2029,
+    which older JavaScript engines do not accept in string literals. Read the data back
+    with ``JSON.parse(element.textContent)``. ``dumps_options`` go to ``json.dumps``.
+    """
+    dumps_options.setdefault("ensure_ascii", False)
+    return json.dumps(data, **dumps_options).translate(_JSON_IN_HTML)
