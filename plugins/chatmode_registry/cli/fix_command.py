@@ -1,0 +1,77 @@
+"""``chatmodes fix``: repair mojibake and legacy tool names in place, touching nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from chatmode_registry.core.fix import fix_bytes
+from chatmode_registry.core.reader import discover
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``fix``."""
+    parser = subparsers.add_parser(
+        "fix",
+        help="repair fixable problems in place (mojibake, renamed tools)",
+        description="Rewrite chat mode files in place for the fixable rules (CM202 mojibake, "
+        "CM106 renamed tools). Everything else stays byte for byte.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    parser.add_argument("--check", action="store_true", help="change nothing; show the diff and exit 1 if a file needs fixing")
+    parser.set_defaults(handler=run)
+
+
+def _files(paths: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        found.extend(discover(path) if path.is_dir() else [path])
+    return found
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Replace ``path`` with ``content`` through a temporary file in the same folder."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fix (or check) every file; returns the exit code."""
+    missing = [name for name in args.paths if not Path(name).exists()]
+    if missing:
+        for name in missing:
+            print(f"chatmodes fix: {name}: no such file or folder", file=sys.stderr)
+        return 2
+    needs_fixing = False
+    for path in _files(args.paths):
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            print(f"chatmodes fix: {path}: {error.strerror}", file=sys.stderr)
+            needs_fixing = True
+            continue
+        result = fix_bytes(raw)
+        if not result.changed:
+            continue
+        needs_fixing = True
+        if args.check:
+            before = raw.decode("utf-8").splitlines(keepends=True)
+            after = result.content.decode("utf-8").splitlines(keepends=True)
+            sys.stdout.writelines(difflib.unified_diff(before, after, str(path), str(path)))
+            continue
+        write_atomically(path, result.content)
+        print(f"{path}: " + "; ".join(result.changes))
+    return 1 if needs_fixing and args.check else 0

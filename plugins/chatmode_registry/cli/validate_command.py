@@ -1,0 +1,70 @@
+"""``chatmodes validate``: check chat mode files and folders, report every problem in one run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from chatmode_registry.core.catalog import load_catalog, load_files
+from chatmode_registry.core.model import Diagnostic, Severity
+from chatmode_registry.core.reader import DEFAULT_MAX_BYTES
+from chatmode_registry.render import diagnostics as report
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``validate``."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="check chat modes against the schema and the lint rules",
+        description="Check chat mode files (*.chatmode.md, *.agent.md) and folders. A folder is "
+        "checked as a whole catalog (a dangling transition is an error); single files are "
+        "checked together (a dangling transition is only info). Exit 0: no errors; 1: errors "
+        "(with --strict, warnings too); 2: usage.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", default=["chatmodes"], help="files or folders (default: chatmodes)")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
+    parser.add_argument("--strict", action="store_true", help="count warnings as errors")
+    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="largest file accepted")
+    parser.set_defaults(handler=run)
+
+
+def collect(paths: list[str], max_bytes: int) -> tuple[list[Diagnostic], int]:
+    """Diagnostics of every path (folders as catalogs, files together) and the file count."""
+    diagnostics: list[Diagnostic] = []
+    files: list[Path] = []
+    total = 0
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            catalog = load_catalog(path, max_bytes=max_bytes)
+            total += catalog.files
+            prefix = path.as_posix().rstrip("/")
+            diagnostics += [
+                Diagnostic(f"{prefix}/{d.path}", d.line, d.code, d.severity, d.message) for d in catalog.diagnostics
+            ]
+        else:
+            files.append(path)
+    if files:
+        catalog = load_files(files, max_bytes=max_bytes)
+        total += catalog.files
+        diagnostics += catalog.diagnostics
+    return diagnostics, total
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate and print; returns the exit code."""
+    missing = [name for name in args.paths if not Path(name).exists()]
+    if missing:
+        for name in missing:
+            print(f"chatmodes validate: {name}: no such file or folder", file=sys.stderr)
+        return 2
+    diagnostics, files = collect(args.paths, args.max_bytes)
+    if args.format == "json":
+        sys.stdout.write(report.format_json(diagnostics, files))
+    elif args.format == "github":
+        sys.stdout.write(report.format_github(diagnostics, files))
+    else:
+        sys.stdout.write(report.format_text(diagnostics, files, colour=sys.stdout.isatty()))
+    failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
+    return 1 if any(d.severity in failing for d in diagnostics) else 0

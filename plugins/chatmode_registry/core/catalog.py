@@ -1,0 +1,168 @@
+"""Building a catalog: files -> checked chat mode records -> resolved transition graph.
+
+One pass over the files, then one pass over the transitions with dictionary look-ups: the
+cost is linear in the number of files and transitions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from collections.abc import Iterable
+from pathlib import Path
+
+from chatmode_registry.core import rules, vscode
+from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
+from chatmode_registry.core.identity import assign_slugs, display_name, slugify
+from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic, Rejected, Severity, Transition
+from chatmode_registry.core.reader import DEFAULT_MAX_BYTES, SourceFile, discover, read_source
+from chatmode_registry.core.transitions import handoff_transitions, prose_transitions
+
+
+def load_catalog(source: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Catalog:
+    """Read every chat mode under the folder ``source`` into a catalog.
+
+    Diagnostic paths are POSIX paths relative to ``source``; a dangling transition is an error.
+    A missing folder gives an empty catalog.
+    """
+    source = Path(source)
+    if not source.is_dir():
+        return Catalog([], [])
+    files = [(path, path.relative_to(source).as_posix()) for path in discover(source)]
+    return build_catalog(files, root=source, max_bytes=max_bytes, dangling=Severity.ERROR)
+
+
+def load_files(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Catalog:
+    """Check single files named on the command line, together.
+
+    Their neighbours may live elsewhere, so a dangling transition is only ``info``.
+    """
+    files = [(Path(path), Path(path).as_posix()) for path in paths]
+    return build_catalog(files, root=None, max_bytes=max_bytes, dangling=Severity.INFO)
+
+
+def build_catalog(
+    files: list[tuple[Path, str]], *, root: Path | None, max_bytes: int, dangling: Severity
+) -> Catalog:
+    """Read, check and link ``(path, source name)`` pairs given in source order."""
+    modes: list[ChatMode] = []
+    rejected: list[Rejected] = []
+    for path, source in files:
+        result = read_source(path, source, root=root, max_bytes=max_bytes)
+        if isinstance(result, Diagnostic):
+            rejected.append(Rejected(source, [result]))
+            continue
+        record = read_chatmode(result)
+        if isinstance(record, Rejected):
+            rejected.append(record)
+        else:
+            modes.append(record)
+    _name(modes)
+    catalog = Catalog(modes, rejected, files=len(files))
+    _link(catalog, dangling)
+    return catalog
+
+
+def read_chatmode(file: SourceFile) -> ChatMode | Rejected:
+    """Parse and lint one decoded file, or reject it when its header cannot be used."""
+    path = file.source
+    text_findings = rules.check_text(path, file.text)
+    try:
+        parts = split(file.text)
+        header = parse_header(parts.header, 2, parts.header_offset) if parts.header is not None else None
+    except HeaderError as error:
+        return Rejected(path, [rules.make(error.code, path, error.line, error.message), *text_findings])
+    if header is None:
+        findings = rules.check_undelimited(path, file.text)
+        data, lines, item_lines = {}, {}, {}
+    else:
+        data, lines, item_lines = header.data, header.lines, header.item_lines
+        findings = rules.check_schema(path, data, lines)
+        if findings:
+            return Rejected(path, findings + text_findings)
+    findings += rules.check_header(path, data, lines, item_lines)
+    findings += rules.check_body(path, parts.body, parts.body_line)
+    findings += text_findings
+    transitions = handoff_transitions(data, item_lines) + prose_transitions(parts.body, parts.body_line)
+    return ChatMode(
+        source=path,
+        raw=file.raw,
+        sha256=file.sha256,
+        suffix=file.suffix,
+        header=data,
+        header_lines=lines,
+        body=parts.body,
+        body_line=parts.body_line,
+        text=file.text,
+        transitions=transitions,
+        diagnostics=findings,
+    )
+
+
+def _name(modes: list[ChatMode]) -> None:
+    slugs, problems = assign_slugs([mode.stem for mode in modes])
+    for index, mode in enumerate(modes):
+        mode.slug = slugs[index]
+        mode.name = display_name(mode.header.get("name"), mode.body, mode.slug)
+        if index in problems:
+            mode.diagnostics.append(
+                rules.make("CM301", mode.source, None, f"{problems[index]}; published as '{mode.slug}': rename the file")
+            )
+
+
+def _distance(folder_a: str, folder_b: str) -> int:
+    parts_a = [part for part in folder_a.split("/") if part]
+    parts_b = [part for part in folder_b.split("/") if part]
+    common = 0
+    for a, b in zip(parts_a, parts_b):
+        if a != b:
+            break
+        common += 1
+    return len(parts_a) + len(parts_b) - 2 * common
+
+
+def _link(catalog: Catalog, dangling: Severity) -> None:
+    """Resolve every transition, record backlinks and the graph diagnostics."""
+    candidates: dict[str, list[ChatMode]] = {}
+    for mode in catalog.chatmodes:
+        for key in dict.fromkeys((mode.slug, slugify(mode.name))):
+            if key:
+                candidates.setdefault(key, []).append(mode)
+    known_names = sorted({mode.name for mode in catalog.chatmodes})
+    incoming: dict[str, list[tuple[ChatMode, Transition]]] = {mode.slug: [] for mode in catalog.chatmodes}
+    for mode in catalog.chatmodes:
+        folder = posixpath.dirname(mode.source)
+        for transition in mode.transitions:
+            key = slugify(transition.text)
+            matches = candidates.get(key, [])
+            if matches:
+                ranked = sorted(matches, key=lambda other: _distance(folder, posixpath.dirname(other.source)))
+                best = ranked[0]
+                tied = [other for other in ranked if _distance(folder, posixpath.dirname(other.source))
+                        == _distance(folder, posixpath.dirname(best.source))]
+                if len(tied) > 1:
+                    names = ", ".join(f"'{other.source}'" for other in tied)
+                    mode.diagnostics.append(rules.make(
+                        "CM305", mode.source, transition.line,
+                        f"'{transition.text}' matches {names} equally; chose '{best.slug}': name the target by its slug"))
+                transition.target = best.slug
+                incoming[best.slug].append((mode, transition))
+                if best is mode:
+                    mode.diagnostics.append(rules.make(
+                        "CM303", mode.source, transition.line, f"'{transition.text}' is this chat mode itself: remove the transition"))
+            elif vscode.is_builtin_agent(transition.text):
+                transition.builtin = True
+                mode.diagnostics.append(rules.make(
+                    "CM304", mode.source, transition.line,
+                    f"'{transition.text}' is VS Code's built-in {transition.text.strip().lower()} agent"))
+            else:
+                close = difflib.get_close_matches(transition.text, known_names, n=1, cutoff=0.75)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                mode.diagnostics.append(rules.make(
+                    "CM302", mode.source, transition.line,
+                    f"transition to '{transition.text}' matches no chat mode in the catalog: {hint}"
+                    "add it, correct the name, or remove the transition",
+                    severity=dangling))
+    catalog.incoming = incoming
+    for mode in catalog.chatmodes:
+        mode.diagnostics.sort(key=lambda d: (d.line or 0, d.code))

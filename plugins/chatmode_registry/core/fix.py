@@ -1,0 +1,138 @@
+"""Repairing the fixable rules in place: mojibake (CM202) and legacy tool names (CM106).
+
+Edits are made on the file's own lines, so everything else stays byte for byte: the BOM,
+line endings (CRLF, LF, a missing final newline), quotes, comments and list style. The YAML
+is never dumped again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from chatmode_registry.core import vscode
+from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
+from chatmode_registry.core.rules import repair_line
+
+_BOM = "\ufeff"
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
+@dataclass
+class FixResult:
+    """What fixing one file's content did: the new bytes and a list of what changed."""
+
+    content: bytes
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """True when at least one repair was made."""
+        return bool(self.changes)
+
+
+def _lines(text: str) -> tuple[list[str], list[str]]:
+    """Split into line contents and their line endings ('' for a last line without one)."""
+    parts = _LINE_BREAK.split(text)
+    contents = parts[0::2]
+    endings = parts[1::2] + [""]
+    return contents, endings
+
+
+def fix_bytes(raw: bytes) -> FixResult:
+    """Repair the fixable problems of one chat mode file's bytes.
+
+    Bytes that are not UTF-8 are returned unchanged (nothing safe can be done with them).
+    """
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return FixResult(raw)
+    bom = _BOM if decoded.startswith(_BOM) else ""
+    text = decoded[len(bom) :]
+    contents, endings = _lines(text)
+    result = FixResult(raw)
+    extra_lines, dropped = _rename_tools(text, contents, result)
+    for index, line in enumerate(contents):
+        repaired = repair_line(line)
+        if repaired != line:
+            contents[index] = repaired
+            result.changes.append(f"line {index + 1}: repaired mojibake")
+    if not result.changes:
+        return result
+    pieces = []
+    for index, (content, ending) in enumerate(zip(contents, endings)):
+        if index in dropped:
+            continue
+        pieces.append(content + ending)
+        for added in extra_lines.get(index, []):
+            pieces.append(added + (ending or _first_ending(endings)))
+    result.content = (bom + "".join(pieces)).encode("utf-8")
+    return result
+
+
+def _first_ending(endings: list[str]) -> str:
+    return next((ending for ending in endings if ending), "\n")
+
+
+def _rename_tools(text: str, contents: list[str], result: FixResult) -> tuple[dict[int, list[str]], set[int]]:
+    """Rename legacy tools in ``contents`` (edited in place).
+
+    Returns the lines to insert after a line index (block lists where one legacy name becomes
+    several) and the indexes of lines to drop (block items whose replacements are all listed
+    already)."""
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        parts = split(normalized)
+        if parts.header is None:
+            return {}, set()
+        header = parse_header(parts.header, 2, parts.header_offset)
+    except HeaderError:
+        return {}, set()
+    tools = header.data.get("tools")
+    spans = header.spans.get("tools", [])
+    if not isinstance(tools, list) or len(spans) != len(tools):
+        return {}, set()
+    present = {tool for tool in tools if isinstance(tool, str) and not vscode.legacy_tool_replacements(tool)}
+    edits: list[tuple[int, int, int, list[str], str | None]] = []
+    for tool, (start, end, style) in zip(tools, spans):
+        if not isinstance(tool, str) or start < 0:
+            continue
+        replacements = vscode.legacy_tool_replacements(tool)
+        if not replacements:
+            continue
+        new = [name for name in replacements if name not in present]
+        present.update(new)
+        line = normalized.count("\n", 0, start)
+        if normalized.count("\n", start, end):
+            continue
+        column = start - (normalized.rfind("\n", 0, start) + 1)
+        edits.append((line, column, column + (end - start), new, style))
+        result.changes.append(
+            f"line {line + 1}: tool '{tool}' -> {', '.join(new) if new else 'removed (already listed)'}"
+        )
+    inserted: dict[int, list[str]] = {}
+    removed: set[int] = set()
+    for line, start, end, new, style in sorted(edits, key=lambda edit: (edit[0], -edit[1])):
+        content = contents[line]
+        quote = style if style in ("'", '"') else ""
+        names = [f"{quote}{name}{quote}" for name in new]
+        block = re.fullmatch(r"\s*-\s*", content[:start]) is not None
+        if block:
+            if not names:
+                removed.add(line)
+                continue
+            contents[line] = content[:start] + names[0] + content[end:]
+            inserted[line] = [content[:start] + name for name in names[1:]]
+        elif names:
+            contents[line] = content[:start] + ", ".join(names) + content[end:]
+        else:
+            after = re.match(r"\s*,\s*", content[end:])
+            before = re.search(r",\s*$", content[:start])
+            if after:
+                contents[line] = content[:start] + content[end + after.end() :]
+            elif before:
+                contents[line] = content[: before.start()] + content[end:]
+            else:
+                contents[line] = content[:start] + content[end:]
+    return inserted, removed

@@ -1,0 +1,268 @@
+"""The lint rules: a registry of stable codes, and the checks that apply to one file.
+
+Each rule has a code that never changes meaning, a default severity, a one-line summary and
+what to do about it; the reference page of the docs is generated from :data:`RULES`.
+Checks that need the whole catalog (slugs, transitions) live in :mod:`core.catalog`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import ftfy
+import jsonschema
+
+from chatmode_registry.core import vscode
+from chatmode_registry.core.model import Diagnostic, Severity
+
+#: GitHub truncates custom agent prompts longer than this many characters.
+MAX_BODY_CHARACTERS = 30_000
+
+#: At most this many diagnostics of one rule per file; the last one says how many more.
+MAX_PER_RULE = 10
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A lint rule: ``code`` (stable), ``name`` (kebab-case), default ``severity``, ``summary``
+    (what it finds), ``advice`` (what to do), whether ``chatmodes fix`` repairs it and whether it
+    rejects the file (no page is published)."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    advice: str
+    fixable: bool = False
+    rejects: bool = False
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in sorted((
+        Rule("CM001", "not-utf8", _E, "The file is not UTF-8 text (or holds NUL bytes).",
+             "Save the file as UTF-8.", rejects=True),
+        Rule("CM002", "empty-file", _E, "The file is empty or cannot be read.",
+             "Write a header and instructions, or delete the file.", rejects=True),
+        Rule("CM003", "too-large", _E, "The file is larger than the max_bytes option (256 KiB by default).",
+             "Split the instructions, or raise max_bytes.", rejects=True),
+        Rule("CM004", "outside-source", _E,
+             "The file resolves outside the source folder (a symlink); it is neither read nor published.",
+             "Put the file itself in the source folder.", rejects=True),
+        Rule("CM005", "yaml-syntax", _E, "The YAML header does not parse, or its '---' is never closed.",
+             "Fix the YAML at the line given (indent with spaces, quote values that contain ': ').",
+             rejects=True),
+        Rule("CM006", "header-not-mapping", _E, "The YAML header is a list or a single value.",
+             "Write the header as 'key: value' lines.", rejects=True),
+        Rule("CM007", "yaml-expansion", _E,
+             "The header nests too deeply or expands through aliases beyond a safe bound.",
+             "Write the values out instead of using anchors and aliases.", rejects=True),
+        Rule("CM008", "field-type", _E, "A header field has a type the schema does not allow.",
+             "Give the field the type the reference lists.", rejects=True),
+        Rule("CM101", "missing-description", _W, "The header has no description, or an empty one.",
+             "Add 'description:': VS Code shows it in the agent picker."),
+        Rule("CM102", "unknown-key", _W, "The header has a key VS Code and GitHub do not document.",
+             "Remove the key or fix its spelling."),
+        Rule("CM103", "deprecated-infer", _W, "The header uses 'infer', which is deprecated.",
+             "Use 'user-invocable' and 'disable-model-invocation' instead."),
+        Rule("CM104", "tools-not-strings", _E, "'tools' is not a list of strings.",
+             "Write tools as a YAML list of tool names.", rejects=True),
+        Rule("CM105", "duplicate-tool", _W, "A tool is listed more than once.", "Remove the repeated entry."),
+        Rule("CM106", "deprecated-tool", _W, "A tool has a legacy name VS Code has renamed.",
+             "Use the current name; 'chatmodes fix' renames it.", fixable=True),
+        Rule("CM109", "retired-tool", _I, "A tool name VS Code no longer offers and names no replacement for.",
+             "VS Code ignores it; remove it when convenient."),
+        Rule("CM107", "odd-model", _W,
+             "'model' looks malformed: empty, several names in one string, or stray quotes.",
+             "Give one model name, or a YAML list of names."),
+        Rule("CM108", "header-without-delimiters", _W,
+             "The file starts with 'key: value' lines but has no '---' header, so they are read as text.",
+             "Put a line '---' before and after the header."),
+        Rule("CM201", "empty-body", _W, "There are no instructions below the header.",
+             "Write the instructions the chat mode gives the model."),
+        Rule("CM202", "mojibake", _W, "Text was decoded with the wrong encoding (e.g. 'â€“' for '–').",
+             "Replace it with the repaired text shown; 'chatmodes fix' does it.", fixable=True),
+        Rule("CM203", "invisible-character", _W,
+             "An invisible or bidirectional control character (zero-width space, ...) is in the text.",
+             "Delete the character: it can hide text or break code fences."),
+        Rule("CM204", "body-too-long", _W,
+             f"The instructions are longer than {MAX_BODY_CHARACTERS:,} characters; GitHub truncates them.",
+             "Shorten the instructions or move reference material to files the agent can read."),
+        Rule("CM301", "slug-collision", _W,
+             "The file name gives an empty, reserved or shared slug; a suffix was added.",
+             "Rename the file so that its slug is unique."),
+        Rule("CM302", "dangling-transition", _E,
+             "A transition names a chat mode that is not in the catalog (info when single files are checked).",
+             "Add the chat mode, correct the name, or remove the transition."),
+        Rule("CM303", "self-transition", _W, "A chat mode switches to itself.", "Remove the transition."),
+        Rule("CM304", "builtin-transition", _I, "A transition goes to a VS Code built-in agent.",
+             "Nothing to do; it is listed so that it is not mistaken for a dangling transition."),
+        Rule("CM305", "ambiguous-transition", _W,
+             "A transition matches several chat modes equally near.", "Name the chat mode by its slug."),
+    ), key=lambda rule: rule.code)
+}
+
+
+def make(code: str, path: str, line: int | None, message: str, severity: Severity | None = None) -> Diagnostic:
+    """A diagnostic of rule ``code`` with the rule's severity unless ``severity`` is given."""
+    return Diagnostic(path, line, code, severity or RULES[code].severity, message)
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = vscode.schema()
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+def known_keys() -> frozenset[str]:
+    """Header keys documented for chat modes and custom agents (the schema's properties)."""
+    return frozenset(vscode.schema().get("properties", {}))
+
+
+def check_schema(path: str, header: dict[str, Any], lines: dict[str, int]) -> list[Diagnostic]:
+    """Type errors against the JSON Schema: CM104 for ``tools``, CM008 otherwise."""
+    found = []
+    for error in sorted(_validator().iter_errors(header), key=lambda e: [str(p) for p in e.absolute_path]):
+        where = [str(part) for part in error.absolute_path]
+        key = where[0] if where else ""
+        field = ".".join(where) or "header"
+        if key == "tools":
+            found.append(make("CM104", path, lines.get(key), f"'{field}': {error.message}; write tools as a list of names"))
+        else:
+            found.append(make("CM008", path, lines.get(key), f"'{field}': {error.message}"))
+    return found
+
+
+def check_header(path: str, header: dict[str, Any], lines: dict[str, int], item_lines: dict[str, list[int]]) -> list[Diagnostic]:
+    """Rules about the header's content: description, keys, infer, tools, model."""
+    found: list[Diagnostic] = []
+    description = header.get("description")
+    if not isinstance(description, str) or not description.strip():
+        found.append(make("CM101", path, lines.get("description", 1),
+                          "no description: add 'description:' with one sentence on what this chat mode does"))
+    known = known_keys()
+    for key in header:
+        if key not in known:
+            found.append(make("CM102", path, lines.get(key), f"unknown key '{key}': remove it or fix its spelling"))
+    if "infer" in header:
+        found.append(make("CM103", path, lines.get("infer"),
+                          "'infer' is deprecated: use 'user-invocable' / 'disable-model-invocation'"))
+    tools = header.get("tools")
+    if isinstance(tools, list):
+        tool_lines = item_lines.get("tools", [])
+        seen: set[str] = set()
+        for index, tool in enumerate(tools):
+            if not isinstance(tool, str):
+                continue
+            line = tool_lines[index] if index < len(tool_lines) else lines.get("tools")
+            if tool in seen:
+                found.append(make("CM105", path, line, f"tool '{tool}' is listed twice: remove one"))
+            seen.add(tool)
+            replacements = vscode.legacy_tool_replacements(tool)
+            if replacements:
+                new = ", ".join(f"'{name}'" for name in replacements)
+                found.append(make("CM106", path, line,
+                                  f"tool '{tool}' was renamed: use {new} (chatmodes fix renames it)"))
+            elif vscode.retired_tool_reason(tool):
+                found.append(make("CM109", path, line, f"tool '{tool}' is no longer offered by VS Code, which ignores it"))
+    model = header.get("model")
+    models = model if isinstance(model, list) else [model] if isinstance(model, str) else []
+    for value in models:
+        if isinstance(value, str) and (not value.strip() or re.search(r"[|,'\"\n]", value)):
+            found.append(make("CM107", path, lines.get("model"),
+                              f"model {value!r} looks malformed: give one model name, or a YAML list of names"))
+    return found
+
+
+_HEADER_LIKE = re.compile(r"^(description|tools|model|name|handoffs|argument-hint|target)\s*:")
+
+
+def check_undelimited(path: str, text: str) -> list[Diagnostic]:
+    """CM108: a file without ``---`` whose first line looks like a header field."""
+    first = text.lstrip("\n").split("\n", 1)[0]
+    if _HEADER_LIKE.match(first):
+        line = len(text) - len(text.lstrip("\n")) + 1
+        return [make("CM108", path, line, "the file starts with header fields but no '---' line: put '---' before and after them")]
+    return []
+
+
+def check_body(path: str, body: str, body_line: int) -> list[Diagnostic]:
+    """Rules about the instructions: empty, too long."""
+    if not body.strip():
+        return [make("CM201", path, body_line, "no instructions below the header: write what the chat mode should do")]
+    if len(body) > MAX_BODY_CHARACTERS:
+        return [make("CM204", path, body_line,
+                     f"instructions are {len(body):,} characters; GitHub truncates custom agent prompts at "
+                     f"{MAX_BODY_CHARACTERS:,}")]
+    return []
+
+
+# Mojibake of UTF-8 read as cp1252 / Latin-1 always shows a lead-byte character from this range;
+# only lines that have one are handed to ftfy, which keeps a 13 KB body check under a millisecond.
+_MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069\u180e]")
+
+
+def repair_line(line: str) -> str:
+    """The line with mojibake repaired (unchanged when there is none)."""
+    if not _MOJIBAKE_HINT.search(line):
+        return line
+    return ftfy.fix_encoding(line)
+
+
+def _changed_span(before: str, after: str) -> tuple[str, str]:
+    """The part of ``before`` that differs from ``after``, widened to whole words on each side."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end_before, end_after = len(before), len(after)
+    while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
+        end_before -= 1
+        end_after -= 1
+    left = before.rfind(" ", 0, max(start - 1, 0)) + 1 if start else 0
+    right_before = before.find(" ", end_before + 1)
+    right_before = len(before) if right_before < 0 else right_before
+    right_after = right_before - len(before) + len(after)
+    broken, fixed = before[left:right_before].strip(), after[left:right_after].strip()
+    while broken and fixed and broken[0] == fixed[0] and broken[0] in _MARKUP:
+        broken, fixed = broken[1:], fixed[1:]
+    while broken and fixed and broken[-1] == fixed[-1] and broken[-1] in _MARKUP:
+        broken, fixed = broken[:-1], fixed[:-1]
+    return broken, fixed
+
+
+_MARKUP = "*_`\"'()[]{}<>.,;:!?"
+
+
+def check_text(path: str, text: str) -> list[Diagnostic]:
+    """Rules about characters anywhere in the file: mojibake (CM202), invisible characters (CM203)."""
+    found: list[Diagnostic] = []
+    counts = {"CM202": 0, "CM203": 0}
+    for index, line in enumerate(text.split("\n")):
+        if _MOJIBAKE_HINT.search(line):
+            repaired = repair_line(line)
+            if repaired != line:
+                counts["CM202"] += 1
+                if counts["CM202"] <= MAX_PER_RULE:
+                    broken, fixed = _changed_span(line, repaired)
+                    found.append(make("CM202", path, index + 1,
+                                      f"mojibake: '{broken}' should read '{fixed}' (chatmodes fix repairs it)"))
+        match = _INVISIBLE.search(line)
+        if match:
+            counts["CM203"] += 1
+            if counts["CM203"] <= MAX_PER_RULE:
+                char = match.group()
+                name = unicodedata.name(char, "U+%04X" % ord(char))
+                found.append(make("CM203", path, index + 1,
+                                  f"invisible character U+{ord(char):04X} {name} at column {match.start() + 1}: delete it"))
+    for code, count in counts.items():
+        if count > MAX_PER_RULE:
+            found.append(make(code, path, None, f"{count - MAX_PER_RULE} more lines with the same problem"))
+    return found

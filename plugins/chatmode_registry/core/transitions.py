@@ -1,0 +1,77 @@
+"""Finding the transitions a chat mode declares: structured ``handoffs`` and prose.
+
+Prose transitions are sentences such as ``Switch to **API Engineer** chatmode to design ...``
+(also "chat mode", "mode", "agent") and ``hand off to **Security Engineer**``, outside fenced
+code. The bold text is the target; a bold lead-in of the list item (``**For API Design**:``)
+is the label; what follows the target is the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chatmode_registry.core.markdown_lines import prose_lines
+from chatmode_registry.core.model import Transition
+
+_TARGET = r"\*\*(?P<text>[^*\n]{1,120}?)\*\*"
+_PROSE = re.compile(
+    r"\bswitch(?:ing|es)?\s+(?:over\s+)?to\s+(?:the\s+)?" + _TARGET
+    + r"(?P<kind>\s*(?:chat\s*mode|chatmode|mode|agent)\b)"
+    r"|\bhand(?:ing|s)?[\s-]*off\s+to\s+(?:the\s+)?" + _TARGET.replace("text", "text2"),
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\*\*(?P<label>[^*\n]{1,120}?)\*\*\s*:")
+_REASON_TRIM = " \t\"'“”‘’.,;:)"
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def prose_transitions(body: str, body_line: int) -> list[Transition]:
+    """Transitions written as sentences in ``body`` (which starts on file line ``body_line``)."""
+    found: list[Transition] = []
+    for index, line in prose_lines(body):
+        if "**" not in line:
+            continue
+        for match in _PROSE.finditer(line):
+            text = _clean(match.group("text") or match.group("text2") or "")
+            if not text:
+                continue
+            label_match = _LABEL.match(line)
+            label = _clean(label_match.group("label")) if label_match else ""
+            reason = line[match.end() :]
+            next_match = _PROSE.search(line, match.end())
+            if next_match:
+                reason = line[match.end() : next_match.start()]
+            reason = _clean(reason).strip(_REASON_TRIM)
+            found.append(Transition(text=text, via="prose", line=body_line + index, label=label, reason=reason))
+    return found
+
+
+def handoff_transitions(header: dict[str, Any], item_lines: dict[str, list[int]]) -> list[Transition]:
+    """Transitions declared in the header's ``handoffs`` list (items without ``agent`` skipped)."""
+    handoffs = header.get("handoffs")
+    if not isinstance(handoffs, list):
+        return []
+    lines = item_lines.get("handoffs", [])
+    found: list[Transition] = []
+    for index, item in enumerate(handoffs):
+        if not isinstance(item, dict) or not isinstance(item.get("agent"), str):
+            continue
+        text = _clean(item["agent"])
+        if not text:
+            continue
+        label = item.get("label")
+        prompt = item.get("prompt")
+        found.append(
+            Transition(
+                text=text,
+                via="handoff",
+                line=lines[index] if index < len(lines) else None,
+                label=_clean(label) if isinstance(label, str) else "",
+                reason=_clean(prompt) if isinstance(prompt, str) else "",
+            )
+        )
+    return found

@@ -1,0 +1,83 @@
+"""The machine-readable catalog, ``catalog.json`` (contract: "catalog.json")."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from urllib.parse import quote
+
+from chatmode_registry.core.model import Catalog, ChatMode
+
+#: Version of the ``catalog.json`` format.
+SCHEMA_VERSION = 1
+
+
+def page_url(mode: ChatMode, prefix: str = "catalog") -> str:
+    """The chat mode's page, relative to the site root: ``catalog/<slug>/``."""
+    return f"{quote(prefix.strip('/'))}/{mode.slug}/"
+
+
+def raw_url(mode: ChatMode, prefix: str = "catalog") -> str:
+    """The raw file, relative to the site root: ``catalog/<slug>/<slug><suffix>``."""
+    return page_url(mode, prefix) + quote(mode.filename)
+
+
+def body_sha256(mode: ChatMode) -> str:
+    """Digest of the text below the header, so a diff can tell a body change from a header one."""
+    return hashlib.sha256(mode.body.encode("utf-8")).hexdigest()
+
+
+def chatmode_to_dict(
+    mode: ChatMode, *, prefix: str = "catalog", history: list[str] | None = None
+) -> dict[str, Any]:
+    """One entry of ``chatmodes``."""
+    data: dict[str, Any] = {
+        "slug": mode.slug,
+        "name": mode.name,
+        "description": mode.description,
+        "model": mode.model,
+        "tools": mode.tools,
+        "kind": mode.kind,
+        "source": mode.source,
+        "url": page_url(mode, prefix),
+        "raw_url": raw_url(mode, prefix),
+        "sha256": mode.sha256,
+        "bytes": len(mode.raw),
+        "body_sha256": body_sha256(mode),
+        "transitions": [transition.to_dict() for transition in mode.transitions],
+        "diagnostics": [diagnostic.to_dict(with_path=False) for diagnostic in mode.diagnostics],
+    }
+    if history:
+        data["history"] = history
+    return data
+
+
+def catalog_to_dict(
+    catalog: Catalog,
+    *,
+    site_url: str | None,
+    prefix: str = "catalog",
+    history: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """The whole ``catalog.json`` document; ``history`` maps a source path to earlier digests."""
+    history = history or {}
+    return {
+        "schema": SCHEMA_VERSION,
+        "site_url": site_url,
+        "chatmodes": [
+            chatmode_to_dict(mode, prefix=prefix, history=history.get(mode.source)) for mode in catalog.chatmodes
+        ],
+        "rejected": [
+            {
+                "source": rejected.source,
+                "diagnostics": [diagnostic.to_dict(with_path=False) for diagnostic in rejected.diagnostics],
+            }
+            for rejected in catalog.rejected
+        ],
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Serialise the catalog: UTF-8 text, stable key order, one trailing newline."""
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

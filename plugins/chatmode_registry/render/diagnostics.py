@@ -1,0 +1,85 @@
+"""Diagnostics for people and machines: text (with colour on a terminal), JSON, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from chatmode_registry.core.model import Diagnostic, Severity
+
+_COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_RESET = "\033[0m"
+
+
+def counts(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
+    """How many diagnostics of each severity."""
+    result = {severity.value: 0 for severity in Severity}
+    for diagnostic in diagnostics:
+        result[diagnostic.severity.value] += 1
+    return result
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(files: int, diagnostics: Sequence[Diagnostic]) -> str:
+    """One line: how many files, errors, warnings and infos."""
+    found = counts(diagnostics)
+    return (
+        f"{_plural(files, 'file')} checked: {_plural(found['error'], 'error')}, "
+        f"{_plural(found['warning'], 'warning')}, {found['info']} info"
+    )
+
+
+def format_text(diagnostics: Sequence[Diagnostic], files: int, *, colour: bool = False) -> str:
+    """``path:line: CODE severity: message`` lines and a summary line."""
+    lines = []
+    for diagnostic in diagnostics:
+        where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
+        severity = diagnostic.severity.value
+        if colour:
+            severity = f"{_COLOURS[diagnostic.severity]}{severity}{_RESET}"
+        lines.append(f"{where}: {diagnostic.code} {severity}: {diagnostic.message}")
+    lines.append(summary(files, diagnostics))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(diagnostics: Sequence[Diagnostic], files: int) -> dict[str, Any]:
+    """The contract's JSON report: ``files``, ``errors``, ``warnings``, ``diagnostics``."""
+    found = counts(diagnostics)
+    return {
+        "files": files,
+        "errors": found["error"],
+        "warnings": found["warning"],
+        "infos": found["info"],
+        "diagnostics": [diagnostic.to_dict() for diagnostic in diagnostics],
+    }
+
+
+def format_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """:func:`to_json` serialised."""
+    return json.dumps(to_json(diagnostics, files), ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """GitHub Actions workflow commands: ``::error file=...,line=...::message`` (info as notice)."""
+    lines = []
+    for diagnostic in diagnostics:
+        command = {"error": "error", "warning": "warning", "info": "notice"}[diagnostic.severity.value]
+        properties = f"file={_escape_property(diagnostic.path)}"
+        if diagnostic.line:
+            properties += f",line={diagnostic.line}"
+        properties += f",title={_escape_property(diagnostic.code)}"
+        lines.append(f"::{command} {properties}::{_escape_data(diagnostic.code + ' ' + diagnostic.message)}")
+    lines.append(summary(files, diagnostics))
+    return "\n".join(lines) + "\n"
