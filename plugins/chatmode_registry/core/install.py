@@ -1,0 +1,387 @@
+"""Installing chat modes from a catalog site, and checking installed ones against it.
+
+Installing happens in two steps so that a failure leaves the destination untouched:
+
+1. :func:`plan_install` resolves the slugs (and, on request, every mode reachable along
+   transitions), fetches each raw file, verifies its size and sha256 against the catalog and
+   compares it with what is already on disk. It writes nothing.
+2. :func:`apply` writes the plan only when nothing failed and, unless forced, nothing on disk
+   would be overwritten with different content. Every file is first written to a temporary
+   file next to its destination; only when all are staged are they moved into place with
+   ``os.replace``.
+
+:func:`status` compares local files with the catalog's current and earlier (``history``)
+digests. Nothing here prints; the command line turns the results into output.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+import secrets
+import urllib.parse
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from chatmode_registry.core.identity import slugify
+from chatmode_registry.core.model import SUFFIXES
+from chatmode_registry.core.site import Site, SiteFileError, UnsafeUrlError, check_relative_url
+
+#: Where VS Code looks for workspace custom agents and chat modes, by suffix.
+DEFAULT_DIRS: dict[str, Path] = {
+    ".agent.md": Path(".github/agents"),
+    ".chatmode.md": Path(".github/chatmodes"),
+}
+
+#: States :func:`status` gives a local file.
+UP_TO_DATE, OUTDATED, MODIFIED, UNKNOWN = "up-to-date", "outdated", "modified", "unknown"
+
+#: What :func:`plan_install` intends for one file.
+CREATE, UPDATE, UNCHANGED, CONFLICT = "create", "update", "unchanged", "conflict"
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def split_suffix(file_name: str) -> tuple[str, str] | None:
+    """``(stem, suffix)`` for a chat mode file name, ``None`` for any other name."""
+    for suffix in SUFFIXES:
+        if file_name.endswith(suffix) and len(file_name) > len(suffix):
+            return file_name[: -len(suffix)], suffix
+    return None
+
+
+def sha256_hex(data: bytes) -> str:
+    """The sha256 hex digest of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Problem:
+    """Something that stops an install. ``kind``: ``unknown-slug``, ``unsafe-name``,
+    ``fetch`` (missing or truncated file), ``integrity`` (size or sha256 mismatch) or
+    ``destination`` (the destination path cannot be used)."""
+
+    slug: str
+    kind: str
+    message: str
+
+
+@dataclass
+class PlannedFile:
+    """One file of an install plan: the verified ``content`` and where it goes.
+
+    ``action`` is ``create`` (nothing there), ``unchanged`` (the same bytes are already
+    there) or ``conflict`` (different content is there; :func:`apply` replaces it only when
+    forced, and then marks it ``update``). ``requested``: named by the user rather than
+    reached along a transition.
+    """
+
+    slug: str
+    path: Path
+    content: bytes
+    action: str
+    requested: bool = True
+
+
+@dataclass
+class InstallPlan:
+    """What an install would do. ``files`` is in install order: the requested slugs first,
+    then the modes reached along transitions, breadth first."""
+
+    files: list[PlannedFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[PlannedFile]:
+        """Files whose destination holds different content."""
+        return [planned for planned in self.files if planned.action == CONFLICT]
+
+
+@dataclass
+class InstallResult:
+    """What :func:`apply` did. ``written`` files were created or replaced; when ``ok`` is
+    false nothing at all was written (``problems`` or ``conflicts`` say why)."""
+
+    written: list[PlannedFile] = field(default_factory=list)
+    unchanged: list[PlannedFile] = field(default_factory=list)
+    conflicts: list[PlannedFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the install went through (possibly with nothing to write)."""
+        return not self.problems and not self.conflicts
+
+
+def close_matches(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
+    """Known slugs that look like ``name``, best first."""
+    return difflib.get_close_matches(name, list(known), n=limit, cutoff=0.6)
+
+
+def resolve_slugs(
+    entries: dict[str, dict[str, Any]], requested: Iterable[str], *, with_transitions: bool
+) -> tuple[list[tuple[str, bool]], list[Problem], list[str]]:
+    """The slugs to install, in order, each with whether it was requested by name.
+
+    A requested name is taken as a slug, else slugified (so ``"Backend Engineer"`` works).
+    With ``with_transitions`` every mode reachable along transitions with a non-null target
+    follows, breadth first in transition order. Returns ``(slugs, problems, notes)``.
+    """
+    order: list[tuple[str, bool]] = []
+    seen: set[str] = set()
+    problems: list[Problem] = []
+    notes: list[str] = []
+    for name in requested:
+        slug = name if name in entries else slugify(name)
+        if slug not in entries:
+            suggestions = close_matches(slugify(name) or name, entries)
+            hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+            problems.append(Problem(name, "unknown-slug", f"no chat mode {name!r} in the catalog{hint}"))
+        elif slug not in seen:
+            seen.add(slug)
+            order.append((slug, True))
+    if with_transitions:
+        queue = deque(slug for slug, _ in order)
+        while queue:
+            source = queue.popleft()
+            for transition in entries[source].get("transitions", []):
+                target = transition.get("target")
+                if target is None or target in seen:
+                    continue
+                if not isinstance(target, str) or target not in entries:
+                    notes.append(f"{source}: transition target {target!r} is not in the catalog; skipped")
+                    continue
+                seen.add(target)
+                order.append((target, False))
+                queue.append(target)
+    return order, problems, notes
+
+
+def install_name(entry: dict[str, Any]) -> str:
+    """The file name to install ``entry`` under: the last segment of its ``raw_url``.
+
+    The URL must stay below the site root, and the name must be ``<slug><suffix>`` for a slug
+    of the contract's form and a chat mode suffix, which also guarantees it cannot leave the
+    destination folder (no ``/``, ``..``, NUL). Raises :class:`UnsafeUrlError` otherwise.
+    """
+    slug, raw_url = entry["slug"], entry["raw_url"]
+    check_relative_url(raw_url)
+    name = urllib.parse.unquote(urllib.parse.urlsplit(raw_url).path.rsplit("/", 1)[-1])
+    if not _SLUG.fullmatch(slug):
+        raise UnsafeUrlError(f"refusing slug {slug!r}: it is not of the form a-z0-9 and '-'")
+    parts = split_suffix(name)
+    if "/" in name or "\\" in name or parts is None or parts[0] != slug:
+        expected = " or ".join(slug + suffix for suffix in SUFFIXES)
+        raise UnsafeUrlError(f"refusing raw_url {raw_url!r}: it names {name!r}, expected {expected}")
+    return name
+
+
+def plan_install(
+    site: Site, slugs: Iterable[str], *, dest: Path | None = None, with_transitions: bool = False
+) -> InstallPlan:
+    """Fetch and verify everything an install needs, and compare it with the disk.
+
+    ``dest`` overrides the default folders (:data:`DEFAULT_DIRS`). Writes nothing.
+    Network failures (:class:`~chatmode_registry.core.site.SiteUnavailable`) propagate;
+    every other failure becomes a :class:`Problem` of the plan.
+    """
+    entries = site.entries()
+    order, problems, notes = resolve_slugs(entries, slugs, with_transitions=with_transitions)
+    plan = InstallPlan(problems=problems, notes=notes)
+    for slug, requested in order:
+        entry = entries[slug]
+        try:
+            name = install_name(entry)
+        except UnsafeUrlError as error:
+            plan.problems.append(Problem(slug, "unsafe-name", f"{slug}: {error}"))
+            continue
+        expected_size = entry.get("bytes")
+        try:
+            content = site.fetch(entry["raw_url"], limit=expected_size)
+        except SiteFileError as error:
+            plan.problems.append(Problem(slug, "fetch", f"{slug}: {error}"))
+            continue
+        integrity = _integrity_problem(entry, content, site.describe(entry["raw_url"]))
+        if integrity:
+            plan.problems.append(Problem(slug, "integrity", f"{slug}: {integrity}"))
+            continue
+        folder = dest if dest is not None else DEFAULT_DIRS[split_suffix(name)[1]]
+        path = folder / name
+        try:
+            action = _compare_with_disk(path, content)
+        except ValueError as error:
+            plan.problems.append(Problem(slug, "destination", f"{slug}: {error}"))
+            continue
+        plan.files.append(PlannedFile(slug, path, content, action, requested))
+    return plan
+
+
+def _integrity_problem(entry: dict[str, Any], content: bytes, where: str) -> str | None:
+    """Why ``content`` is not the file the catalog describes, or ``None`` when it is."""
+    size = entry.get("bytes")
+    if size is not None and len(content) != size:
+        return f"{where}: got {len(content)} bytes, the catalog says {size}; not installed"
+    digest = sha256_hex(content)
+    if digest != entry["sha256"]:
+        return f"{where}: sha256 {digest} does not match the catalog's {entry['sha256']}; not installed"
+    return None
+
+
+def _compare_with_disk(path: Path, content: bytes) -> str:
+    """``create``, ``unchanged`` or ``conflict`` for writing ``content`` to ``path``."""
+    if not os.path.lexists(path):
+        return CREATE
+    if path.is_dir():
+        raise ValueError(f"{path.as_posix()} is a folder")
+    try:
+        existing = path.read_bytes()
+    except FileNotFoundError:  # a dangling symlink: replacing it loses nothing
+        return CREATE
+    except OSError as error:
+        raise ValueError(f"cannot read {path.as_posix()}: {error.strerror or error}") from None
+    return UNCHANGED if existing == content else CONFLICT
+
+
+def apply(plan: InstallPlan, *, force: bool = False) -> InstallResult:
+    """Write a plan, all or nothing.
+
+    Nothing is written when the plan has problems, or has conflicts and ``force`` is false.
+    With ``force`` conflicting files are replaced (their action becomes ``update``). A file
+    that fails to stage (disk full, permissions) undoes all staging and is reported as a
+    ``destination`` problem; the destination is then as it was.
+    """
+    result = InstallResult(
+        unchanged=[planned for planned in plan.files if planned.action == UNCHANGED],
+        problems=list(plan.problems),
+    )
+    if result.problems:
+        return result
+    if plan.conflicts and not force:
+        result.conflicts = plan.conflicts
+        return result
+    to_write = [planned for planned in plan.files if planned.action in (CREATE, CONFLICT, UPDATE)]
+    staged: list[tuple[Path, PlannedFile]] = []
+    created_dirs: list[Path] = []
+    try:
+        for planned in to_write:
+            created_dirs += _make_dirs(planned.path.parent)
+            staged.append((_stage(planned.path, planned.content), planned))
+    except OSError as error:
+        for temp, _ in staged:
+            _remove_quietly(temp)
+        for folder in reversed(created_dirs):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        result.problems.append(Problem("", "destination", f"cannot write: {error}"))
+        return result
+    for temp, planned in staged:
+        os.replace(temp, planned.path)
+        if planned.action == CONFLICT:
+            planned.action = UPDATE
+        result.written.append(planned)
+    return result
+
+
+def _make_dirs(folder: Path) -> list[Path]:
+    """Create ``folder`` and missing parents; return the ones created, outermost first."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    missing.reverse()
+    for created in missing:
+        created.mkdir()
+    return missing
+
+
+def _stage(path: Path, content: bytes) -> Path:
+    """Write ``content`` to a new temporary file beside ``path`` and return its path.
+
+    ``os.open`` with mode 0o666 lets the umask decide permissions, as for any new file.
+    """
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+    return temp
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+@dataclass
+class FileStatus:
+    """How one local file relates to the catalog. ``path`` is as found (POSIX), ``state`` one
+    of ``up-to-date``, ``outdated``, ``modified``, ``unknown``."""
+
+    path: str
+    slug: str
+    state: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The contract's JSON shape."""
+        return {"path": self.path, "slug": self.slug, "state": self.state}
+
+
+def find_local_files(folders: Iterable[Path]) -> list[Path]:
+    """The chat mode files directly inside ``folders`` (missing folders are skipped), sorted."""
+    found: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        found += sorted(
+            child for child in folder.iterdir() if split_suffix(child.name) and child.is_file()
+        )
+    return found
+
+
+def local_slug(path: Path) -> str:
+    """The slug a local file stands for: its name without suffix, slugified."""
+    parts = split_suffix(path.name)
+    return slugify(parts[0] if parts else path.name)
+
+
+def status(site: Site, paths: Iterable[Path]) -> list[FileStatus]:
+    """The state of each local file against the catalog. Reads only ``catalog.json``.
+
+    ``up-to-date``: the file's sha256 is the catalog's; ``outdated``: it is one of the
+    entry's ``history`` digests; ``modified``: the slug is known but the content is neither;
+    ``unknown``: no such slug. Raises ``OSError`` for a file that cannot be read.
+    """
+    entries = site.entries()
+    results: list[FileStatus] = []
+    for path in paths:
+        slug = local_slug(path)
+        entry = entries.get(slug)
+        if entry is None:
+            state = UNKNOWN
+        else:
+            digest = sha256_hex(path.read_bytes())
+            if digest == entry["sha256"]:
+                state = UP_TO_DATE
+            elif digest in entry.get("history", []):
+                state = OUTDATED
+            else:
+                state = MODIFIED
+        results.append(FileStatus(path.as_posix(), slug, state))
+    return results

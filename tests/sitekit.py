@@ -1,0 +1,222 @@
+"""Catalog sites for the install/status tests: a small chat mode tree, a built site, a server.
+
+The site is built by the project's own code (``core.catalog.load_catalog`` and
+``render.catalog_json``), so ``sha256``, ``bytes`` and ``raw_url`` come from the bytes written,
+never from the test. :class:`SiteServer` serves a site folder with a real
+``ThreadingHTTPServer`` on 127.0.0.1 and lets a test replace the answer for one path (404,
+truncated body, slow answer, redirect, ...).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import os
+import socket
+import subprocess
+import threading
+import urllib.parse
+from pathlib import Path
+from typing import Callable
+
+from chatmode_registry.core.catalog import load_catalog
+from chatmode_registry.core.history import published_history
+from chatmode_registry.render.catalog_json import catalog_to_dict
+
+SEED = Path("/work/shared/seeds/backend-engineer.chatmode.md")
+
+#: A small registry: planner -> builder (prose), builder -> reviewer (handoff), reviewer ->
+#: the built-in ``agent`` (no slug), loner with no transitions, and the seed.
+CHATMODES = {
+    "planner.chatmode.md": (
+        "---\n"
+        "description: Plans the work before anyone writes code.\n"
+        "tools: ['codebase', 'search']\n"
+        "---\n"
+        "# Planner Mode\n\n"
+        "Break the task into steps.\n\n"
+        "Switch to **Builder** mode to implement the plan.\n"
+    ),
+    "team/builder.agent.md": (
+        "---\n"
+        "description: Builds what the planner planned.\n"
+        "handoffs:\n"
+        "  - label: Ask for a review\n"
+        "    agent: reviewer\n"
+        "    prompt: Review the change.\n"
+        "---\n"
+        "# Builder\n\nWrite the code, run the tests.\n"
+    ),
+    "team/reviewer.agent.md": (
+        "---\n"
+        "description: Reviews changes.\n"
+        "handoffs:\n"
+        "  - label: Back to work\n"
+        "    agent: agent\n"
+        "---\n"
+        "# Reviewer\n\nRead the diff; ask questions.\n"
+    ),
+    "loner.chatmode.md": "---\ndescription: Works alone.\n---\n# Loner\n\nNo company.\n",
+}
+
+
+def write_chatmodes(source: Path, files: dict[str, str] | None = None, *, with_seed: bool = True) -> Path:
+    """Write the chat mode tree into ``source`` (and the seed, read from its shared place)."""
+    for relative, text in (CHATMODES if files is None else files).items():
+        path = source / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    if with_seed:
+        (source / SEED.name).write_bytes(SEED.read_bytes())
+    return source
+
+
+def build_site(source: Path, site: Path, *, site_url: str | None = None) -> dict:
+    """Build ``catalog.json`` and the raw files of ``source`` into ``site``; return the catalog.
+
+    ``history`` comes from git when ``source`` is in a repository, as in the real build.
+    """
+    catalog = load_catalog(source)
+    history = published_history(
+        source, [mode.source for mode in catalog.chatmodes],
+        current={mode.source: mode.sha256 for mode in catalog.chatmodes},
+    )
+    document = catalog_to_dict(catalog, site_url=site_url, history=history)
+    site.mkdir(parents=True, exist_ok=True)
+    for mode, entry in zip(catalog.chatmodes, document["chatmodes"]):
+        raw_path = site / urllib.parse.unquote(entry["raw_url"])
+        raw_path.parent.mkdir(parents=True, exist_ok=True)
+        raw_path.write_bytes(mode.raw)
+    (site / "catalog.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+    return document
+
+
+def load_entries(site: Path) -> dict[str, dict]:
+    """The catalog entries of a built site folder, by slug."""
+    document = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
+    return {entry["slug"]: entry for entry in document["chatmodes"]}
+
+
+def edit_catalog(site: Path, change: Callable[[dict], None]) -> None:
+    """Apply ``change`` to the site's ``catalog.json`` document and write it back."""
+    path = site / "catalog.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    change(document)
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def sha256(data: bytes) -> str:
+    """Hex sha256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path under ``folder`` with its bytes (``None`` for folders), to prove "untouched"."""
+    found: dict[str, bytes | None] = {}
+    for path in sorted(folder.rglob("*")):
+        found[path.relative_to(folder).as_posix()] = None if path.is_dir() else path.read_bytes()
+    return found
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` with a fixed identity; return stdout."""
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }
+    completed = subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=environment
+    )
+    return completed.stdout
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+#: A replacement answer: called with the request handler, writes the whole response.
+Override = Callable[[http.server.BaseHTTPRequestHandler], None]
+
+
+class SiteServer:
+    """A site folder served over HTTP on 127.0.0.1 (random port) from a background thread.
+
+    ``overrides`` maps a URL path (``/catalog.json``) to a function that answers instead of
+    the file. ``release`` is set when the server stops, so slow answers end with the test.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.overrides: dict[str, Override] = {}
+        self.requests: list[str] = []
+        self.release = threading.Event()
+        server = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(server.folder), **kwargs)
+
+            def do_GET(self):  # noqa: N802 - http.server's naming
+                server.requests.append(self.path)
+                override = server.overrides.get(urllib.parse.urlsplit(self.path).path)
+                if override is not None:
+                    override(self)
+                else:
+                    super().do_GET()
+
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """The site root URL, with a trailing slash."""
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def __enter__(self) -> "SiteServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+def answer(status: int, body: bytes, *, content_length: int | None = None, headers: dict | None = None) -> Override:
+    """An override that sends ``status`` and ``body`` with the given ``Content-Length``
+    (default: the real length; a larger one makes a truncated download)."""
+
+    def respond(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Length", str(len(body) if content_length is None else content_length))
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    return respond
+
+
+def stall(server: SiteServer) -> Override:
+    """An override that never answers until the server stops (for timeouts)."""
+
+    def respond(handler: http.server.BaseHTTPRequestHandler) -> None:
+        server.release.wait()
+        handler.close_connection = True
+
+    return respond
