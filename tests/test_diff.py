@@ -531,3 +531,68 @@ def test_timeout(monkeypatch):
 def test_unsupported_scheme():
     with pytest.raises(CatalogLoadError, match="unsupported scheme"):
         load_catalog_json("ftp://example.org/catalog.json")
+
+
+# --------------------------------------------------------------------------------------------
+# With catalogs built from the registry's own chat modes
+
+
+def build_site(source: Path, site: Path, *, history: dict | None = None) -> dict:
+    """Build ``catalog.json`` and the raw files of ``source`` into ``site`` as a build would."""
+    from urllib.parse import unquote
+
+    from chatmode_registry.core.catalog import load_catalog
+    from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
+
+    catalog = load_catalog(source)
+    data = catalog_to_dict(catalog, site_url=None, history=history)
+    site.mkdir(parents=True)
+    (site / "catalog.json").write_text(dumps(data), encoding="utf-8")
+    for mode in catalog.chatmodes:
+        raw_path = site / unquote(data["chatmodes"][catalog.chatmodes.index(mode)]["raw_url"])
+        raw_path.parent.mkdir(parents=True, exist_ok=True)
+        raw_path.write_bytes(mode.raw)
+    return data
+
+
+def test_registry_catalogs(tmp_path):
+    import shutil as _shutil
+
+    registry = Path(__file__).resolve().parent.parent / "chatmodes"
+    old_src, new_src = tmp_path / "old-src", tmp_path / "new-src"
+    _shutil.copytree(registry, old_src)
+    _shutil.copytree(registry, new_src)
+    old = build_site(old_src, tmp_path / "old-site")
+    by_slug = {record["slug"]: record for record in old["chatmodes"]}
+
+    # Remove one chat mode; those that pointed at it now dangle.
+    removed = "qa-engineer"
+    pointing = {r["slug"] for r in old["chatmodes"] if any(t["target"] == removed for t in r["transitions"])}
+    assert pointing, "the removed mode should be a transition target"
+    (new_src / by_slug[removed]["source"]).unlink()
+    # A body edit, a removed tool, and an edit the catalog only sees in the digest.
+    body_slug = "backend-engineer"
+    path = new_src / by_slug[body_slug]["source"]
+    path.write_bytes(path.read_bytes() + b"\nExtra closing line.\n")
+    tools_slug = "technical-writer"
+    path = new_src / by_slug[tools_slug]["source"]
+    path.write_text(path.read_text(encoding="utf-8").replace("  - web/fetch\n", ""), encoding="utf-8")
+    quiet = sorted(set(by_slug) - pointing - {removed, body_slug, tools_slug})[0]
+    path = new_src / by_slug[quiet]["source"]
+    path.write_text(path.read_text(encoding="utf-8").replace("argument-hint: ", "argument-hint: Please "),
+                    encoding="utf-8")
+    # Every published digest is now history: that alone is not a change.
+    history = {record["source"]: [record["sha256"]] for record in old["chatmodes"]}
+    build_site(new_src, tmp_path / "new-site", history=history)
+
+    result = load_diff(tmp_path / "old-site", tmp_path / "new-site")
+    fields = {change.slug: change.fields for change in result.changed}
+    assert result.added == [] and result.removed == [removed]
+    assert set(fields) == pointing | {body_slug, tools_slug, quiet}
+    for slug in pointing - {body_slug, tools_slug}:
+        assert fields[slug] == ["diagnostics", "transitions"]
+    assert "body" in fields[body_slug]
+    assert "+Extra closing line." in result.changed[sorted(fields).index(body_slug)].details["body"]["diff"]
+    assert "tools" in fields[tools_slug] and "body" not in fields[tools_slug]
+    assert fields[quiet] == ["sha256"]
+    assert {d["slug"] for d in result.new_diagnostics} == pointing

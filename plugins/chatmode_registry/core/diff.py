@@ -18,6 +18,10 @@ Which fields count
     the catalog does not carry, such as ``argument-hint``. A changed file is thus never
     silently dropped from the diff.
 
+    Fields this module does not know (``kind``, say) are compared as plain values, so a field
+    added to ``catalog.json`` later shows up without a change here; a field whose value changes
+    on every build must be added to ``_DERIVED_FIELDS``, as ``history`` is.
+
 Deciding whether the body changed, in order of preference
     1. both records carry ``body_sha256``: compare those;
     2. both raw files can be fetched (and match their record's ``sha256``): compare the bodies;
@@ -59,8 +63,9 @@ MAX_DIFF_LINES = 400
 
 #: Record fields compared as plain values, in the order details are presented.
 _VALUE_FIELDS = ("name", "description", "model", "source")
-#: Record fields never compared: identity and values derived from other fields (see above).
-_DERIVED_FIELDS = frozenset({"slug", "url", "raw_url", "sha256", "bytes", "body_sha256"})
+#: Record fields never compared: identity, values derived from other fields (see above), and
+#: ``history`` (the digests of earlier publications, which grows with every release).
+_DERIVED_FIELDS = frozenset({"slug", "url", "raw_url", "sha256", "bytes", "body_sha256", "history"})
 #: Fields with their own comparison.
 _SPECIAL_FIELDS = frozenset({"tools", "transitions", "diagnostics"})
 
