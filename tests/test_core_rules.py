@@ -1,0 +1,165 @@
+"""Every lint rule of ``core.rules.RULES``: a fixture that fires it and a fixture that does not.
+
+Each :class:`RuleCase` writes a small folder of chat modes, loads it with ``load_catalog`` and
+checks that the rule fires in the named file, on the named line, with the rule's severity; its
+passing twin is the same fixture with the problem removed. A meta-test makes a rule added to
+``RULES`` without a case here fail the suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from chatmode_registry.core.catalog import load_catalog
+from chatmode_registry.core.model import Severity
+from chatmode_registry.core.rules import MAX_BODY_CHARACTERS, RULES
+
+from chatmode_files import chatmode, link_outside, rejected_sources, with_code, write_tree
+
+MOJIBAKE = "Backend \u00e2\u20ac\u201c technologies"  # "Backend – technologies" read as cp1252
+
+
+@dataclass
+class RuleCase:
+    """A rule's failing and passing fixtures.
+
+    ``failing`` / ``passing`` map relative paths to file contents; ``outside`` maps relative
+    paths to contents written outside the folder and linked in. The rule must fire in
+    ``path`` on ``line`` (``None``: the whole file) and contain ``message`` in its text.
+    """
+
+    code: str
+    failing: dict[str, str | bytes]
+    passing: dict[str, str | bytes]
+    line: int | None
+    path: str = "m.chatmode.md"
+    message: str = ""
+    outside: dict[str, str | bytes] = field(default_factory=dict)
+    max_bytes: int = 262_144
+
+
+CASES = [
+    RuleCase("CM001", {"m.chatmode.md": b"---\ndescription: x\n---\n# Caf\xe9\n"},
+             {"m.chatmode.md": "---\ndescription: x\n---\n# Caf\u00e9\n"}, 4, message="0xe9"),
+    RuleCase("CM002", {"m.chatmode.md": b""}, {"m.chatmode.md": chatmode()}, None),
+    RuleCase("CM003", {"m.chatmode.md": chatmode("x" * 2000)}, {"m.chatmode.md": chatmode("x" * 500)},
+             None, message="1,000", max_bytes=1000),
+    RuleCase("CM004", {}, {"m.chatmode.md": chatmode()}, None,
+             outside={"m.chatmode.md": chatmode()}),
+    RuleCase("CM005", {"m.chatmode.md": chatmode(header="model: a: b\n")},
+             {"m.chatmode.md": chatmode(header="model: 'a: b'\n")}, 3),
+    RuleCase("CM006", {"m.chatmode.md": "---\n- description\n- tools\n---\nbody\n"},
+             {"m.chatmode.md": "---\ndescription: d\ntools: []\n---\nbody\n"}, 2),
+    RuleCase("CM007", {"m.chatmode.md": chatmode(header="loop: &loop [*loop]\n")},
+             {"m.chatmode.md": chatmode(header="metadata: {a: &x 1, b: *x}\n")}, 3),
+    RuleCase("CM008", {"m.chatmode.md": chatmode(description="12", header="name: [a, b]\n")},
+             {"m.chatmode.md": chatmode(description="'12'", header="name: a b\n")}, 2),
+    RuleCase("CM101", {"m.chatmode.md": chatmode(description=None, header="name: N\n")},
+             {"m.chatmode.md": chatmode(header="name: N\n")}, 1),
+    RuleCase("CM102", {"m.chatmode.md": chatmode(header="colour: red\n")},
+             {"m.chatmode.md": chatmode(header="argument-hint: a colour\n")}, 3, message="colour"),
+    RuleCase("CM103", {"m.chatmode.md": chatmode(header="infer: true\n")},
+             {"m.chatmode.md": chatmode(header="user-invocable: true\n")}, 3),
+    RuleCase("CM104", {"m.chatmode.md": chatmode(header="tools: search, edit\n")},
+             {"m.chatmode.md": chatmode(header="tools: [search, edit]\n")}, 3),
+    RuleCase("CM105", {"m.chatmode.md": chatmode(header="tools:\n  - search\n  - edit\n  - search\n")},
+             {"m.chatmode.md": chatmode(header="tools:\n  - search\n  - edit\n")}, 6, message="search"),
+    RuleCase("CM106", {"m.chatmode.md": chatmode(header="tools:\n  - search\n  - codebase\n")},
+             {"m.chatmode.md": chatmode(header="tools:\n  - search\n  - search/codebase\n")}, 5,
+             message="'search/codebase'"),
+    RuleCase("CM107", {"m.chatmode.md": chatmode(header="model: GPT-4.1 | 'gpt-5'\n")},
+             {"m.chatmode.md": chatmode(header="model: [GPT-4.1, gpt-5]\n")}, 3),
+    RuleCase("CM108", {"m.chatmode.md": "\n\ndescription: x\ntools: [search]\n\n# Body\n"},
+             {"m.chatmode.md": "# Body\n\ndescription: x is discussed here\n"}, 3),
+    RuleCase("CM109", {"m.chatmode.md": chatmode(header="tools:\n  - findTestFiles\n")},
+             {"m.chatmode.md": chatmode(header="tools:\n  - search\n")}, 4, message="findTestFiles"),
+    RuleCase("CM201", {"m.chatmode.md": chatmode("\n   \n\n")}, {"m.chatmode.md": chatmode("Work.\n")}, 4),
+    RuleCase("CM202", {"m.chatmode.md": chatmode(f"# T\n\nBased on {MOJIBAKE}.\n")},
+             {"m.chatmode.md": chatmode("# T\n\nBased on Backend \u2013 technologies.\n")}, 6,
+             message="\u2013"),
+    RuleCase("CM203", {"m.chatmode.md": chatmode("# T\n\n\u200b```python\n```\n")},
+             {"m.chatmode.md": chatmode("# T\n\n```python\n```\n")}, 6, message="U+200B"),
+    RuleCase("CM204", {"m.chatmode.md": chatmode("w" * (MAX_BODY_CHARACTERS + 1))},
+             {"m.chatmode.md": chatmode("w" * (MAX_BODY_CHARACTERS - 10))}, 4),
+    RuleCase("CM301", {"m.chatmode.md": chatmode(), "M.agent.md": chatmode()},
+             {"m.chatmode.md": chatmode(), "n.agent.md": chatmode()}, None, message="'m-2'"),
+    RuleCase("CM302", {"m.chatmode.md": chatmode("# M\n\nSwitch to **Ghost** mode to haunt.\n")},
+             {"m.chatmode.md": chatmode("# M\n\nSwitch to **Ghost** mode to haunt.\n"),
+              "ghost.chatmode.md": chatmode()}, 6, message="Ghost"),
+    RuleCase("CM303", {"m.chatmode.md": chatmode("# M\n\nSwitch to **M** mode.\n")},
+             {"m.chatmode.md": chatmode("# M\n\nSwitch to **N** mode.\n"), "n.chatmode.md": chatmode()}, 6),
+    RuleCase("CM304", {"m.chatmode.md": chatmode("# M\n\nThen hand off to **Ask**.\n")},
+             {"m.chatmode.md": chatmode("# M\n\nThen hand off to **Ask**.\n"), "ask.chatmode.md": chatmode()}, 6,
+             message="built-in"),
+    RuleCase("CM305", {"m.chatmode.md": chatmode("# M\n\nSwitch to **Helper** agent.\n"),
+                       "a/one.chatmode.md": chatmode(header="name: Helper\n"),
+                       "b/two.chatmode.md": chatmode(header="name: Helper\n")},
+             {"m.chatmode.md": chatmode("# M\n\nSwitch to **Helper** agent.\n"),
+              "a/one.chatmode.md": chatmode(header="name: Helper\n"),
+              "a/b/two.chatmode.md": chatmode(header="name: Helper\n")}, 6, message="'a/one.chatmode.md'"),
+]
+
+
+def _load(tmp_path: Path, files: dict[str, str | bytes], outside: dict[str, str | bytes], max_bytes: int):
+    folder = write_tree(tmp_path / "chatmodes", files)
+    for relative, content in outside.items():
+        link_outside(folder, relative, tmp_path / "elsewhere" / relative.replace("/", "_"), content)
+    return load_catalog(folder, max_bytes=max_bytes)
+
+
+def test_every_rule_has_a_case():
+    """A rule added to RULES without a failing and a passing fixture here fails the suite."""
+    assert sorted(case.code for case in CASES) == sorted(RULES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.code for case in CASES])
+def test_rule_fires_on_its_failing_fixture(tmp_path, case):
+    catalog = _load(tmp_path, case.failing, case.outside, case.max_bytes)
+    found = with_code(catalog.diagnostics, case.code, case.path)
+    assert found, f"{case.code} did not fire; got {[(d.path, d.line, d.code) for d in catalog.diagnostics]}"
+    first = found[0]
+    assert first.line == case.line
+    assert first.severity == RULES[case.code].severity
+    assert case.message in first.message
+    if RULES[case.code].rejects:
+        assert case.path in rejected_sources(catalog)
+        assert case.path not in [mode.source for mode in catalog.chatmodes]
+    else:
+        assert case.path not in rejected_sources(catalog)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.code for case in CASES])
+def test_rule_is_silent_on_its_passing_fixture(tmp_path, case):
+    catalog = _load(tmp_path, case.passing, {}, case.max_bytes)
+    assert with_code(catalog.diagnostics, case.code) == []
+    assert case.path not in rejected_sources(catalog)
+
+
+def test_rules_have_stable_well_formed_codes_and_text():
+    for code, rule in RULES.items():
+        assert rule.code == code and code.startswith("CM") and len(code) == 5 and code[2:].isdigit()
+        assert rule.summary.strip() and rule.advice.strip()
+        assert rule.name == rule.name.lower() and " " not in rule.name
+        # Only errors may reject a file: a warning never costs a page.
+        assert not rule.rejects or rule.severity is Severity.ERROR
+
+
+def test_rule_names_are_unique():
+    names = [rule.name for rule in RULES.values()]
+    assert len(names) == len(set(names))
+
+
+def test_fixable_rules_are_mojibake_and_renamed_tools():
+    assert {code for code, rule in RULES.items() if rule.fixable} == {"CM106", "CM202"}
+
+
+def test_repeated_problem_is_capped_with_a_count(tmp_path):
+    """More than ten mojibake lines: ten diagnostics with lines, one saying how many more."""
+    body = "".join(f"Line {index}: {MOJIBAKE}\n" for index in range(14))
+    catalog = _load(tmp_path, {"m.chatmode.md": chatmode(body)}, {}, 262_144)
+    found = with_code(catalog.diagnostics, "CM202")
+    assert [d.line for d in found if d.line] == list(range(4, 14))
+    assert [d.message for d in found if d.line is None] == ["4 more lines with the same problem"]
