@@ -596,3 +596,14 @@ def test_registry_catalogs(tmp_path):
     assert "tools" in fields[tools_slug] and "body" not in fields[tools_slug]
     assert fields[quiet] == ["sha256"]
     assert {d["slug"] for d in result.new_diagnostics} == pointing
+    for change in result.changed:
+        if change.slug in pointing - {body_slug, tools_slug}:
+            moved = change.details["transitions"]
+            assert moved["added"] == [] and moved["removed"] == []
+            assert {(p["old"]["target"], p["new"]["target"]) for p in moved["retargeted"]} == {(removed, None)}
+
+    # The changes page links the new site's pages only: the removed mode has none.
+    fragment = render_html(result, link=lambda slug: f"../{slug}/")
+    hrefs = {a["attrs"]["href"] for a in parse_html(fragment).find("a")}
+    assert f"../{removed}/" not in hrefs
+    assert hrefs == {f"../{slug}/" for slug in fields}

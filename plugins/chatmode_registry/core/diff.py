@@ -301,7 +301,9 @@ class ChangedMode:
     - ``name``, ``description``, ``model``, ``source`` and fields unknown to this module:
       ``{"old": ..., "new": ...}``;
     - ``tools``: ``{"added": [...], "removed": [...]}``;
-    - ``transitions``: ``{"added": [transition], "removed": [transition]}``;
+    - ``transitions``: ``{"added": [transition], "removed": [transition], "retargeted":
+      [{"old": transition, "new": transition}]}``; a retargeted transition is written the same
+      but resolves differently (e.g. its target was removed and it now dangles);
     - ``diagnostics``: ``{"new": [diagnostic], "resolved": [diagnostic]}``;
     - ``body``: ``{"diff": str | None, "truncated": bool}`` (``diff`` is ``None`` when the raw
       files could not be fetched);
@@ -322,6 +324,7 @@ class CatalogDiff:
     mode). ``new_diagnostics`` lists diagnostics present in the new catalog and not in the old
     (every diagnostic of an added mode counts), each with its ``slug``. ``rejected_added`` and
     ``rejected_removed`` are the ``source`` paths that became / stopped being rejected.
+    ``new_slugs`` holds every slug of the new catalog (the pages a renderer may link to).
     """
 
     added: list[str] = field(default_factory=list)
@@ -331,6 +334,7 @@ class CatalogDiff:
     new_diagnostics: list[dict] = field(default_factory=list)
     rejected_added: list[dict] = field(default_factory=list)
     rejected_removed: list[str] = field(default_factory=list)
+    new_slugs: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -421,6 +425,25 @@ def _multiset_difference(left: Iterable[dict], right: Iterable[dict], key) -> li
     return result
 
 
+def _pair_retargeted(added: list[dict], removed: list[dict]) -> dict[str, list]:
+    """Split added/removed transitions into those really added or removed and those that are
+    written the same (text, via, label, reason) but resolve to another target."""
+
+    def written(edge: dict) -> tuple:
+        return (edge.get("text"), edge.get("via"), edge.get("label") or "", edge.get("reason") or "")
+
+    unmatched = list(removed)
+    still_added, retargeted = [], []
+    for edge in added:
+        match = next((old for old in unmatched if written(old) == written(edge)), None)
+        if match is None:
+            still_added.append(edge)
+        else:
+            unmatched.remove(match)
+            retargeted.append({"old": match, "new": edge})
+    return {"added": still_added, "removed": unmatched, "retargeted": retargeted}
+
+
 def _body_of(record: dict, raw_source: RawSource | None) -> str | None:
     """The record's body text from its raw file, or ``None`` if unavailable or stale."""
     if raw_source is None or not record.get("raw_url"):
@@ -464,7 +487,7 @@ def _compare_mode(
     edges_added = _multiset_difference(new_edges, old_edges, _transition_key)
     edges_removed = _multiset_difference(old_edges, new_edges, _transition_key)
     if edges_added or edges_removed:
-        details["transitions"] = {"added": edges_added, "removed": edges_removed}
+        details["transitions"] = _pair_retargeted(edges_added, edges_removed)
 
     old_diags, new_diags = old.get("diagnostics") or [], new.get("diagnostics") or []
     diags_new = _multiset_difference(new_diags, old_diags, _diagnostic_key)
@@ -486,6 +509,7 @@ def _compare_mode(
     if body_changed is None and file_changed:
         # The fallback of the module docstring: a new digest that no header field explains.
         # Handoffs live in the header; prose transitions and diagnostics can come from either.
+        # (A retargeted transition is not evidence either way: it follows other files.)
         header_explains = bool(set(details) - {"diagnostics", "transitions"}) or any(
             edge.get("via") == "handoff"
             for side in ("added", "removed")
@@ -526,7 +550,7 @@ def diff_catalogs(
     old_by_slug = {record["slug"]: record for record in old.get("chatmodes", [])}
     new_by_slug = {record["slug"]: record for record in new.get("chatmodes", [])}
 
-    result = CatalogDiff()
+    result = CatalogDiff(new_slugs=frozenset(new_by_slug))
     result.added = sorted(set(new_by_slug) - set(old_by_slug))
     result.removed = sorted(set(old_by_slug) - set(new_by_slug))
     for slug in result.added:

@@ -92,10 +92,13 @@ def _md_value(value: Any) -> str:
     return md_code(value)
 
 
-def _md_transition(edge: dict) -> str:
+def _md_target(edge: dict) -> str:
     target = edge.get("target")
-    where = md_code(target) if target else ("built-in" if edge.get("builtin") else "dangling")
-    return f"{md_text(edge.get('text'))} → {where} ({md_text(edge.get('via'))})"
+    return md_code(target) if target else ("built-in" if edge.get("builtin") else "dangling")
+
+
+def _md_transition(edge: dict) -> str:
+    return f"{md_text(edge.get('text'))} → {_md_target(edge)} ({md_text(edge.get('via'))})"
 
 
 def _md_diagnostic(diagnostic: dict, *, with_slug: bool) -> str:
@@ -132,6 +135,11 @@ def _md_changed(diff: CatalogDiff, mode: ChangedMode, *, with_body: bool, with_d
                 items.append(f"- **transition added**: {_md_transition(edge)}")
             for edge in detail.get("removed", []):
                 items.append(f"- **transition removed**: {_md_transition(edge)}")
+            for pair in detail.get("retargeted", []):
+                items.append(
+                    f"- **transition retargeted**: {_md_transition(pair['old'])} now → "
+                    f"{_md_target(pair['new'])}"
+                )
         elif name == "diagnostics":
             new, resolved = len(detail.get("new", [])), len(detail.get("resolved", []))
             items.append(f"- **diagnostics**: {new} new, {resolved} resolved")
@@ -281,15 +289,20 @@ def _html_value(value: Any) -> Markup:
     return Markup("<code>{}</code>").format(value)
 
 
-def _html_transition(edge: dict, link: Callable[[str], str] | None) -> Markup:
+def _html_target(edge: dict, link: Callable[[str], str] | None) -> Markup:
     target = edge.get("target")
-    if target and link:
-        where = Markup('<a href="{}"><code>{}</code></a>').format(link(target), target)
-    elif target:
-        where = Markup("<code>{}</code>").format(target)
-    else:
-        where = Markup("built-in" if edge.get("builtin") else "dangling")
-    return Markup("{} → {} ({})").format(edge.get("text") or "", where, edge.get("via") or "")
+    href = link(target) if target and link else None
+    if href:
+        return Markup('<a href="{}"><code>{}</code></a>').format(href, target)
+    if target:
+        return Markup("<code>{}</code>").format(target)
+    return Markup("built-in" if edge.get("builtin") else "dangling")
+
+
+def _html_transition(edge: dict, link: Callable[[str], str] | None) -> Markup:
+    return Markup("{} → {} ({})").format(
+        edge.get("text") or "", _html_target(edge, link), edge.get("via") or ""
+    )
 
 
 def _html_diagnostic(diagnostic: dict, link: Callable[[str], str] | None, *, with_slug: bool) -> Markup:
@@ -309,10 +322,11 @@ def _html_diagnostic(diagnostic: dict, link: Callable[[str], str] | None, *, wit
     )
 
 
-def _html_mode_link(slug: str, label: str, link: Callable[[str], str] | None) -> Markup:
-    if link is None:
+def _html_mode_link(slug: str, label: str, link: Callable[[str], str | None] | None) -> Markup:
+    href = link(slug) if link else None
+    if not href:
         return Markup("{}").format(label)
-    return Markup('<a href="{}">{}</a>').format(link(slug), label)
+    return Markup('<a href="{}">{}</a>').format(href, label)
 
 
 def _html_changed(diff: CatalogDiff, mode: ChangedMode, link: Callable[[str], str] | None) -> Markup:
@@ -334,6 +348,11 @@ def _html_changed(diff: CatalogDiff, mode: ChangedMode, link: Callable[[str], st
             ] + [
                 Markup("<li>removed: {}</li>").format(_html_transition(edge, link))
                 for edge in detail.get("removed", [])
+            ] + [
+                Markup("<li>retargeted: {} now → {}</li>").format(
+                    _html_transition(pair["old"], link), _html_target(pair["new"], link)
+                )
+                for pair in detail.get("retargeted", [])
             ]
             value = Markup("<ul>{}</ul>").format(Markup("").join(items))
         elif name == "diagnostics":
@@ -369,6 +388,17 @@ def _html_changed(diff: CatalogDiff, mode: ChangedMode, link: Callable[[str], st
     )
 
 
+def _only_existing(diff: CatalogDiff, link: Callable[[str], str] | None) -> Callable[[str], str] | None:
+    """``link`` restricted to pages of the new site: a removed chat mode has no page to open."""
+    if link is None:
+        return None
+
+    def existing(slug: str) -> str | None:
+        return link(slug) if slug in diff.new_slugs else None
+
+    return existing
+
+
 def render_html(diff: CatalogDiff, link: Callable[[str], str] | None = None) -> str:
     """The diff as an HTML fragment for the ``catalog/changes/`` page.
 
@@ -377,6 +407,7 @@ def render_html(diff: CatalogDiff, link: Callable[[str], str] | None = None) -> 
     linked. The fragment holds no blank line, so it survives being placed in a Markdown page
     as a raw HTML block. Classes: see :data:`CHANGES_CSS`.
     """
+    link = _only_existing(diff, link)
     parts: list[Markup] = []
     if diff.empty:
         parts.append(Markup('<p class="chatmodes-changes-summary">No chat mode was added, removed or changed.</p>'))
