@@ -32,6 +32,7 @@ CHANGES_CSS = """\
 .chatmodes-changes .chatmodes-diff-hunk { color: #6f42c1; }
 .chatmodes-changes .chatmodes-diff-file { font-weight: bold; }
 .chatmodes-changes .chatmodes-diff-context { }
+.chatmodes-changes .chatmodes-change dt { font-weight: bold; }
 .chatmodes-changes .chatmodes-severity-error { color: #cf222e; font-weight: bold; }
 .chatmodes-changes .chatmodes-severity-warning { color: #9a6700; font-weight: bold; }
 """
@@ -315,10 +316,11 @@ def _html_diagnostic(diagnostic: dict, link: Callable[[str], str] | None, *, wit
     slug = diagnostic.get("slug")
     if with_slug and slug:
         parts.append(Markup("in {}").format(_html_mode_link(slug, slug, link)))
+    where = Markup(" ").join(parts)
     if diagnostic.get("line"):
-        parts.append(Markup("line {}").format(int(diagnostic["line"])))
+        where += Markup(", line {}").format(int(diagnostic["line"]))
     return Markup('<li class="chatmodes-diagnostic">{}: {}</li>').format(
-        Markup(" ").join(parts), diagnostic.get("message") or ""
+        where, diagnostic.get("message") or ""
     )
 
 
