@@ -1,0 +1,384 @@
+"""The ``chatmodes`` MkDocs / ProperDocs plugin: a catalog of chat modes inside a site.
+
+The plugin is a thin layer over MkDocs' events; the work is done elsewhere:
+
+* ``on_config``: resolve the source folder (relative to ``mkdocs.yml``), the published base
+  URL (``site_url``, inside the version folder under mike), add the stylesheet and the
+  script, and put the catalog pages in an explicit ``nav``;
+* ``on_files``: read the catalog (:func:`chatmode_registry.core.catalog.load_catalog`), git
+  dates and history, the baseline diff, and add every generated file
+  (:class:`~chatmode_registry.mkdocs.structure.CatalogSite`); log the diagnostics;
+* ``on_page_markdown``: give the generated pages an escaped title and description;
+* ``on_page_content``: the "preview" banner on the site's own pages when a baseline is set;
+* ``on_env``: render every catalog page (cross-page data: links, backlinks, graphs) with
+  the plugin's autoescaping templates (:class:`~chatmode_registry.mkdocs.renderer.Renderer`);
+* ``on_serve``: watch the source folder; ``on_post_build``: one summary line.
+
+Chat mode content never stops a build: problems become diagnostics, logged as warnings
+(so ``mkdocs build --strict`` fails) and shown on the pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from chatmode_registry.core.catalog import load_catalog
+from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
+from chatmode_registry.core.history import published_history
+from chatmode_registry.core.model import Catalog, Severity
+from chatmode_registry.mkdocs.config import ChatmodesConfig
+from chatmode_registry.mkdocs.git import last_commit_dates
+from chatmode_registry.mkdocs.links import edit_link, published_base
+from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
+from chatmode_registry.mkdocs.structure import (
+    CSS_URI,
+    JS_URI,
+    NAV_PAGES,
+    PAGE_TITLES,
+    CatalogLayout,
+    CatalogSite,
+    PageSpec,
+)
+from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
+from chatmode_registry.render.changes import CHANGES_CSS, render_html
+from chatmode_registry.render.graph_svg import graph_css, render_graph
+from chatmode_registry.render.sanitize import json_for_html
+
+log = get_plugin_logger(__name__)
+
+#: Environment variable that overrides the ``baseline`` option (empty: no baseline).
+BASELINE_VARIABLE = "CHATMODES_BASELINE"
+
+#: Characters that must not reach a terminal from chat mode content (ANSI escapes, bidi
+#: overrides): they are shown as ``\\x..`` / ``\\u....`` in log lines.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters made visible, for log lines."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
+    """Publish a folder of chat modes as a browsable, installable catalog."""
+
+    def __init__(self) -> None:
+        self.is_serve = False
+        self.source: Path | None = None
+        self.layout: CatalogLayout | None = None
+        self.base: str | None = None
+        self.baseline: str | None = None
+        self.catalog: Catalog | None = None
+        self.site: CatalogSite | None = None
+        self.renderer: Renderer | None = None
+        self.bodies: BodyRenderer | None = None
+        self.started = 0.0
+
+    # -- events ------------------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether the site is being served (``mkdocs serve``)."""
+        self.is_serve = command == "serve"
+
+    # Runs before mike's plugin, which rewrites ``site_url`` to the version's folder.
+    @event_priority(100)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Resolve the options against the site's configuration; register the assets."""
+        if not self.config.enabled:
+            return None
+        self.started = time.monotonic()
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        self.source = (root / self.config.source).resolve()
+        prefix = self.config.prefix.strip("/")
+        if not prefix or any(part in ("", ".", "..") for part in prefix.split("/")):
+            raise PluginError(f"chatmodes: 'prefix' must be a folder path like 'catalog', not {self.config.prefix!r}")
+        self.layout = CatalogLayout(prefix)
+        self.baseline = self._baseline_location(root)
+
+        self.base = published_base(config.site_url)
+        if self.base is None:
+            log.warning("'site_url' is not set: the catalog pages are built without install links")
+
+        config.extra_css.append(CSS_URI)
+        config.extra_javascript.append(JS_URI)
+        if config.nav is not None and self.config.nav:
+            self._extend_nav(config)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Read the catalog and add its pages, raw files, ``catalog.json`` and assets."""
+        if not self.config.enabled:
+            return None
+        assert self.source is not None and self.layout is not None
+        if not self.source.is_dir():
+            log.warning(f"the chat mode folder '{self.config.source}' ({self.source}) does not exist: the catalog is empty")
+        catalog = load_catalog(self.source, max_bytes=self.config.max_bytes)
+        self.catalog = catalog
+        sources = [mode.source for mode in catalog.chatmodes]
+        dates = last_commit_dates(self.source) if self.config.git_dates and sources else {}
+        history = self._history(catalog) if self.config.git_dates and sources else None
+
+        data = catalog_to_dict(catalog, site_url=self.base, prefix=self.layout.prefix, history=history)
+        diff, baseline_error = self._compare_with_baseline(data, catalog)
+
+        self.site = CatalogSite(
+            catalog,
+            self.layout,
+            base=self.base,
+            dates=dates,
+            edit_url=lambda source: edit_link(
+                repo_url=config.repo_url,
+                edit_uri=config.edit_uri,
+                edit_uri_template=config.edit_uri_template,
+                docs_dir=config.docs_dir,
+                source_file=str(self.source / source),
+            ),
+            diff=diff,
+            baseline_error=baseline_error,
+            nav=self.config.nav,
+        )
+        extra: dict[str, bytes | str] = {
+            "catalog.json": dumps(data),
+            CSS_URI: self._stylesheet(),
+            JS_URI: package_files("chatmode_registry").joinpath("assets", "chatmodes.js").read_text("utf-8"),
+        }
+        if diff is not None:
+            extra["changes.json"] = json.dumps(diff.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        for file in self.site.generated_files(config, extra=extra):
+            existing = files.get_file_from_path(file.src_uri)
+            if existing is not None:
+                log.warning(f"'{file.src_uri}' in the docs folder is replaced by the catalog's own file")
+                files.remove(existing)
+            files.append(file)
+
+        self.renderer = Renderer(list(config.theme.dirs))
+        self.bodies = BodyRenderer(
+            list(config.markdown_extensions),
+            dict(config.mdx_configs),
+            on_error=lambda source, error: log.warning(
+                f"{terminal_safe(source)}: the body could not be rendered as Markdown ({error!r}); shown as text"
+            ),
+        )
+        self._log_diagnostics(catalog)
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Give catalog pages their (escaped) title and description; their content comes later."""
+        spec = self._spec(page)
+        if spec is None:
+            return None
+        assert self.site is not None
+        if spec.kind == "mode":
+            mode = self.site.catalog.by_slug[spec.slug]
+            page.meta["title"] = str(Markup.escape(mode.name))
+            if mode.description:
+                page.meta["description"] = str(Markup.escape(mode.description))
+        else:
+            page.meta["title"] = PAGE_TITLES[spec.kind]
+            page.meta.setdefault("hide", ["toc"])
+        return ""
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """On a preview build (baseline given), put the preview banner on the site's own pages."""
+        if self.site is None or not self.site.preview or self._spec(page) is not None:
+            return None
+        assert self.renderer is not None
+        context = {"preview": self.site.preview_context(page.file.url)}
+        return self.renderer.render("chatmodes/banner.html", context) + html
+
+    @event_priority(100)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> None:
+        """Render every catalog page now that all pages and their URLs are known."""
+        if self.site is None:
+            return None
+        for uri, spec in self.site.specs.items():
+            file = files.get_file_from_path(uri)
+            if file is None or file.page is None:
+                continue
+            self._render_page(spec, file.page)
+        return None
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when a chat mode changes."""
+        if self.config.enabled and self.source is not None and self.source.is_dir():
+            server.watch(str(self.source))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """One summary line for the build."""
+        if self.catalog is None or self.layout is None:
+            return
+        counts = self.catalog.counts()
+        log.info(
+            f"{len(self.catalog.chatmodes)} chat modes published under {self.layout.prefix}/, "
+            f"{len(self.catalog.rejected)} rejected; {counts['error']} errors, {counts['warning']} warnings, "
+            f"{counts['info']} info ({time.monotonic() - self.started:.1f} s)"
+        )
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _spec(self, page: Page) -> PageSpec | None:
+        """The catalog page spec behind ``page``, or ``None`` for the site's own pages."""
+        if self.site is None:
+            return None
+        spec = self.site.specs.get(page.file.src_uri)
+        if spec is None or self.site.files.get(spec.src_uri) is not page.file:
+            return None
+        return spec
+
+    def _render_page(self, spec: PageSpec, page: Page) -> None:
+        """Fill in a catalog page's content, table of contents and edit link."""
+        assert self.site is not None and self.renderer is not None and self.bodies is not None
+        site = self.site
+        url = page.file.url
+        context = site.common_context(spec, url)
+        sections: list[tuple[str, str]] = []
+        if spec.kind == "index":
+            context.update(site.index_context(url))
+        elif spec.kind == "mode":
+            mode = site.catalog.by_slug[spec.slug]
+            context.update(site.mode_context(mode, url))
+            context["body"] = self.bodies.render(mode.body, source=mode.source)
+            nodes, edges = site.neighbourhood_parts(mode, url)
+            context["graphs"] = [
+                Markup(svg) for svg in render_graph(nodes, edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}")
+            ]
+            context["raw_json"] = Markup(json_for_html(context["raw_text"], ensure_ascii=True))
+            sections = self._mode_sections(context)
+            page.edit_url = context["edit_url"]
+        elif spec.kind == "graph":
+            nodes, edges = site.graph_parts(url)
+            context["graphs"] = [Markup(svg) for svg in render_graph(nodes, edges, title="Transition graph")]
+        elif spec.kind == "tools":
+            context.update(site.tools_context(url))
+        elif spec.kind == "models":
+            context.update(site.models_context(url))
+        elif spec.kind == "report":
+            context.update(site.report_context(url))
+        elif spec.kind == "changes":
+            context["changes_html"] = self._changes_html(url)
+        page.content = self.renderer.render(spec.template, context)
+        page.toc = section_toc(sections)
+
+    @staticmethod
+    def _mode_sections(context: dict[str, Any]) -> list[tuple[str, str]]:
+        """The table of contents of a chat mode page (ids used by ``chatmodes/mode.html``)."""
+        sections = [("cmr-details", "Details")]
+        if context["diagnostics"]:
+            sections.append(("cmr-problems", "Problems"))
+        sections += [
+            ("cmr-switches", "Switches to"),
+            ("cmr-reached", "Reached from"),
+            ("cmr-neighbourhood", "Neighbourhood"),
+            ("cmr-instructions", "Instructions"),
+            ("cmr-source", "Source"),
+        ]
+        return sections
+
+    def _changes_html(self, page_url: str) -> Markup | None:
+        """The diff against the baseline as HTML, linked to the new pages."""
+        assert self.site is not None
+        if self.site.diff is None:
+            return None
+        site = self.site
+
+        def link(slug: str) -> str | None:
+            return site.mode_url(slug, page_url) if slug in site.catalog.by_slug else None
+
+        return Markup(render_html(site.diff, link=link))
+
+    def _baseline_location(self, root: Path) -> str | None:
+        """The baseline to compare with: ``CHATMODES_BASELINE`` if set, else the option."""
+        if BASELINE_VARIABLE in os.environ:
+            return os.environ[BASELINE_VARIABLE].strip() or None
+        value = (self.config.baseline or "").strip()
+        if not value:
+            return None
+        if "://" in value or Path(value).is_absolute():
+            return value
+        return str(root / value)
+
+    def _compare_with_baseline(self, data: dict[str, Any], catalog: Catalog) -> tuple[Any, str | None]:
+        """Diff this build's catalog with the baseline: ``(diff, None)`` or ``(None, error)``."""
+        if not self.baseline:
+            return None, None
+        try:
+            old, old_base = load_catalog_json(self.baseline)
+        except CatalogLoadError as error:
+            message = f"the baseline could not be read: {error}"
+            log.warning(terminal_safe(message))
+            return None, message
+        raw_by_url = {record["raw_url"]: mode.raw for record, mode in zip(data["chatmodes"], catalog.chatmodes)}
+        diff = diff_catalogs(old, data, old_raw=raw_reader(old_base), new_raw=raw_by_url.get)
+        summary = diff.summary()
+        log.info(
+            f"compared with {terminal_safe(self.baseline)}: {summary['added']} added, "
+            f"{summary['removed']} removed, {summary['changed']} changed"
+        )
+        return diff, None
+
+    def _history(self, catalog: Catalog) -> dict[str, list[str]] | None:
+        """Earlier published digests of each file, from git (``None`` when unavailable)."""
+        assert self.source is not None
+        history = published_history(
+            self.source,
+            [mode.source for mode in catalog.chatmodes],
+            current={mode.source: mode.sha256 for mode in catalog.chatmodes},
+        )
+        return history or None
+
+    def _extend_nav(self, config: MkDocsConfig) -> None:
+        """Add the catalog pages to an explicit ``nav`` unless it already links to them."""
+        assert self.layout is not None
+        prefix = self.layout.prefix + "/"
+
+        def mentions_catalog(items: Any) -> bool:
+            if isinstance(items, str):
+                return items.startswith(prefix)
+            if isinstance(items, list):
+                return any(mentions_catalog(item) for item in items)
+            if isinstance(items, dict):
+                return any(mentions_catalog(value) for value in items.values())
+            return False
+
+        if mentions_catalog(config.nav):
+            return
+        kinds = [kind for kind in NAV_PAGES if kind != "changes" or self.baseline]
+        titles = {"index": "Overview", "graph": "Graph", "tools": "Tools", "report": "Report", "changes": "Changes"}
+        config.nav.append({"Catalog": [{titles[kind]: self.layout.special_uri(kind)} for kind in kinds]})
+
+    def _stylesheet(self) -> str:
+        """The plugin's stylesheet, the graph drawings' and the changes page's in one file."""
+        own = package_files("chatmode_registry").joinpath("assets", "chatmodes.css").read_text("utf-8")
+        return "\n".join([own, "/* transition graphs */", graph_css(), "/* changes */", CHANGES_CSS])
+
+    def _log_diagnostics(self, catalog: Catalog) -> None:
+        """Errors and warnings as WARNING (strict builds fail), infos as DEBUG, capped."""
+        shown = 0
+        hidden = 0
+        for diagnostic in catalog.diagnostics:
+            where = diagnostic.path + (f":{diagnostic.line}" if diagnostic.line else "")
+            line = terminal_safe(f"{where}: {diagnostic.code} {diagnostic.severity.value}: {diagnostic.message}")
+            if diagnostic.severity is Severity.INFO:
+                log.debug(line)
+            elif shown < self.config.max_logged:
+                log.warning(line)
+                shown += 1
+            else:
+                hidden += 1
+        if hidden:
+            log.warning(f"{hidden} more errors and warnings are not listed here: see {self.layout.prefix}/report/")
+

@@ -1,0 +1,519 @@
+"""What the catalog adds to a site: its files, its pages and what each page shows.
+
+:class:`CatalogLayout` decides where things live (``catalog/<slug>/``, the raw files,
+``catalog.json``); :class:`CatalogSite` turns a loaded :class:`~chatmode_registry.core.model.Catalog`
+into MkDocs files and, for each generated page, a template context: plain values that the
+templates print (escaped by Jinja's autoescape) plus a few :class:`~markupsafe.Markup` values
+that were made safe on purpose (the sanitized body, the SVG drawings, the embedded JSON).
+
+Nothing here talks to MkDocs' event system; :mod:`chatmode_registry.mkdocs.plugin` does.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.utils import get_relative_url
+
+from chatmode_registry.core import vscode
+from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic, Severity, Transition
+from chatmode_registry.mkdocs.links import InstallLinks, install_links
+from chatmode_registry.render.graph_svg import GraphEdge, GraphNode, neighbourhood
+
+#: The catalog pages that are not a chat mode, in navigation order. Their names are the
+#: reserved slugs of the contract, so no chat mode page can take their place.
+SPECIAL_PAGES = ("index", "graph", "tools", "models", "report", "changes")
+
+#: Titles of the special pages (plain text; they never contain chat mode content).
+PAGE_TITLES = {
+    "index": "Chat modes",
+    "graph": "Transition graph",
+    "tools": "Tools",
+    "models": "Models",
+    "report": "Report",
+    "changes": "Changes",
+}
+
+#: Special pages that appear in the navigation when the ``nav`` option is on.
+NAV_PAGES = ("index", "graph", "tools", "report", "changes")
+
+#: How many chat modes a tools/models page lists under one name before it links to the
+#: filtered catalog index instead (keeps those pages small for very large catalogs).
+LIST_LIMIT = 100
+
+#: Where the plugin's stylesheet and script are published.
+CSS_URI = "assets/chatmodes/chatmodes.css"
+JS_URI = "assets/chatmodes/chatmodes.js"
+
+
+class StaticFile(File):
+    """A generated file that is copied byte for byte and never rendered as a page.
+
+    MkDocs treats every file whose name ends in ``.md`` as a documentation page; the raw
+    chat mode files (``x.chatmode.md``) must be published as they are, so this file type
+    says it is not one.
+    """
+
+    def is_documentation_page(self) -> bool:
+        """Never a page, whatever the name."""
+        return False
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page the plugin generates: which kind, at which source URI, for which chat mode."""
+
+    kind: str
+    """``index``, ``graph``, ``tools``, ``models``, ``report``, ``changes`` or ``mode``."""
+
+    src_uri: str
+    """The virtual source path in the docs folder (``catalog/<slug>/index.md``)."""
+
+    slug: str | None = None
+    """The chat mode of a ``mode`` page."""
+
+    @property
+    def template(self) -> str:
+        """The template that renders this page's content."""
+        return f"chatmodes/{self.kind}.html"
+
+
+class CatalogLayout:
+    """Where the catalog's pages and files live, relative to the docs/site root."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix.strip("/")
+
+    def special_uri(self, kind: str) -> str:
+        """Source URI of a special page: ``catalog/index.md``, ``catalog/graph.md``, ..."""
+        return f"{self.prefix}/{kind}.md"
+
+    def mode_uri(self, slug: str) -> str:
+        """Source URI of a chat mode's page; it sits in the folder of its raw file."""
+        return f"{self.prefix}/{slug}/index.md"
+
+    def raw_uri(self, mode: ChatMode) -> str:
+        """Path of the published raw file: ``catalog/<slug>/<slug><suffix>``."""
+        return f"{self.prefix}/{mode.slug}/{mode.filename}"
+
+    def asset_uris(self) -> tuple[str, str]:
+        """The stylesheet and the script."""
+        return CSS_URI, JS_URI
+
+
+def _anchor_ids(names: Iterable[str], prefix: str) -> dict[str, str]:
+    """Stable, unique HTML ids for arbitrary names (tool names may hold any character)."""
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        base = prefix + (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x")
+        candidate, number = base, 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        taken.add(candidate)
+        ids[name] = candidate
+    return ids
+
+
+@dataclass
+class ToolInfo:
+    """What the tools page and the chat mode pages say about one tool name."""
+
+    name: str
+    anchor: str
+    description: str | None
+    replacements: list[str]
+    retired: str | None
+    modes: list[ChatMode] = field(default_factory=list)
+
+    @property
+    def deprecated(self) -> bool:
+        """True for a renamed or retired tool name."""
+        return bool(self.replacements) or self.retired is not None
+
+
+class CatalogSite:
+    """A catalog placed in a site: files to add, pages to render and their contexts.
+
+    ``base`` is the absolute URL of the published site root (``None`` without ``site_url``:
+    no install links); ``dates`` maps a source path to its last commit date; ``edit_url``
+    gives a source path's edit link or ``None``; ``diff`` is the baseline comparison
+    (:class:`chatmode_registry.core.diff.CatalogDiff`) or ``None``.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        layout: CatalogLayout,
+        *,
+        base: str | None,
+        dates: dict[str, str] | None = None,
+        edit_url: Callable[[str], str | None] | None = None,
+        diff: Any = None,
+        baseline_error: str | None = None,
+        nav: bool = True,
+    ) -> None:
+        self.catalog = catalog
+        self.layout = layout
+        self.base = base
+        self.dates = dates or {}
+        self.edit_url = edit_url or (lambda source: None)
+        self.diff = diff
+        self.baseline_error = baseline_error
+        self.nav = nav
+        self.preview = diff is not None or baseline_error is not None
+        self.specs: dict[str, PageSpec] = {}
+        for kind in SPECIAL_PAGES:
+            if kind == "changes" and not self.preview:
+                continue
+            self.specs[layout.special_uri(kind)] = PageSpec(kind, layout.special_uri(kind))
+        for mode in catalog.chatmodes:
+            self.specs[layout.mode_uri(mode.slug)] = PageSpec("mode", layout.mode_uri(mode.slug), mode.slug)
+        self.files: dict[str, File] = {}
+        tools = catalog.tools()
+        anchors = _anchor_ids(tools, "cmr-tool-")
+        self.tools: dict[str, ToolInfo] = {
+            name: ToolInfo(
+                name=name,
+                anchor=anchors[name],
+                description=vscode.tool_description(name),
+                replacements=vscode.legacy_tool_replacements(name),
+                retired=vscode.retired_tool_reason(name),
+                modes=modes,
+            )
+            for name, modes in tools.items()
+        }
+        models = catalog.models()
+        self.model_anchors = _anchor_ids(models, "cmr-model-")
+        self.models = models
+        self.changed: dict[str, list[str]] = {}
+        if diff is not None:
+            self.changed = {change.slug: list(change.fields) for change in diff.changed}
+            self.added = set(diff.added)
+        else:
+            self.added = set()
+
+    # -- files ---------------------------------------------------------------------------
+
+    def generated_files(self, config: Any, *, extra: dict[str, bytes | str]) -> list[File]:
+        """Every file the catalog adds: pages, raw files and the ``extra`` static files.
+
+        ``extra`` maps a site path (``catalog.json``, the assets) to its content. The files
+        are also remembered, so URLs between them can be computed later.
+        """
+        result: list[File] = []
+        for uri, spec in self.specs.items():
+            in_nav = self.nav and spec.kind in NAV_PAGES
+            inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+            result.append(File.generated(config, uri, content="", inclusion=inclusion))
+        for mode in self.catalog.chatmodes:
+            result.append(
+                StaticFile.generated(
+                    config, self.layout.raw_uri(mode), content=mode.raw, inclusion=InclusionLevel.INCLUDED
+                )
+            )
+        for uri, content in extra.items():
+            result.append(StaticFile.generated(config, uri, content=content, inclusion=InclusionLevel.INCLUDED))
+        for file in result:
+            self.files[file.src_uri] = file
+        return result
+
+    def url(self, uri: str, page_url: str) -> str:
+        """The URL of the generated file ``uri`` relative to the page at ``page_url``."""
+        return get_relative_url(self.files[uri].url, page_url)
+
+    def mode_url(self, slug: str, page_url: str) -> str:
+        """Relative URL of a chat mode's page."""
+        return self.url(self.layout.mode_uri(slug), page_url)
+
+    def special_url(self, kind: str, page_url: str) -> str:
+        """Relative URL of a special page."""
+        return self.url(self.layout.special_uri(kind), page_url)
+
+    # -- contexts ------------------------------------------------------------------------
+
+    def common_context(self, spec: PageSpec, page_url: str) -> dict[str, Any]:
+        """What every catalog template gets: links to the special pages and the preview state."""
+        links = {
+            kind: self.special_url(kind, page_url)
+            for kind in SPECIAL_PAGES
+            if self.layout.special_uri(kind) in self.files
+        }
+        counts = self.catalog.counts()
+        return {
+            "kind": spec.kind,
+            "links": links,
+            "counts": counts,
+            "total": len(self.catalog.chatmodes),
+            "rejected_count": len(self.catalog.rejected),
+            "preview": self.preview_context(page_url) if self.preview else None,
+        }
+
+    def preview_context(self, page_url: str) -> dict[str, Any]:
+        """The "this is a preview" banner: what the build changes against the baseline."""
+        summary = self.diff.summary() if self.diff is not None else None
+        changes_uri = self.layout.special_uri("changes")
+        return {
+            "summary": summary,
+            "error": self.baseline_error,
+            "changes_url": self.url(changes_uri, page_url) if changes_uri in self.files else None,
+        }
+
+    def index_entries(self, page_url: str) -> list[dict[str, Any]]:
+        """One small record per chat mode for the catalog index."""
+        entries = []
+        for mode in self.catalog.chatmodes:
+            counts = mode.counts()
+            entries.append(
+                {
+                    "slug": mode.slug,
+                    "name": mode.name,
+                    "description": mode.description,
+                    "models": mode.models,
+                    "tools": mode.tools,
+                    "url": self.mode_url(mode.slug, page_url),
+                    "outgoing": len(self.outgoing_slugs(mode)),
+                    "incoming": len(self.incoming_slugs(mode)),
+                    "errors": counts["error"],
+                    "warnings": counts["warning"],
+                    "kind": mode.kind,
+                    "change": self.change_of(mode.slug),
+                }
+            )
+        return entries
+
+    def change_of(self, slug: str) -> str | None:
+        """``added`` or ``changed`` when a baseline is given and the chat mode is new/changed."""
+        if slug in self.added:
+            return "added"
+        if slug in self.changed:
+            return "changed"
+        return None
+
+    def outgoing_slugs(self, mode: ChatMode) -> list[str]:
+        """The distinct chat modes this one switches to (resolved transitions only)."""
+        return list(dict.fromkeys(t.target for t in mode.transitions if t.target))
+
+    def incoming_slugs(self, mode: ChatMode) -> list[str]:
+        """The distinct chat modes that switch to this one."""
+        return list(dict.fromkeys(source.slug for source, _ in self.catalog.incoming.get(mode.slug, [])))
+
+    def index_context(self, page_url: str) -> dict[str, Any]:
+        """The catalog index: entries and the facet values with their counts."""
+        return {
+            "entries": self.index_entries(page_url),
+            "tool_facets": [(name, len(info.modes)) for name, info in self.tools.items()],
+            "model_facets": [(name, len(modes)) for name, modes in self.models.items()],
+        }
+
+    def transition_view(self, transition: Transition, page_url: str) -> dict[str, Any]:
+        """One "Switches to" row."""
+        target = self.catalog.by_slug.get(transition.target) if transition.target else None
+        return {
+            "label": transition.label,
+            "text": transition.text,
+            "reason": transition.reason,
+            "via": transition.via,
+            "line": transition.line,
+            "builtin": transition.builtin,
+            "dangling": transition.dangling,
+            "name": target.name if target else transition.text,
+            "url": self.mode_url(target.slug, page_url) if target else None,
+        }
+
+    def mode_context(self, mode: ChatMode, page_url: str) -> dict[str, Any]:
+        """A chat mode's page, without the body and drawings (the renderer adds those)."""
+        raw_uri = self.layout.raw_uri(mode)
+        links: InstallLinks | None = None
+        if self.base is not None:
+            links = install_links(self.base, self.files[raw_uri].url, agent=mode.kind == "agent")
+        tools_url = self.special_url("tools", page_url)
+        header = mode.header
+        return {
+            "mode": mode,
+            "name": mode.name,
+            "description": mode.description,
+            "models": mode.models,
+            "tools": [
+                {"info": self.tools[name], "url": f"{tools_url}#{self.tools[name].anchor}"}
+                for name in mode.tools
+            ],
+            "target": _as_text(header.get("target")),
+            "argument_hint": _as_text(header.get("argument-hint")),
+            "source": mode.source,
+            "original_filename": mode.source.rsplit("/", 1)[-1],
+            "filename": mode.filename,
+            "raw_url": self.url(raw_uri, page_url),
+            "sha256": mode.sha256,
+            "size": len(mode.raw),
+            "kind_label": "custom agent" if mode.kind == "agent" else "chat mode",
+            "updated": self.dates.get(mode.source),
+            "edit_url": self.edit_url(mode.source),
+            "install": links,
+            "transitions": [self.transition_view(t, page_url) for t in mode.transitions],
+            "incoming": [
+                {
+                    "name": source.name,
+                    "url": self.mode_url(source.slug, page_url),
+                    "label": transition.label,
+                    "text": transition.text,
+                    "via": transition.via,
+                    "line": transition.line,
+                    "source": source.source,
+                }
+                for source, transition in self.catalog.incoming.get(mode.slug, [])
+            ],
+            "diagnostics": mode.diagnostics,
+            "counts": mode.counts(),
+            "change": self.change_of(mode.slug),
+            "changed_fields": self.changed.get(mode.slug, []),
+            "raw_text": _decoded(mode.raw),
+        }
+
+    def tools_context(self, page_url: str) -> dict[str, Any]:
+        """The tools page: each tool, what VS Code says about it, the chat modes using it."""
+        index_url = self.special_url("index", page_url)
+        return {
+            "tools": [
+                {
+                    "info": info,
+                    "modes": [(m.name, self.mode_url(m.slug, page_url)) for m in info.modes[:LIST_LIMIT]],
+                    "more": max(len(info.modes) - LIST_LIMIT, 0),
+                    "filter_url": f"{index_url}?tool={_query_value(info.name)}",
+                }
+                for info in self.tools.values()
+            ],
+        }
+
+    def models_context(self, page_url: str) -> dict[str, Any]:
+        """The models page: each model name and the chat modes asking for it."""
+        index_url = self.special_url("index", page_url)
+        return {
+            "models": [
+                {
+                    "name": name,
+                    "anchor": self.model_anchors[name],
+                    "modes": [(m.name, self.mode_url(m.slug, page_url)) for m in modes[:LIST_LIMIT]],
+                    "count": len(modes),
+                    "more": max(len(modes) - LIST_LIMIT, 0),
+                    "filter_url": f"{index_url}?model={_query_value(name)}",
+                }
+                for name, modes in self.models.items()
+            ],
+            "without_model": sum(1 for mode in self.catalog.chatmodes if not mode.models),
+        }
+
+    def report_context(self, page_url: str) -> dict[str, Any]:
+        """Every diagnostic of the build, grouped by file, each file linked to its page."""
+        published = {mode.source: mode for mode in self.catalog.chatmodes}
+        groups: dict[str, list[Diagnostic]] = {}
+        for diagnostic in self.catalog.diagnostics:
+            groups.setdefault(diagnostic.path, []).append(diagnostic)
+        files = []
+        for path, diagnostics in groups.items():
+            mode = published.get(path)
+            files.append(
+                {
+                    "path": path,
+                    "url": self.mode_url(mode.slug, page_url) if mode else None,
+                    "name": mode.name if mode else None,
+                    "diagnostics": diagnostics,
+                    "rejected": mode is None,
+                    "errors": sum(1 for d in diagnostics if d.severity is Severity.ERROR),
+                }
+            )
+        return {"files": files}
+
+    def graph_parts(self, page_url: str) -> tuple[list[Any], list[Any]]:
+        """Nodes and edges of the whole transition graph, linked relative to ``page_url``."""
+        nodes: dict[str, Any] = {}
+        edges: list[Any] = []
+        for mode in self.catalog.chatmodes:
+            nodes[mode.slug] = self._mode_node(mode, page_url)
+        for mode in self.catalog.chatmodes:
+            for transition in mode.transitions:
+                target = self._target_node(transition, nodes)
+                if target is not None:
+                    edges.append(GraphEdge(mode.slug, target, transition.label or transition.text))
+        return list(nodes.values()), edges
+
+    def neighbourhood_parts(self, mode: ChatMode, page_url: str) -> tuple[list[Any], list[Any]]:
+        """Nodes and edges around one chat mode: its targets, its sources, edges among them.
+
+        Built from the chat mode's own links, not by filtering the whole graph, so that
+        every page costs only as much as its neighbourhood.
+        """
+        members = [mode.slug, *self.outgoing_slugs(mode), *self.incoming_slugs(mode)]
+        nodes: dict[str, Any] = {}
+        for slug in dict.fromkeys(members):
+            nodes[slug] = self._mode_node(self.catalog.by_slug[slug], page_url)
+        edges: list[Any] = []
+        for slug in list(dict.fromkeys(members)):
+            for transition in self.catalog.by_slug[slug].transitions:
+                if transition.target and transition.target not in nodes:
+                    continue
+                if not transition.target and slug != mode.slug:
+                    continue  # built-ins and dangling names only for the page's own mode
+                target = self._target_node(transition, nodes)
+                if target is not None:
+                    edges.append(GraphEdge(slug, target, transition.label or transition.text))
+        return neighbourhood(list(nodes.values()), edges, mode.slug, depth=1)
+
+    def _mode_node(self, mode: ChatMode, page_url: str) -> GraphNode:
+        """A chat mode as a graph node, linked to its page; problems show as a class."""
+        counts = mode.counts()
+        css = "has-errors" if counts["error"] else ("has-warnings" if counts["warning"] else "")
+        return GraphNode(
+            id=mode.slug,
+            label=mode.name,
+            href=self.mode_url(mode.slug, page_url),
+            title=mode.description,
+            css_class=css,
+        )
+
+    @staticmethod
+    def _target_node(transition: Transition, nodes: dict[str, GraphNode]) -> str | None:
+        """The node id a transition points at, adding built-in/dangling nodes as needed."""
+        if transition.target:
+            return transition.target if transition.target in nodes else None
+        if transition.builtin:
+            name = transition.text.strip().lower()
+            node_id = f"builtin:{name}"
+            nodes.setdefault(node_id, GraphNode(id=node_id, label=name, title="VS Code built-in agent", css_class="builtin"))
+            return node_id
+        node_id = f"missing:{transition.text}"
+        nodes.setdefault(
+            node_id,
+            GraphNode(id=node_id, label=transition.text, title="No chat mode of this name", css_class="dangling"),
+        )
+        return node_id
+
+
+def _as_text(value: Any) -> str:
+    """A header value as display text (lists joined); empty when absent."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _decoded(raw: bytes) -> str:
+    """The exact text of a published file (BOM and line endings kept)."""
+    return raw.decode("utf-8", errors="replace")
+
+
+def _query_value(value: str) -> str:
+    """``value`` percent-encoded for a query string."""
+    return quote(value, safe="")
+
+
+def safe_markup(html: str) -> Markup:
+    """Mark HTML that was sanitized or generated by an escaping renderer as safe for Jinja."""
+    return Markup(html)
