@@ -6,7 +6,7 @@
 Every string that comes from a catalog (names, descriptions, tool names, diagnostics, body
 lines) is untrusted: in Markdown it is escaped so it can neither inject HTML, nor start a
 heading or a list, nor close a code fence, nor notify people with ``@mentions``; in HTML it goes
-through ``markupsafe.escape``.
+through ``markupsafe.Markup`` formatting, which escapes every argument.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from chatmode_registry.core.diff import CatalogDiff, ChangedMode
 
