@@ -1,8 +1,7 @@
 """Catalog sites for the install/status tests: a small chat mode tree, a built site, a server.
 
-The site is built by the project's own code (``core.catalog.load_catalog`` and
-``render.catalog_json``), so ``sha256``, ``bytes`` and ``raw_url`` come from the bytes written,
-never from the test. :class:`SiteServer` serves a site folder with a real
+The site is built by ``mkdocs build`` with the project's plugin, so ``sha256``, ``bytes``,
+``raw_url`` and ``history`` come from the real build, never from the test. :class:`SiteServer` serves a site folder with a real
 ``ThreadingHTTPServer`` on 127.0.0.1 and lets a test replace the answer for one path (404,
 truncated body, slow answer, redirect, ...).
 """
@@ -15,14 +14,12 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import threading
 import urllib.parse
 from pathlib import Path
 from typing import Callable
 
-from chatmode_registry.core.catalog import load_catalog
-from chatmode_registry.core.history import published_history
-from chatmode_registry.render.catalog_json import catalog_to_dict
 
 SEED = Path("/work/shared/seeds/backend-engineer.chatmode.md")
 
@@ -72,24 +69,30 @@ def write_chatmodes(source: Path, files: dict[str, str] | None = None, *, with_s
     return source
 
 
-def build_site(source: Path, site: Path, *, site_url: str | None = None) -> dict:
-    """Build ``catalog.json`` and the raw files of ``source`` into ``site``; return the catalog.
+def build_site(source: Path, site: Path, *, site_url: str = "https://example.org/registry/") -> dict:
+    """Build the catalog site of ``source`` into ``site`` with MkDocs and the real plugin.
 
-    ``history`` comes from git when ``source`` is in a repository, as in the real build.
+    A minimal MkDocs project is written next to ``source`` (``mkdocs.yml`` and
+    ``docs/index.md``); ``history`` comes from git when ``source`` is in a repository, as in
+    any build. Returns the built ``catalog.json`` document.
     """
-    catalog = load_catalog(source)
-    history = published_history(
-        source, [mode.source for mode in catalog.chatmodes],
-        current={mode.source: mode.sha256 for mode in catalog.chatmodes},
+    project = source.parent
+    config = project / "mkdocs.yml"
+    config.write_text(
+        "site_name: Test registry\n"
+        f"site_url: {site_url}\n"
+        "theme:\n  name: material\n"
+        f"plugins:\n  - chatmodes:\n      source: {source.name}\n",
+        encoding="utf-8",
     )
-    document = catalog_to_dict(catalog, site_url=site_url, history=history)
-    site.mkdir(parents=True, exist_ok=True)
-    for mode, entry in zip(catalog.chatmodes, document["chatmodes"]):
-        raw_path = site / urllib.parse.unquote(entry["raw_url"])
-        raw_path.parent.mkdir(parents=True, exist_ok=True)
-        raw_path.write_bytes(mode.raw)
-    (site / "catalog.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
-    return document
+    (project / "docs").mkdir(exist_ok=True)
+    (project / "docs" / "index.md").write_text("# Test registry\n", encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)],
+        capture_output=True, text=True, check=False, timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads((site / "catalog.json").read_text(encoding="utf-8"))
 
 
 def load_entries(site: Path) -> dict[str, dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,18 +31,25 @@ from sitekit import (
 )
 
 
-@pytest.fixture
-def source(tmp_path: Path) -> Path:
-    """The chat mode tree the site is built from."""
-    return write_chatmodes(tmp_path / "chatmodes")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """``(source, site)``: the chat mode tree and its site, built once with MkDocs."""
+    root = tmp_path_factory.mktemp("registry")
+    source = write_chatmodes(root / "chatmodes")
+    build_site(source, root / "site")
+    return source, root / "site"
 
 
 @pytest.fixture
-def site(tmp_path: Path, source: Path) -> Path:
-    """A built site folder."""
-    folder = tmp_path / "site"
-    build_site(source, folder)
-    return folder
+def source(built) -> Path:
+    """The chat mode tree the site was built from (read only)."""
+    return built[0]
+
+
+@pytest.fixture
+def site(tmp_path: Path, built) -> Path:
+    """A fresh copy of the built site, which the test may tamper with."""
+    return Path(shutil.copytree(built[1], tmp_path / "site"))
 
 
 @pytest.fixture
@@ -404,3 +412,17 @@ def test_open_site_errors_are_site_errors(tmp_path):
         open_site(str(tmp_path), timeout=5)
     with pytest.raises(SiteUnavailable):
         open_site("gopher://example.org/", timeout=5)
+
+
+def test_unknown_host_exits_2_with_one_line(project, monkeypatch, capsys):
+    import socket
+
+    def no_such_host(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    # The sandbox has no DNS to ask; a resolver that fails is what a typo in the host gives.
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    assert main(["install", "loner", "--from", "https://registry.invalid/"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "cannot resolve the host name" in err and len(err.splitlines()) == 1
+    assert snapshot(project) == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,17 @@ from sitekit import SiteServer, answer, build_site, closed_port, git, load_entri
 LONER_V1 = "---\ndescription: Works alone.\n---\n# Loner\n\nFirst version.\n"
 
 
-@pytest.fixture
-def source(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site built once with MkDocs from a git repository in which loner has an earlier version."""
+    root = tmp_path_factory.mktemp("status")
+    build_site(commit_registry(root / "registry" / "chatmodes"), root / "site")
+    return root / "site"
+
+
+def commit_registry(folder: Path) -> Path:
     """The chat mode tree in a git repository, with loner committed twice (v1, then current)."""
-    folder = write_chatmodes(tmp_path / "registry" / "chatmodes")
+    write_chatmodes(folder)
     repository = folder.parent
     git(repository, "init", "-q")
     (folder / "loner.chatmode.md").write_text(LONER_V1, encoding="utf-8", newline="\n")
@@ -31,11 +39,9 @@ def source(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def site(tmp_path: Path, source: Path) -> Path:
-    """A built site folder whose catalog carries git history."""
-    folder = tmp_path / "site"
-    build_site(source, folder)
-    return folder
+def site(tmp_path: Path, built: Path) -> Path:
+    """A fresh copy of the built site, whose catalog carries git history."""
+    return Path(shutil.copytree(built, tmp_path / "site"))
 
 
 @pytest.fixture
