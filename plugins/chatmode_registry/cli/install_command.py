@@ -99,8 +99,9 @@ def run(args: argparse.Namespace) -> int:
             )
         print("chatmodes install: nothing was written", file=sys.stderr)
         return EXIT_FAILED
+    written = {id(planned) for planned in result.written}
     for planned in plan.files:
-        if planned in result.written:
+        if id(planned) in written:
             verb = "updated" if planned.action == "update" else "installed"
         else:
             verb = "up to date"
