@@ -530,3 +530,59 @@ def test_parse_helper_reads_nested_markup() -> None:
     tree = parse('<div><p class="a b">x<br>y</p><input type="search"></div>')
     assert tree.find("p", cls="b").text() == "xy"
     assert tree.find("input", type="search") is not None
+
+
+# --- baseline: what a build changes -------------------------------------------------------
+
+
+def test_baseline_gives_changes_json_a_changes_page_and_preview_banners(make_project, tmp_path: Path) -> None:
+    first = build(make_project())
+    assert first.ok, first.log
+    baseline = tmp_path / "published"
+    first.site.rename(baseline)
+
+    modes = {name: text for name, text in CLEAN_MODES.items() if name != "sub/gamma.chatmode.md"}
+    modes["alpha.chatmode.md"] = (
+        CLEAN_MODES["alpha.chatmode.md"]
+        .replace("Plans the work", "Plans all the work")
+        .replace("Switch to **Gamma** chatmode to review the result.\n", "")
+    )
+    modes["delta.chatmode.md"] = "---\ndescription: New here.\ntools: ['search']\n---\n\n# Delta\n"
+    project = make_project(modes)
+    result = build(project, env={"CHATMODES_BASELINE": str(baseline)}, strict=True)
+    assert result.ok, result.log
+
+    changes = json.loads((result.site / "changes.json").read_text(encoding="utf-8"))
+    assert changes["added"] == ["delta"] and changes["removed"] == ["gamma"]
+    assert [item["slug"] for item in changes["changed"]] == ["alpha"]
+    assert {"description", "body", "transitions"} <= set(changes["changed"][0]["fields"])
+
+    page = content(read_page(result.site, "catalog/changes/"))
+    assert resolve("catalog/changes/", page.find("li", data_slug="delta").find("a").get("href")) == "catalog/delta/"
+    assert "gamma" in page.find("li", data_slug="gamma").text()
+
+    # The whole site says it is a preview; changed chat modes say what changed.
+    for url in ("", "catalog/", "catalog/beta/"):
+        banner = content(read_page(result.site, url)).find(cls="cmr-preview")
+        assert banner is not None, url
+        assert resolve(url, banner.find("a").get("href")) == "catalog/changes/"
+    alpha = content(read_page(result.site, "catalog/alpha/")).find(cls="cmr-change")
+    assert "description" in alpha.text()
+    assert content(read_page(result.site, "catalog/beta/")).find(cls="cmr-change") is None
+    index = content(read_page(result.site, "catalog/"))
+    assert index.find(data_chatmode="delta").find(cls="cmr-badge--added") is not None
+    assert "catalog/changes/" in nav_targets(result)
+
+
+def test_baseline_option_and_unreadable_baseline(make_project, tmp_path: Path) -> None:
+    project = make_project(plugin_options={"baseline": "missing/catalog.json"})
+    result = build(project)
+    assert result.ok, result.log
+    assert any("baseline" in line for line in result.warnings())
+    assert not (result.site / "changes.json").exists()
+    assert "could not be read" in content(read_page(result.site, "catalog/changes/")).text()
+    # An empty CHATMODES_BASELINE turns the option off.
+    quiet = build(project, env={"CHATMODES_BASELINE": ""}, strict=True)
+    assert quiet.ok, quiet.log
+    assert not page_path(quiet.site, "catalog/changes/").exists()
+    assert content(read_page(quiet.site, "")).find(cls="cmr-preview") is None

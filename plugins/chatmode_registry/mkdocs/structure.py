@@ -262,7 +262,12 @@ class CatalogSite:
         return {
             "summary": summary,
             "error": self.baseline_error,
-            "changes_url": self.url(changes_uri, page_url) if changes_uri in self.files else None,
+            # No link from the changes page to itself.
+            "changes_url": (
+                self.url(changes_uri, page_url)
+                if changes_uri in self.files and self.files[changes_uri].url != page_url
+                else None
+            ),
         }
 
     def index_entries(self, page_url: str) -> list[dict[str, Any]]:
