@@ -13,7 +13,7 @@ from chatmode_registry.core import vscode
 from chatmode_registry.core.catalog import load_files
 from chatmode_registry.core.fix import fix_bytes
 
-from chatmode_files import SEED, SEED_MOJIBAKE_LINE, codes, write_file
+from chatmode_files import SEED, SEED_MOJIBAKE_LINE, codes, link_outside, write_file
 
 MOJIBAKE = "Backend \u00e2\u20ac\u201c technologies"
 REPAIRED = "Backend \u2013 technologies"
@@ -174,6 +174,19 @@ def test_fix_rewrites_files_of_a_folder_in_place(tmp_path, capsys):
     assert dirty.read_bytes() == clean_text and clean.read_bytes() == clean_text
     assert "codebase" in capsys.readouterr().out
     assert main(["fix", "--check", str(folder)]) == 0
+
+
+@pytest.mark.xfail(strict=True, reason="core bug: 'chatmodes fix FOLDER' reads a symlink that resolves outside "
+                   "the folder (which validate and build refuse with CM004) and replaces the link with a regular "
+                   "file holding the outside file's content, which validate then accepts")
+def test_fix_does_not_copy_a_file_from_outside_the_folder_in(tmp_path, capsys):
+    folder = tmp_path / "modes"
+    outside_text = "---\ndescription: outside\ntools: [codebase]\n---\nbody\n"
+    link = link_outside(folder, "link.chatmode.md", tmp_path / "private" / "o.chatmode.md", outside_text)
+    main(["fix", str(folder)])
+    capsys.readouterr()
+    assert link.is_symlink()
+    assert (tmp_path / "private" / "o.chatmode.md").read_text() == outside_text
 
 
 def test_fix_of_a_missing_path_is_a_usage_error(tmp_path):
