@@ -166,8 +166,8 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
     """Write the hostile source folder under ``root`` and say what a build must do with it."""
     source = root / "chatmodes"
     outside = root / "outside"
-    source.mkdir(parents=True)
-    outside.mkdir(parents=True)
+    source.mkdir(parents=True, exist_ok=True)
+    outside.mkdir(parents=True, exist_ok=True)
     marker = f"OUTSIDE-SECRET-{uuid.uuid4().hex}"
     tree = HostileTree(root=root, source=source, outside=outside, secret_marker=marker)
 
