@@ -267,6 +267,13 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
             _header({"description": "Spaces, emoji, parentheses and an ampersand."})
             + "# Emoji Name\n\nBody.\n", flagged=False)
 
+    # A name and a transition that try to forge log lines and terminal output: a newline
+    # followed by a GitHub workflow command, and ANSI escape sequences.
+    publish("line\n::error file=forged.md::forged \x1b[31mred\x1b[0m.chatmode.md",
+            _header({"description": "Forges log lines."})
+            + "# Log Forger\n\nSwitch to **Nobody\x1b[2J\x1b[31m Here** chatmode next.\n",
+            flagged=True, payload=True)
+
     # --- published with warnings or errors --------------------------------------------------
     publish("no-frontmatter.chatmode.md", "# Headerless Helper\n\nNo header at all.\n", flagged=True)
     publish("dangling.chatmode.md",

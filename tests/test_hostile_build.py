@@ -7,16 +7,23 @@ with each file is stated there, once. Sites are built with the real MkDocs plugi
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 import sys
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.render.catalog_json import catalog_to_dict
+from conftest import SITE_URL, BuildResult, build, write_project
 from hostile import HostileTree, write_hostile_tree
+from html_safety import find_active_content, inline_scripts
+from sitehtml import content, parse
 
 # --- watching which files the process opens ---------------------------------------------------
 # An audit hook sees every open() the interpreter makes (io.open, os.open, Path.open ...), so
@@ -103,3 +110,229 @@ def test_core_reads_bombs_and_huge_files_in_bounded_memory(hostile: HostileTree)
     # The 6 MB file is never loaded and the alias bomb (9**9 values) is never expanded: the
     # whole folder is read with a small fraction of either.
     assert peak < 4 * 1024 * 1024
+
+
+# --- the built site ---------------------------------------------------------------------------
+
+
+# Material writes a few inline scripts on every page; the only thing that varies between
+# pages is the relative path in ``__md_scope=new URL("../..",location)``.
+_SCOPE_PATH = re.compile(r'new URL\("[^"\\]*",location\)')
+# Folders of the site whose scripts are the site's own: the theme's and the plugin's assets.
+_OWN_SCRIPT_FOLDERS = ("assets/", "search/")
+
+
+def hostile_project(root: Path) -> tuple[HostileTree, Path]:
+    """The hostile tree inside a Material project (``root/chatmodes`` is the plugin's default source)."""
+    tree = write_hostile_tree(root)
+    write_project(root, {})
+    return tree, root
+
+
+def _normalised_script(text: str) -> str:
+    return _SCOPE_PATH.sub('new URL("<scope>",location)', text.strip())
+
+
+def site_scripts(site: Path) -> set[str]:
+    """The inline scripts the theme writes, read from the site's own home page (not from a chat mode)."""
+    return {_normalised_script(text) for text in inline_scripts((site / "index.html").read_text("utf-8"))}
+
+
+def own_script(site: Path, page: Path, site_path: str) -> Callable[[str], bool]:
+    """Whether a ``<script src>`` on ``page`` is one of the site's own files.
+
+    Only same-site files under the theme's and the plugin's asset folders count: no other
+    origin (``https:``, ``//host``), no ``data:``, nothing outside the site folder. Root-relative
+    URLs (the 404 page uses them) are read below the ``site_url`` path.
+    """
+
+    def trusted(src: str) -> bool:
+        path = urlsplit(src).path
+        if urlsplit(src).scheme or urlsplit(src).netloc or not path:
+            return False
+        if path.startswith("/"):
+            if not path.startswith(site_path):
+                return False
+            target = site / unquote(path[len(site_path):])
+        else:
+            target = page.parent / unquote(path)
+        target = target.resolve()
+        relative = target.relative_to(site.resolve()).as_posix() if target.is_relative_to(site.resolve()) else None
+        return relative is not None and relative.startswith(_OWN_SCRIPT_FOLDERS) and target.is_file()
+
+    return trusted
+
+
+def active_content(site: Path) -> dict[str, list[str]]:
+    """Every HTML and SVG file of ``site`` with the active content found in it."""
+    theme_scripts = site_scripts(site)
+    site_path = urlsplit(SITE_URL).path
+    found: dict[str, list[str]] = {}
+    for page in sorted([*site.rglob("*.html"), *site.rglob("*.svg")]):
+        document = page.read_text("utf-8")
+        findings = [
+            str(finding)
+            for finding in find_active_content(
+                document,
+                script_src_trusted=own_script(site, page, site_path),
+                trusted_inline_scripts=(),
+            )
+            if "untrusted inline script" not in finding.what
+        ]
+        findings += [f"inline script {text[:100]!r}" for text in inline_scripts(document)
+                     if _normalised_script(text) not in theme_scripts]
+        if findings:
+            found[page.relative_to(site).as_posix()] = findings
+    return found
+
+
+@pytest.fixture(scope="module")
+def plain_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[HostileTree, BuildResult]:
+    """The hostile project built once, without --strict."""
+    tree, project = hostile_project(tmp_path_factory.mktemp("plain"))
+    return tree, build(project)
+
+
+@pytest.fixture(scope="module")
+def strict_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[HostileTree, BuildResult]:
+    """The hostile project built once with --strict (and without -q: see FACTS.md)."""
+    tree, project = hostile_project(tmp_path_factory.mktemp("strict"))
+    return tree, build(project, strict=True)
+
+
+def test_plain_build_succeeds_and_publishes_every_good_file(plain_build) -> None:
+    tree, result = plain_build
+    assert result.ok, result.log
+    catalog = json.loads((result.site / "catalog.json").read_text("utf-8"))
+    entries = {entry["source"]: entry for entry in catalog["chatmodes"]}
+    assert {source: entry["slug"] for source, entry in entries.items()} == tree.published
+    for source, slug in tree.published.items():
+        entry = entries[source]
+        assert entry["url"] == f"catalog/{slug}/"
+        page = result.site / "catalog" / slug / "index.html"
+        assert page.is_file(), source
+        raw = result.site / unquote(entry["raw_url"])
+        assert raw.parent == page.parent and raw.name.startswith(slug + ".")
+        assert raw.read_bytes() == (tree.source / source).read_bytes()
+
+
+def test_rejected_files_are_listed_and_get_no_page(plain_build) -> None:
+    tree, result = plain_build
+    catalog = json.loads((result.site / "catalog.json").read_text("utf-8"))
+    rejected = {entry["source"]: entry for entry in catalog["rejected"]}
+    assert set(rejected) == tree.rejected
+    assert all(entry["diagnostics"] for entry in rejected.values())
+    pages = {path.parent.name for path in (result.site / "catalog").glob("*/index.html")}
+    published = set(tree.published.values())
+    # Every page under catalog/ is a chat mode of the catalog or one of the catalog's own pages.
+    assert pages - published <= {"graph", "tools", "models", "report", "changes"}
+
+
+def test_no_page_of_the_site_contains_active_content(plain_build) -> None:
+    _, result = plain_build
+    assert result.ok, result.log
+    pages = list(result.site.rglob("*.html"))
+    assert len(pages) > len(plain_build[0].published)
+    assert active_content(result.site) == {}
+
+
+def test_the_checker_would_see_an_injected_script(plain_build, tmp_path: Path) -> None:
+    # The scan above proves something only if it can fail on this very site.
+    _, result = plain_build
+    copy = tmp_path / "site"
+    shutil.copytree(result.site, copy)
+    page = copy / "catalog" / "alpha" / "index.html"
+    page.write_text(page.read_text("utf-8").replace("</article>", "<img src=x onerror=alert(1)></article>", 1),
+                    encoding="utf-8")
+    other = copy / "catalog" / "beta" / "index.html"
+    other.write_text(other.read_text("utf-8").replace("</article>", "<script>alert(2)</script></article>", 1),
+                     encoding="utf-8")
+    assert set(active_content(copy)) == {"catalog/alpha/index.html", "catalog/beta/index.html"}
+
+
+def test_the_outside_secret_appears_in_no_output(plain_build) -> None:
+    tree, result = plain_build
+    marker = tree.secret_marker.encode("ascii")
+    leaking = [path for path in result.site.rglob("*") if path.is_file() and marker in path.read_bytes()]
+    assert leaking == []
+    assert tree.secret_marker not in result.log
+
+
+def test_hostile_names_and_fields_are_shown_as_text(plain_build) -> None:
+    tree, result = plain_build
+    catalog = json.loads((result.site / "catalog.json").read_text("utf-8"))
+    for entry in catalog["chatmodes"]:
+        if entry["source"] not in tree.payload_sources:
+            continue
+        document = parse((result.site / entry["url"] / "index.html").read_text("utf-8"))
+        article = content(document)
+        # Escaped exactly once: the reader sees the name as written, not markup and not "&lt;".
+        title = article.find(id="cmr-title")
+        assert title is not None and title.text().strip() == entry["name"].strip()
+        head_title = document.find("title")
+        assert head_title is not None and head_title.text().startswith(entry["name"].strip())
+        if entry["description"]:
+            assert entry["description"] in article.text()
+        assert entry["source"].rsplit("/", 1)[-1] in article.text()
+        # The copy button copies the published bytes, whatever they contain.
+        raw_block = article.find("script", id="cmr-raw")
+        assert raw_block is not None
+        raw_text = json.loads(raw_block.text())
+        assert raw_text == (tree.source / entry["source"]).read_bytes().decode("utf-8")
+
+
+def named_in_log(tree: HostileTree, log: str) -> set[str]:
+    """The sources of ``tree`` that a log line of the plugin names."""
+    return {source for source in tree.sources
+            if re.search(rf"chatmode_registry: {re.escape(_log_form(source))}[:\s]", log)}
+
+
+def test_strict_build_fails_and_names_every_bad_file(strict_build) -> None:
+    tree, result = strict_build
+    assert not result.ok
+    named = named_in_log(tree, result.log)
+    # Names with line breaks are checked with the log-forging test below.
+    assert {source for source in tree.flagged if "\n" not in source} <= named
+    # The clean files are not accused of anything.
+    assert not named & set(tree.good)
+
+
+def _log_form(source: str) -> str:
+    """How a source path appears in a log line: control characters written as escapes."""
+    return "".join(char.encode("unicode_escape").decode("ascii") if not char.isprintable() else char
+                   for char in source)
+
+
+@pytest.mark.xfail(strict=True, reason="reported: plugin.py terminal_safe() lets '\\n' through, so a file "
+                   "name can start a forged '::error' workflow command line in the build log")
+def test_build_log_cannot_be_forged_by_names_or_fields(strict_build) -> None:
+    tree, result = strict_build
+    assert "\x1b" not in result.log
+    assert tree.flagged <= named_in_log(tree, result.log)
+    forged = [line for line in result.log.splitlines() if line.startswith("::")]
+    assert forged == []
+
+
+_FORGED_OUTPUT = "reported: render/diagnostics.py prints paths and messages raw, so a file name can start a " \
+                 "forged '::error' line and ANSI escapes reach the terminal"
+
+
+@pytest.mark.parametrize("output_format", [
+    pytest.param("text", marks=pytest.mark.xfail(strict=True, reason=_FORGED_OUTPUT)),
+    pytest.param("github", marks=pytest.mark.xfail(strict=True, reason=_FORGED_OUTPUT)),
+    "json",
+])
+def test_validate_output_cannot_be_forged_by_names_or_fields(hostile: HostileTree, output_format: str) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "chatmode_registry.cli", "validate", str(hostile.source), "--format", output_format],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert "\x1b" not in completed.stdout + completed.stderr
+    # Only the github format writes workflow commands, one per diagnostic, each for a real file.
+    commands = [line for line in completed.stdout.splitlines() if line.startswith("::")]
+    if output_format != "github":
+        assert commands == []
+    else:
+        files = {re.match(r"::\w+ file=([^,]*),", line).group(1) for line in commands}
+        assert all(name.startswith(str(hostile.source)) for name in files)
