@@ -42,7 +42,7 @@ from chatmode_registry.core.model import Catalog, Severity
 from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.git import last_commit_dates
 from chatmode_registry.mkdocs.links import edit_link, published_base
-from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
+from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc, svg_for_material
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
     JS_URI,
@@ -253,15 +253,14 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             context.update(site.mode_context(mode, url))
             context["body"] = self.bodies.render(mode.body, source=mode.source)
             nodes, edges = site.neighbourhood_parts(mode, url)
-            context["graphs"] = [
-                Markup(svg) for svg in render_graph(nodes, edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}")
-            ]
+            drawings = render_graph(nodes, edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}")
+            context["graphs"] = [svg_for_material(svg) for svg in drawings]
             context["raw_json"] = Markup(json_for_html(context["raw_text"], ensure_ascii=True))
             sections = self._mode_sections(context)
             page.edit_url = context["edit_url"]
         elif spec.kind == "graph":
             nodes, edges = site.graph_parts(url)
-            context["graphs"] = [Markup(svg) for svg in render_graph(nodes, edges, title="Transition graph")]
+            context["graphs"] = [svg_for_material(svg) for svg in render_graph(nodes, edges, title="Transition graph")]
         elif spec.kind == "tools":
             context.update(site.tools_context(url))
         elif spec.kind == "models":
