@@ -11,17 +11,21 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.render.catalog_json import catalog_to_dict
 from conftest import SITE_URL, BuildResult, build, write_project
-from hostile import HostileTree, write_hostile_tree
+from hostile import BODY_PAYLOADS, INLINE_PAYLOADS, HostileTree, write_hostile_tree
 from html_safety import find_active_content, inline_scripts
 from sitehtml import content, parse
 
@@ -336,3 +340,61 @@ def test_validate_output_cannot_be_forged_by_names_or_fields(hostile: HostileTre
     else:
         files = {re.match(r"::\w+ file=([^,]*),", line).group(1) for line in commands}
         assert all(name.startswith(str(hostile.source)) for name in files)
+
+
+# --- fuzzing: random headers, bodies and names, built for real ----------------------------------
+
+_TOKENS = [
+    "<", ">", '"', "'", "&", "&#", "&#x6A;", "</", "/>", "<!--", "-->", "]]>", "`", "```", "**", "\\",
+    "javascript:", "JaVaScRiPt:", "on", "error=", "onload=", "=", "{:", "}", "#", "\n", "\r\n", "\t",
+    "\u2028", "\u200b", "\u202e", "\x1b[31m", "%3C", "{{", "}}", "{%", "|", "---", ":", "- ",
+]
+_FRAGMENTS = sorted({*INLINE_PAYLOADS, *BODY_PAYLOADS, *_TOKENS})
+_KEYS = ["description", "name", "tools", "model", "argument-hint", "target", "handoffs", "agents",
+         "metadata", "infer", "x-unknown"]
+
+hostile_text = st.lists(
+    st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=12)), max_size=6
+).map("".join)
+header_value = st.one_of(
+    hostile_text,
+    st.lists(hostile_text, max_size=3),
+    st.lists(st.fixed_dictionaries({"label": hostile_text, "agent": hostile_text},
+                                   optional={"prompt": hostile_text, "send": st.booleans()}), max_size=2),
+    st.integers(), st.booleans(), st.none(),
+)
+header = st.one_of(
+    st.dictionaries(st.one_of(st.sampled_from(_KEYS), hostile_text), header_value, max_size=6).map(
+        lambda fields: "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False) + "---\n"
+    ),
+    hostile_text.map(lambda text: f"---\n{text}\n---\n"),  # often not YAML at all
+    st.just(""),
+)
+body_line = st.tuples(
+    st.sampled_from(["", "# ", "## ", "- ", "1. ", "> ", "    ", "!!! note ", "| ", "Switch to **",
+                     "hand off to **", "[x](", "<div>", "```\n"]),
+    hostile_text,
+).map("".join)
+body = st.lists(body_line, max_size=8).map("\n\n".join)
+file_stem = st.text(
+    alphabet=st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=30
+).filter(lambda stem: len(stem.encode("utf-8")) <= 200)
+chat_mode = st.tuples(file_stem, st.sampled_from([".chatmode.md", ".agent.md"]), header, body)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(modes=st.lists(chat_mode, min_size=1, max_size=3, unique_by=lambda mode: mode[0] + mode[1]))
+def test_random_hostile_chat_modes_never_break_the_build_or_run(modes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        files = {stem + suffix: (head + text).encode("utf-8") for stem, suffix, head, text in modes}
+        project = write_project(Path(folder) / "project", files)
+        result = build(project)
+        # A plain build never fails because of chat mode content, and nothing crashes.
+        assert result.ok, result.log
+        assert "Traceback" not in result.log
+        catalog = json.loads((result.site / "catalog.json").read_text("utf-8"))
+        accounted = [entry["source"] for entry in catalog["chatmodes"]] + [
+            entry["source"] for entry in catalog["rejected"]]
+        # Every file is either published or listed as rejected: none is silently lost.
+        assert sorted(accounted) == sorted(files)
+        assert active_content(result.site) == {}
