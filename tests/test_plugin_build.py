@@ -223,6 +223,7 @@ def test_graph_page_links_every_chatmode(clean_build: BuildResult) -> None:
     links = [a for svg in svgs for a in svg.find_all("a")]
     targets = [resolve("catalog/graph/", a.get("xlink:href")) for a in links]
     assert sorted(targets) == sorted(f"catalog/{slug}/" for slug in SLUGS)
+    assert article.find(cls="cm-edge") is not None
     # No plain href inside SVG: Material's instant navigation assigns element.href for every
     # [href] of a page it loads, which throws on SVG links and leaves the old page showing.
     assert all(a.get("href") is None for a in links)
@@ -590,3 +591,18 @@ def test_baseline_option_and_unreadable_baseline(make_project, tmp_path: Path) -
     assert quiet.ok, quiet.log
     assert not page_path(quiet.site, "catalog/changes/").exists()
     assert content(read_page(quiet.site, "")).find(cls="cmr-preview") is None
+
+
+def test_graph_page_of_a_catalog_over_the_limit_draws_boxes_only(make_project) -> None:
+    result = build(make_project(plugin_options={"graph_limit": 2}), strict=True)
+    assert result.ok, result.log
+    article = content(read_page(result.site, "catalog/graph/"))
+    links = [a for svg in article.find_all("svg") for a in svg.find_all("a")]
+    assert sorted(resolve("catalog/graph/", a.get("xlink:href")) for a in links) == sorted(
+        f"catalog/{slug}/" for slug in SLUGS
+    )
+    assert article.find(cls="cm-edge") is None
+    assert "Arrows left out" in article.text()
+    # Chat mode pages still draw their neighbourhood with its arrows.
+    alpha = read_page(result.site, "catalog/alpha/")
+    assert any(part.find(cls="cm-edge") for part in section(alpha, "cmr-neighbourhood"))

@@ -260,6 +260,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             page.edit_url = context["edit_url"]
         elif spec.kind == "graph":
             nodes, edges = site.graph_parts(url)
+            if len(nodes) > self.config.graph_limit:
+                context["arrows_left_out"] = len(edges)
+                edges = []
             context["graphs"] = [svg_for_material(svg) for svg in render_graph(nodes, edges, title="Transition graph")]
         elif spec.kind == "tools":
             context.update(site.tools_context(url))

@@ -192,6 +192,8 @@ class CatalogSite:
         models = catalog.models()
         self.model_anchors = _anchor_ids(models, "cmr-model-")
         self.models = models
+        # Computed once: Catalog.counts() walks every diagnostic, and every page shows it.
+        self.counts = catalog.counts()
         self.changed: dict[str, list[str]] = {}
         if diff is not None:
             self.changed = {change.slug: list(change.fields) for change in diff.changed}
@@ -245,11 +247,10 @@ class CatalogSite:
             for kind in SPECIAL_PAGES
             if self.layout.special_uri(kind) in self.files
         }
-        counts = self.catalog.counts()
         return {
             "kind": spec.kind,
             "links": links,
-            "counts": counts,
+            "counts": self.counts,
             "total": len(self.catalog.chatmodes),
             "rejected_count": len(self.catalog.rejected),
             "preview": self.preview_context(page_url) if self.preview else None,
