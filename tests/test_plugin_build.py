@@ -606,3 +606,13 @@ def test_graph_page_of_a_catalog_over_the_limit_draws_boxes_only(make_project) -
     # Chat mode pages still draw their neighbourhood with its arrows.
     alpha = read_page(result.site, "catalog/alpha/")
     assert any(part.find(cls="cm-edge") for part in section(alpha, "cmr-neighbourhood"))
+
+
+def test_log_lines_cannot_be_forged_by_file_names(make_project) -> None:
+    name = "evil\n::error file=x.py::forged \x1b[31mred.chatmode.md"
+    project = make_project({**CLEAN_MODES, name: "---\ntools: ['search']\n---\n\n# Evil\n"})
+    result = build(project)
+    assert result.ok, result.log
+    assert [line for line in result.log.splitlines() if line.startswith("::")] == []
+    assert "\x1b" not in result.log
+    assert any("evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md" in line for line in result.warnings())

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -62,14 +61,18 @@ log = get_plugin_logger(__name__)
 #: Environment variable that overrides the ``baseline`` option (empty: no baseline).
 BASELINE_VARIABLE = "CHATMODES_BASELINE"
 
-#: Characters that must not reach a terminal from chat mode content (ANSI escapes, bidi
-#: overrides): they are shown as ``\\x..`` / ``\\u....`` in log lines.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def terminal_safe(text: str) -> str:
-    """``text`` with control characters made visible, for log lines."""
-    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+    """``text`` for one log line: every character that is not printable is escaped.
+
+    Chat mode file names and fields end up in log lines. A line break would let them start
+    a line of their own (a forged ``::error`` workflow command in CI), an ANSI escape would
+    drive the terminal, a bidi override would reorder what is shown. ``\\n``, ``\\x1b``,
+    ``\\u202e`` and the like are written out instead; ordinary text (accents, CJK, emoji)
+    is kept.
+    """
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text
+    )
 
 
 class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
