@@ -230,6 +230,14 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
     publish("payload-body.chatmode.md",
             _header({"description": "Body full of active content."}) + body,
             flagged=False, payload=True)
+    # Snippet includes (pymdownx.snippets) that would pull the outside secret into a page if a
+    # site enabled the extension and the plugin applied it to bodies.
+    secret_path = (outside / "secret.chatmode.md").resolve()
+    publish("payload-include.chatmode.md",
+            _header({"description": "Tries to include a file from the build host."})
+            + f'# Include\n\n--8<-- "{secret_path}"\n\n--8<-- "outside/secret.chatmode.md"\n\n'
+            f"```\n--8<-- \"{secret_path}\"\n```\n\n;--8<-- \"outside/secret.chatmode.md\"\n",
+            flagged=False, payload=True)
 
     heading = f"# <img src=x onerror=\"{PWN}\"> Heading <script>{PWN}</script> Mode\n\n"
     publish("payload-heading.chatmode.md",

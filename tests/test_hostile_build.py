@@ -126,10 +126,22 @@ _SCOPE_PATH = re.compile(r'new URL\("[^"\\]*",location\)')
 _OWN_SCRIPT_FOLDERS = ("assets/", "search/")
 
 
+#: The site's Markdown extensions: the usual Material set, plus snippets configured as
+#: dangerously as possible (any path, from the project root) to show that chat mode bodies
+#: never get it.
+HOSTILE_SITE_EXTENSIONS = [
+    "abbr", "admonition", "attr_list", "footnotes", "md_in_html", "tables",
+    {"toc": {"permalink": True}},
+    "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
+    {"pymdownx.highlight": {"use_pygments": True, "anchor_linenums": True, "line_spans": "__span"}},
+    {"pymdownx.snippets": {"base_path": ["."], "restrict_base_path": False, "check_paths": False}},
+]
+
+
 def hostile_project(root: Path) -> tuple[HostileTree, Path]:
     """The hostile tree inside a Material project (``root/chatmodes`` is the plugin's default source)."""
     tree = write_hostile_tree(root)
-    write_project(root, {})
+    write_project(root, {}, config={"markdown_extensions": HOSTILE_SITE_EXTENSIONS})
     return tree, root
 
 
@@ -255,6 +267,7 @@ def test_the_checker_would_see_an_injected_script(plain_build, tmp_path: Path) -
 
 
 def test_the_outside_secret_appears_in_no_output(plain_build) -> None:
+    # Neither through the symlinks, nor through snippet includes in a body.
     tree, result = plain_build
     marker = tree.secret_marker.encode("ascii")
     leaking = [path for path in result.site.rglob("*") if path.is_file() and marker in path.read_bytes()]
@@ -307,8 +320,6 @@ def _log_form(source: str) -> str:
                    for char in source)
 
 
-@pytest.mark.xfail(strict=True, reason="reported: plugin.py terminal_safe() lets '\\n' through, so a file "
-                   "name can start a forged '::error' workflow command line in the build log")
 def test_build_log_cannot_be_forged_by_names_or_fields(strict_build) -> None:
     tree, result = strict_build
     assert "\x1b" not in result.log
