@@ -222,6 +222,9 @@ def test_plain_build_succeeds_and_publishes_every_good_file(plain_build) -> None
     catalog = json.loads((result.site / "catalog.json").read_text("utf-8"))
     entries = {entry["source"]: entry for entry in catalog["chatmodes"]}
     assert {source: entry["slug"] for source, entry in entries.items()} == tree.published
+    slugs = [entry["slug"] for entry in catalog["chatmodes"]]
+    assert len(set(slugs)) == len(slugs)
+    assert all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) for slug in slugs)
     for source, slug in tree.published.items():
         entry = entries[source]
         assert entry["url"] == f"catalog/{slug}/"
