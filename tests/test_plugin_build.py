@@ -373,7 +373,7 @@ def test_under_mike_absolute_links_point_into_the_version_folder(make_project) -
 
 HOSTILE = """\
 ---
-name: "<img src=x onerror=alert(1)>Evil & Co"
+name: "</title><script>alert(0)</script><img src=x onerror=alert(1)>Evil & Co"
 description: "</p><script>alert('description')</script>"
 tools: ['search', '<b onmouseover=alert(1)>tool</b>']
 model: "<svg onload=alert(1)>"
@@ -412,8 +412,9 @@ def test_hostile_strings_are_escaped_everywhere(make_project, clean_build: Build
         assert findings == [], (url, findings)
     document = read_page(result.site, f"catalog/{slug}/")
     # Title, h1 and TOC carry the name as text, never as markup.
-    assert document.find("title").text().startswith("<img src=x onerror=alert(1)>Evil & Co")
-    assert content(document).find("h1").text() == "<img src=x onerror=alert(1)>Evil & Co"
+    name = "</title><script>alert(0)</script><img src=x onerror=alert(1)>Evil & Co"
+    assert document.find("title").text().startswith(name)
+    assert content(document).find("h1").text() == name
     assert content(document).find("img", onerror=True) is None
     for link in document.find_all("a", cls="md-nav__link"):
         assert not link.find_all("img") and not link.find_all("script")
@@ -501,7 +502,6 @@ def test_serve_watches_the_source_folder(make_project) -> None:
     project = make_project()
     config = load_config(str(project / "mkdocs.yml"))
     plugin = config.plugins["chatmodes"]
-    plugin.on_startup(command="serve", dirty=False)
     config = config.plugins.on_config(config)
 
     class Server:

@@ -79,7 +79,6 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
     """Publish a folder of chat modes as a browsable, installable catalog."""
 
     def __init__(self) -> None:
-        self.is_serve = False
         self.source: Path | None = None
         self.layout: CatalogLayout | None = None
         self.base: str | None = None
@@ -91,10 +90,6 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.started = 0.0
 
     # -- events ------------------------------------------------------------------------
-
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember whether the site is being served (``mkdocs serve``)."""
-        self.is_serve = command == "serve"
 
     # Runs before mike's plugin, which rewrites ``site_url`` to the version's folder.
     @event_priority(100)
@@ -256,8 +251,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             context.update(site.mode_context(mode, url))
             context["body"] = self.bodies.render(mode.body, source=mode.source)
             nodes, edges = site.neighbourhood_parts(mode, url)
-            drawings = render_graph(nodes, edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}")
-            context["graphs"] = [svg_for_material(svg) for svg in drawings]
+            context["graphs"] = self._draw(nodes, edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}")
             context["raw_json"] = Markup(json_for_html(context["raw_text"], ensure_ascii=True))
             sections = self._mode_sections(context)
             page.edit_url = context["edit_url"]
@@ -266,7 +260,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             if len(nodes) > self.config.graph_limit:
                 context["arrows_left_out"] = len(edges)
                 edges = []
-            context["graphs"] = [svg_for_material(svg) for svg in render_graph(nodes, edges, title="Transition graph")]
+            context["graphs"] = self._draw(nodes, edges, title="Transition graph")
         elif spec.kind == "tools":
             context.update(site.tools_context(url))
         elif spec.kind == "models":
@@ -277,6 +271,19 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             context["changes_html"] = self._changes_html(url)
         page.content = self.renderer.render(spec.template, context)
         page.toc = section_toc(sections)
+
+    @staticmethod
+    def _draw(nodes: list[Any], edges: list[Any], **options: Any) -> list[Markup]:
+        """The SVG drawings of a graph; none (and a warning) if drawing fails.
+
+        The drawing code only sees escaped labels, but a page must never take the build
+        down with it: a failure here is reported like a content problem.
+        """
+        try:
+            return [svg_for_material(svg) for svg in render_graph(nodes, edges, **options)]
+        except Exception as error:  # noqa: BLE001 - see the docstring
+            log.warning(terminal_safe(f"{options.get('title', 'graph')}: the drawing failed ({error!r})"))
+            return []
 
     @staticmethod
     def _mode_sections(context: dict[str, Any]) -> list[tuple[str, str]]:
