@@ -61,6 +61,7 @@ log = get_plugin_logger(__name__)
 #: Environment variable that overrides the ``baseline`` option (empty: no baseline).
 BASELINE_VARIABLE = "CHATMODES_BASELINE"
 
+
 def terminal_safe(text: str) -> str:
     """``text`` for one log line: every character that is not printable is escaped.
 
