@@ -370,7 +370,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         if mentions_catalog(config.nav):
             return
         kinds = [kind for kind in NAV_PAGES if kind != "changes" or self.baseline]
-        titles = {"index": "Overview", "graph": "Graph", "tools": "Tools", "report": "Report", "changes": "Changes"}
+        titles = {"index": "All chat modes", "graph": "Graph", "tools": "Tools", "report": "Report", "changes": "Changes"}
         config.nav.append({"Catalog": [{titles[kind]: self.layout.special_uri(kind)} for kind in kinds]})
 
     def _stylesheet(self) -> str:
