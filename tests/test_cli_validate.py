@@ -196,9 +196,6 @@ def test_every_problem_in_every_file_is_reported_in_one_run(capsys, tmp_path):
     assert code == 1 and data["files"] == 5
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: a file named on the command line without a chat mode suffix "
-                   "(notes.md) gets suffix '' and ChatMode.stem returns base[:-0] == '', so it is told "
-                   "'the file name gives an empty slug' (CM301)")
 def test_a_file_without_a_chatmode_suffix_gets_no_empty_slug_warning(capsys, tmp_path):
     path = write_file(tmp_path, "notes.md", chatmode())
     _, data = report(capsys, str(path))

@@ -139,8 +139,6 @@ def test_fixing_twice_changes_nothing_the_second_time(text):
     assert second.content == once and second.changes == []
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: _rename_tools calls parse_header, which lets PyYAML's "
-                   "ValueError for an impossible date (2024-13-45) escape, so fix_bytes raises")
 def test_fix_survives_a_header_with_an_impossible_date():
     text = f"---\ndescription: d\nversion: 2024-13-45\ntools: [codebase]\n---\n{MOJIBAKE}\n"
     assert fixed(text).decode() == text.replace(MOJIBAKE, REPAIRED)
@@ -176,9 +174,6 @@ def test_fix_rewrites_files_of_a_folder_in_place(tmp_path, capsys):
     assert main(["fix", "--check", str(folder)]) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: 'chatmodes fix FOLDER' reads a symlink that resolves outside "
-                   "the folder (which validate and build refuse with CM004) and replaces the link with a regular "
-                   "file holding the outside file's content, which validate then accepts")
 def test_fix_does_not_copy_a_file_from_outside_the_folder_in(tmp_path, capsys):
     folder = tmp_path / "modes"
     outside_text = "---\ndescription: outside\ntools: [codebase]\n---\nbody\n"

@@ -148,9 +148,6 @@ def test_fix_never_raises_and_is_idempotent(raw):
 
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: values PyYAML resolves but cannot construct (impossible "
-                   "dates, bad !!int/!!float/!!bool/!!timestamp, 0x_) raise out of parse_header; see "
-                   "test_core_reader.py")
 def test_tagged_and_typed_yaml_values_never_raise():
     """Every token of YAML_TOKENS, alone under a key: the ones that make the core raise are listed.
 

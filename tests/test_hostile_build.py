@@ -331,15 +331,7 @@ def test_build_log_cannot_be_forged_by_names_or_fields(strict_build) -> None:
     assert forged == []
 
 
-_FORGED_OUTPUT = "reported: render/diagnostics.py prints paths and messages raw, so a file name can start a " \
-                 "forged '::error' line and ANSI escapes reach the terminal"
-
-
-@pytest.mark.parametrize("output_format", [
-    pytest.param("text", marks=pytest.mark.xfail(strict=True, reason=_FORGED_OUTPUT)),
-    pytest.param("github", marks=pytest.mark.xfail(strict=True, reason=_FORGED_OUTPUT)),
-    "json",
-])
+@pytest.mark.parametrize("output_format", ["text", "github", "json"])
 def test_validate_output_cannot_be_forged_by_names_or_fields(hostile: HostileTree, output_format: str) -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "chatmode_registry.cli", "validate", str(hostile.source), "--format", output_format],

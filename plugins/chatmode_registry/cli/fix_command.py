@@ -57,6 +57,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     needs_fixing = False
     for path in _files(args.paths):
+        if path.is_symlink():
+            # Writing would replace the link with a copy of whatever it points at, which may
+            # live outside the folder: links are reported, never followed.
+            print(f"{path}: skipped: a symbolic link; fix the file it points to", file=sys.stderr)
+            continue
         try:
             raw = path.read_bytes()
         except OSError as error:

@@ -121,6 +121,21 @@ def _distance(folder_a: str, folder_b: str) -> int:
     return len(parts_a) + len(parts_b) - 2 * common
 
 
+class _Suggestions:
+    """Close names for a dangling target, looked up among names sharing its first letters so
+    that a catalog full of dangling links stays linear instead of comparing every pair."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.by_prefix: dict[str, list[str]] = {}
+        for name in sorted(set(names)):
+            self.by_prefix.setdefault(slugify(name)[:2], []).append(name)
+
+    def closest(self, text: str) -> str | None:
+        pool = self.by_prefix.get(slugify(text)[:2], [])[:200]
+        close = difflib.get_close_matches(text, pool, n=1, cutoff=0.75)
+        return close[0] if close else None
+
+
 def _link(catalog: Catalog, dangling: Severity) -> None:
     """Resolve every transition, record backlinks and the graph diagnostics."""
     candidates: dict[str, list[ChatMode]] = {}
@@ -128,7 +143,7 @@ def _link(catalog: Catalog, dangling: Severity) -> None:
         for key in dict.fromkeys((mode.slug, slugify(mode.name))):
             if key:
                 candidates.setdefault(key, []).append(mode)
-    known_names = sorted({mode.name for mode in catalog.chatmodes})
+    suggestions = _Suggestions(mode.name for mode in catalog.chatmodes)
     incoming: dict[str, list[tuple[ChatMode, Transition]]] = {mode.slug: [] for mode in catalog.chatmodes}
     for mode in catalog.chatmodes:
         folder = posixpath.dirname(mode.source)
@@ -156,8 +171,8 @@ def _link(catalog: Catalog, dangling: Severity) -> None:
                     "CM304", mode.source, transition.line,
                     f"'{transition.text}' is VS Code's built-in {transition.text.strip().lower()} agent"))
             else:
-                close = difflib.get_close_matches(transition.text, known_names, n=1, cutoff=0.75)
-                hint = f"did you mean '{close[0]}'? " if close else ""
+                close = suggestions.closest(transition.text)
+                hint = f"did you mean '{close}'? " if close else ""
                 mode.diagnostics.append(rules.make(
                     "CM302", mode.source, transition.line,
                     f"transition to '{transition.text}' matches no chat mode in the catalog: {hint}"

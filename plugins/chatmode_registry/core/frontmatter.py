@@ -123,7 +123,7 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], firs
     return total
 
 
-def _check_depth(events: Any, first_line: int) -> None:
+def _check_depth(events: Any, text: str, first_line: int) -> None:
     """Walk the event stream (iterative in libyaml) and refuse headers nested too deeply."""
     depth = 0
     try:
@@ -134,7 +134,7 @@ def _check_depth(events: Any, first_line: int) -> None:
                     raise HeaderError(
                         "CM007",
                         f"the header nests lists and mappings more than {MAX_DEPTH} deep; flatten it",
-                        event.start_mark.line + first_line,
+                        _line(text, event.start_mark, first_line),
                     )
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
@@ -169,6 +169,30 @@ def _key(key: Any) -> str:
     return str(_plain(key))
 
 
+def _line(text: str, mark: yaml.Mark | None, first_line: int) -> int:
+    """The file line of a YAML mark, counted by '\\n' only: YAML also breaks lines at U+2028,
+    U+2029 and U+0085, which would shift its own line numbers."""
+    if mark is None:
+        return first_line
+    return first_line + text.count("\n", 0, mark.index)
+
+
+_CONSTRUCTION_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
+
+
+def _failing_line(text: str, node: yaml.Node, first_line: int) -> int:
+    """The line of the first top-level value PyYAML cannot build (only called on failure)."""
+    if isinstance(node, yaml.MappingNode):
+        for _, value_node in node.value:
+            try:
+                yaml.constructor.SafeConstructor().construct_document(value_node)
+            except _CONSTRUCTION_ERRORS:
+                return _line(text, value_node.start_mark, first_line)
+            except yaml.YAMLError:
+                continue
+    return first_line
+
+
 def parse_header(text: str, first_line: int, offset: int) -> Header:
     """Parse header text that starts on file line ``first_line`` at character ``offset``.
 
@@ -179,7 +203,7 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
         return Header(present=True)
     loader = _Loader(text)
     try:
-        _check_depth(_Loader(text), first_line)
+        _check_depth(_Loader(text), text, first_line)
         node = loader.get_single_node()
         if node is None:
             return Header(present=True)
@@ -195,20 +219,26 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
             raise HeaderError(
                 "CM006",
                 f"the header is {kind}, not a mapping of fields; write 'key: value' lines",
-                node.start_mark.line + first_line,
+                _line(text, node.start_mark, first_line),
             )
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + first_line if mark is not None else first_line
         problem = error.problem or str(error)
-        if "\t" in problem or "tab" in problem:
-            problem += " (YAML does not allow tabs for indentation; use spaces)"
-        raise HeaderError("CM005", f"YAML syntax error: {problem}", line) from None
+        if mark is not None and text[mark.index : mark.index + 1] == "\t":
+            problem += " (a tab: YAML indents with spaces only)"
+        raise HeaderError("CM005", f"YAML syntax error: {problem}", _line(text, mark, first_line)) from None
     except yaml.YAMLError as error:
         raise HeaderError("CM005", f"YAML error: {error}", first_line) from None
     except RecursionError:
         raise HeaderError("CM007", "the header is nested too deeply", first_line) from None
+    except _CONSTRUCTION_ERRORS as error:
+        # PyYAML resolves some scalars (2024-13-45, !!int abc) to types it then cannot build.
+        raise HeaderError(
+            "CM005",
+            f"a value in the header cannot be read ({error}); quote it to keep it as text",
+            _failing_line(text, node, first_line),
+        ) from None
     finally:
         loader.dispose()
     header = Header(data=_plain(data), present=True)
@@ -216,9 +246,9 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
         key = _key(_plain(key_node.value))
-        header.lines.setdefault(key, key_node.start_mark.line + first_line)
+        header.lines.setdefault(key, _line(text, key_node.start_mark, first_line))
         if isinstance(value_node, yaml.SequenceNode):
-            header.item_lines[key] = [item.start_mark.line + first_line for item in value_node.value]
+            header.item_lines[key] = [_line(text, item.start_mark, first_line) for item in value_node.value]
             header.spans[key] = [
                 (offset + item.start_mark.index, offset + item.end_mark.index, item.style)
                 if isinstance(item, yaml.ScalarNode)

@@ -114,7 +114,7 @@ class ChatMode:
     def stem(self) -> str:
         """The file name without its chat mode suffix."""
         base = self.source.rsplit("/", 1)[-1]
-        return base[: -len(self.suffix)]
+        return base[: len(base) - len(self.suffix)]
 
     @property
     def filename(self) -> str:

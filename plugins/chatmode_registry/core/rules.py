@@ -244,25 +244,38 @@ _MARKUP = "*_`\"'()[]{}<>.,;:!?"
 def check_text(path: str, text: str) -> list[Diagnostic]:
     """Rules about characters anywhere in the file: mojibake (CM202), invisible characters (CM203)."""
     found: list[Diagnostic] = []
-    counts = {"CM202": 0, "CM203": 0}
-    for index, line in enumerate(text.split("\n")):
-        if _MOJIBAKE_HINT.search(line):
-            repaired = repair_line(line)
-            if repaired != line:
-                counts["CM202"] += 1
-                if counts["CM202"] <= MAX_PER_RULE:
-                    broken, fixed = _changed_span(line, repaired)
-                    found.append(make("CM202", path, index + 1,
-                                      f"mojibake: '{broken}' should read '{fixed}' (chatmodes fix repairs it)"))
-        match = _INVISIBLE.search(line)
-        if match:
-            counts["CM203"] += 1
-            if counts["CM203"] <= MAX_PER_RULE:
-                char = match.group()
-                name = unicodedata.name(char, "U+%04X" % ord(char))
-                found.append(make("CM203", path, index + 1,
-                                  f"invisible character U+{ord(char):04X} {name} at column {match.start() + 1}: delete it"))
-    for code, count in counts.items():
+    for code, pattern in (("CM202", _MOJIBAKE_HINT), ("CM203", _INVISIBLE)):
+        count = 0
+        position = 0
+        line_index = 0
+        counted = 0
+        while (match := pattern.search(text, position)) is not None:
+            start = text.rfind("\n", 0, match.start()) + 1
+            end = text.find("\n", match.end())
+            end = len(text) if end < 0 else end
+            line_index += text.count("\n", counted, start)
+            counted = start
+            position = end + 1
+            finding = _check_line(code, text[start:end], match.start() - start)
+            if finding is None:
+                continue
+            count += 1
+            if count <= MAX_PER_RULE:
+                found.append(make(code, path, line_index + 1, finding))
+            if end == len(text):
+                break
         if count > MAX_PER_RULE:
             found.append(make(code, path, None, f"{count - MAX_PER_RULE} more lines with the same problem"))
     return found
+
+
+def _check_line(code: str, line: str, column: int) -> str | None:
+    if code == "CM202":
+        repaired = repair_line(line)
+        if repaired == line:
+            return None
+        broken, fixed = _changed_span(line, repaired)
+        return f"mojibake: '{broken}' should read '{fixed}' (chatmodes fix repairs it)"
+    char = line[column]
+    name = unicodedata.name(char, f"U+{ord(char):04X}")
+    return f"invisible character U+{ord(char):04X} {name} at column {column + 1}: delete it"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from chatmode_registry.core.markdown_lines import prose_lines
+from chatmode_registry.core.markdown_lines import Fences
 from chatmode_registry.core.model import Transition
 
 _TARGET = r"\*\*(?P<text>[^*\n]{1,120}?)\*\*"
@@ -21,7 +21,7 @@ _PROSE = re.compile(
     r"|\bhand(?:ing|s)?[\s-]*off\s+to\s+(?:the\s+)?" + _TARGET.replace("text", "text2"),
     re.IGNORECASE,
 )
-_LABEL = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\*\*(?P<label>[^*\n]{1,120}?)\*\*\s*:")
+_LABEL = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\*\*(?P<label>[^*\n]{1,120}?)\*\*\s*:", re.MULTILINE)
 _REASON_TRIM = " \t\"'“”‘’.,;:)"
 
 
@@ -32,21 +32,26 @@ def _clean(text: str) -> str:
 def prose_transitions(body: str, body_line: int) -> list[Transition]:
     """Transitions written as sentences in ``body`` (which starts on file line ``body_line``)."""
     found: list[Transition] = []
-    for index, line in prose_lines(body):
-        if "**" not in line:
+    fences: Fences | None = None
+    line_start = 0
+    line_index = 0
+    for match in _PROSE.finditer(body):
+        fences = fences or Fences(body)
+        if fences.contains(match.start()):
             continue
-        for match in _PROSE.finditer(line):
-            text = _clean(match.group("text") or match.group("text2") or "")
-            if not text:
-                continue
-            label_match = _LABEL.match(line)
-            label = _clean(label_match.group("label")) if label_match else ""
-            reason = line[match.end() :]
-            next_match = _PROSE.search(line, match.end())
-            if next_match:
-                reason = line[match.end() : next_match.start()]
-            reason = _clean(reason).strip(_REASON_TRIM)
-            found.append(Transition(text=text, via="prose", line=body_line + index, label=label, reason=reason))
+        text = _clean(match.group("text") or match.group("text2") or "")
+        if not text:
+            continue
+        line_index += body.count("\n", line_start, match.start())
+        line_start = body.rfind("\n", 0, match.start()) + 1
+        line_end = body.find("\n", match.end())
+        line_end = len(body) if line_end < 0 else line_end
+        label_match = _LABEL.match(body, line_start, line_end)
+        label = _clean(label_match.group("label")) if label_match else ""
+        next_match = _PROSE.search(body, match.end(), line_end)
+        reason = body[match.end() : next_match.start() if next_match else line_end]
+        reason = _clean(reason).strip(_REASON_TRIM)
+        found.append(Transition(text=text, via="prose", line=body_line + line_index, label=label, reason=reason))
     return found
 
 

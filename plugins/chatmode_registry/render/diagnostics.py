@@ -12,6 +12,19 @@ _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.I
 _RESET = "\033[0m"
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` for one output line, every unprintable character written out as an escape.
+
+    File names and messages come from chat modes. A line break in them would start a line of
+    their own (a forged ``::error`` workflow command in CI), an ANSI escape would drive the
+    terminal, a bidi override would reorder what is shown; ordinary text (accents, CJK,
+    emoji) is kept.
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
+
+
 def counts(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
     """How many diagnostics of each severity."""
     result = {severity.value: 0 for severity in Severity}
@@ -37,11 +50,12 @@ def format_text(diagnostics: Sequence[Diagnostic], files: int, *, colour: bool =
     """``path:line: CODE severity: message`` lines and a summary line."""
     lines = []
     for diagnostic in diagnostics:
-        where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
+        path = terminal_safe(diagnostic.path)
+        where = f"{path}:{diagnostic.line}" if diagnostic.line else path
         severity = diagnostic.severity.value
         if colour:
             severity = f"{_COLOURS[diagnostic.severity]}{severity}{_RESET}"
-        lines.append(f"{where}: {diagnostic.code} {severity}: {diagnostic.message}")
+        lines.append(f"{where}: {diagnostic.code} {severity}: {terminal_safe(diagnostic.message)}")
     lines.append(summary(files, diagnostics))
     return "\n".join(lines) + "\n"
 
@@ -76,10 +90,10 @@ def format_github(diagnostics: Sequence[Diagnostic], files: int) -> str:
     lines = []
     for diagnostic in diagnostics:
         command = {"error": "error", "warning": "warning", "info": "notice"}[diagnostic.severity.value]
-        properties = f"file={_escape_property(diagnostic.path)}"
+        properties = f"file={terminal_safe(_escape_property(diagnostic.path))}"
         if diagnostic.line:
             properties += f",line={diagnostic.line}"
         properties += f",title={_escape_property(diagnostic.code)}"
-        lines.append(f"::{command} {properties}::{_escape_data(diagnostic.code + ' ' + diagnostic.message)}")
+        lines.append(f"::{command} {properties}::{terminal_safe(_escape_data(diagnostic.code + ' ' + diagnostic.message))}")
     lines.append(summary(files, diagnostics))
     return "\n".join(lines) + "\n"
