@@ -203,7 +203,10 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
         return Header(present=True)
     loader = _Loader(text)
     try:
-        _check_depth(_Loader(text), text, first_line)
+        if text.count("[") + text.count("{") > MAX_DEPTH:
+            # Only flow brackets can nest deep enough to hurt within max_bytes; block
+            # nesting needs ever longer indentation.
+            _check_depth(_Loader(text), text, first_line)
         node = loader.get_single_node()
         if node is None:
             return Header(present=True)
