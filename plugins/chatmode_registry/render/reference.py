@@ -1,0 +1,85 @@
+"""The header and rule reference, generated from the shipped JSON Schema and :data:`RULES`.
+
+The docs page is rendered from these so that it cannot drift from what the validator checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatmode_registry.core import vscode
+from chatmode_registry.core.rules import RULES
+
+
+def _type_of(schema: dict[str, Any]) -> str:
+    if "anyOf" in schema:
+        return " or ".join(_type_of(option) for option in schema["anyOf"])
+    kind = schema.get("type", "any")
+    if isinstance(kind, list):
+        return " or ".join(kind)
+    if kind == "array":
+        return f"list of {_type_of(schema.get('items', {}))}s"
+    return kind
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def fields_table(schema: dict[str, Any] | None = None, *, heading: str = "Field") -> str:
+    """A Markdown table of a schema's properties: name, type, required, description."""
+    schema = schema or vscode.schema()
+    required = set(schema.get("required", []))
+    rows = [f"| {heading} | Type | Description |", "| --- | --- | --- |"]
+    for name, spec in schema.get("properties", {}).items():
+        note = " **Deprecated.**" if spec.get("deprecated") else ""
+        mark = " (required)" if name in required else ""
+        rows.append(f"| `{name}`{mark} | {_type_of(spec)} | {_cell(spec.get('description', ''))}{note} |")
+    return "\n".join(rows)
+
+
+def rules_table() -> str:
+    """A Markdown table of every lint rule."""
+    rows = ["| Code | Name | Severity | Finds | What to do |", "| --- | --- | --- | --- | --- |"]
+    for rule in RULES.values():
+        flags = []
+        if rule.fixable:
+            flags.append("fixable")
+        if rule.rejects:
+            flags.append("rejects the file")
+        extra = f" ({', '.join(flags)})" if flags else ""
+        rows.append(
+            f"| `{rule.code}` | {rule.name} | {rule.severity.value}{extra} | {_cell(rule.summary)} | {_cell(rule.advice)} |"
+        )
+    return "\n".join(rows)
+
+
+def legacy_tools_table() -> str:
+    """A Markdown table of the legacy tool names ``chatmodes fix`` renames."""
+    rows = ["| Legacy name | Current name(s) |", "| --- | --- |"]
+    for name, replacements in sorted(vscode.facts()["legacy_tools"].items(), key=lambda item: item[0].lower()):
+        rows.append(f"| `{name}` | {', '.join(f'`{new}`' for new in replacements)} |")
+    return "\n".join(rows)
+
+
+def reference_markdown() -> str:
+    """The whole reference section: header fields, handoff fields, rules, legacy tool names."""
+    schema = vscode.schema()
+    handoff = schema["properties"]["handoffs"]["items"]
+    return "\n\n".join(
+        [
+            "## Header fields",
+            _cell(schema.get("description", "")),
+            fields_table(schema),
+            "### Handoff entries",
+            fields_table(handoff, heading="Handoff field"),
+            "## Rules",
+            "Errors fail `chatmodes validate`; warnings fail it with `--strict` and fail "
+            "`mkdocs build --strict`; info never fails anything. A rule that rejects the file "
+            "keeps it out of the catalog (it is listed under `rejected` in `catalog.json`).",
+            rules_table(),
+            "## Renamed tools",
+            "VS Code's legacy tool names and what `chatmodes fix` (rule `CM106`) writes instead.",
+            legacy_tools_table(),
+        ]
+    )
