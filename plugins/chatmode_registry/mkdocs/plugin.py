@@ -41,6 +41,7 @@ from chatmode_registry.core.model import Catalog, Severity
 from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.git import last_commit_dates
 from chatmode_registry.mkdocs.links import edit_link, published_base
+from chatmode_registry.render.diagnostics import terminal_safe
 from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc, svg_for_material
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
@@ -60,20 +61,6 @@ log = get_plugin_logger(__name__)
 
 #: Environment variable that overrides the ``baseline`` option (empty: no baseline).
 BASELINE_VARIABLE = "CHATMODES_BASELINE"
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` for one log line: every character that is not printable is escaped.
-
-    Chat mode file names and fields end up in log lines. A line break would let them start
-    a line of their own (a forged ``::error`` workflow command in CI), an ANSI escape would
-    drive the terminal, a bidi override would reorder what is shown. ``\\n``, ``\\x1b``,
-    ``\\u202e`` and the like are written out instead; ordinary text (accents, CJK, emoji)
-    is kept.
-    """
-    return "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text
-    )
 
 
 class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
