@@ -2,8 +2,10 @@
 
 A site is either a URL (``http``/``https``; ``catalog.json`` lives at its root) or a folder
 that ``mkdocs build`` wrote. :func:`open_site` loads and checks the catalog;
-:meth:`Site.fetch` reads one file named by a URL relative to the site root. Every failure is
-a :class:`SiteError` whose message is one line meant for the user. No MkDocs import here.
+:meth:`Site.fetch` reads one file named by a URL relative to the site root. This is the one
+place that opens sites and fetches their files, for ``install``, ``status`` and ``diff`` (and
+the plugin's baseline). Every failure is a :class:`SiteError` whose message is one line meant
+for the user. No MkDocs import here.
 
 Errors come in two kinds, and the command line maps them to exit codes:
 
@@ -35,6 +37,9 @@ DEFAULT_TIMEOUT = 20.0
 
 #: Largest catalog accepted; a bigger answer is not a catalog this registry wrote.
 MAX_CATALOG_BYTES = 64 * 1024 * 1024
+
+#: ``catalog.json`` schema versions this module understands.
+SUPPORTED_SCHEMAS = (1,)
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _READ_CHUNK = 64 * 1024
@@ -122,59 +127,92 @@ def check_relative_url(relative_url: str) -> str:
     return relative_url
 
 
-def check_catalog(data: Any, origin: str) -> dict[str, Any]:
-    """Check that ``data`` has the shape install and status rely on; return it.
+def check_catalog(data: Any, origin: str, *, require_files: bool = True) -> dict[str, Any]:
+    """Check that ``data`` has the shape of a ``catalog.json`` this version reads; return it.
 
-    Required: an object with a ``chatmodes`` list of objects, each with string ``slug`` and
-    ``raw_url`` and a lower-case hex ``sha256``; ``bytes`` (if present) a non-negative
-    integer, ``history`` (if present) a list of hex digests, ``transitions`` (if present) a
-    list of objects. Slugs must be unique.
+    Required: an object whose ``schema`` (default 1) is one of :data:`SUPPORTED_SCHEMAS`, with
+    a ``chatmodes`` list of objects, each with a unique non-empty string ``slug``. Checked when
+    present: ``name``, ``description``, ``source``, ``raw_url``, ``body_sha256`` are strings,
+    ``sha256`` is a lower-case hex digest, ``bytes`` a non-negative integer, ``history`` a
+    list of hex digests, ``tools`` a list of strings, ``transitions`` and ``diagnostics``
+    lists of objects; ``rejected`` a list of objects. ``require_files`` (install and status,
+    which fetch and verify files) also requires ``raw_url`` and ``sha256`` in every entry; a
+    diff can compare entries without them.
     """
 
     def wrong(what: str) -> CatalogError:
         return CatalogError(f"{origin} is not a chat mode catalog: {what}")
 
     if not isinstance(data, dict):
-        raise wrong("the top level is not an object")
+        raise wrong("expected a JSON object at the top level")
+    schema = data.get("schema", 1)
+    if type(schema) is not int:
+        raise wrong("'schema' must be an integer")
+    if schema not in SUPPORTED_SCHEMAS:
+        raise wrong(
+            f"catalog schema {schema} is not supported by this version "
+            f"(supported: {', '.join(map(str, SUPPORTED_SCHEMAS))})"
+        )
     modes = data.get("chatmodes")
     if not isinstance(modes, list):
         raise wrong("'chatmodes' is not a list")
     seen: set[str] = set()
     for index, entry in enumerate(modes):
-        where = f"chatmodes[{index}]"
+        label = f"chatmodes[{index}]"
         if not isinstance(entry, dict):
-            raise wrong(f"{where} is not an object")
+            raise wrong(f"{label} is not an object")
         slug = entry.get("slug")
         if not isinstance(slug, str) or not slug:
-            raise wrong(f"{where}.slug is missing or not a string")
+            raise wrong(f"{label} has no 'slug'")
         if slug in seen:
             raise wrong(f"slug {slug!r} appears twice")
         seen.add(slug)
-        if not isinstance(entry.get("raw_url"), str):
-            raise wrong(f"{where}.raw_url is missing or not a string")
-        if not isinstance(entry.get("sha256"), str) or not _SHA256.fullmatch(entry["sha256"]):
-            raise wrong(f"{where}.sha256 is not a sha256 hex digest")
+        label = f"{label} ({slug})"
+        if require_files:
+            for key in ("raw_url", "sha256"):
+                if entry.get(key) is None:
+                    raise wrong(f"{label}: '{key}' is missing")
+        for key in ("name", "description", "source", "raw_url", "body_sha256"):
+            if entry.get(key) is not None and not isinstance(entry[key], str):
+                raise wrong(f"{label}: '{key}' must be a string")
+        digest = entry.get("sha256")
+        if digest is not None and not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
+            raise wrong(f"{label}: 'sha256' is not a sha256 hex digest")
         size = entry.get("bytes")
         if size is not None and (type(size) is not int or size < 0):
-            raise wrong(f"{where}.bytes is not a non-negative integer")
+            raise wrong(f"{label}: 'bytes' is not a non-negative integer")
         history = entry.get("history", [])
         if not isinstance(history, list) or not all(
             isinstance(digest, str) and _SHA256.fullmatch(digest) for digest in history
         ):
-            raise wrong(f"{where}.history is not a list of sha256 hex digests")
-        transitions = entry.get("transitions", [])
-        if not isinstance(transitions, list) or not all(isinstance(t, dict) for t in transitions):
-            raise wrong(f"{where}.transitions is not a list of objects")
+            raise wrong(f"{label}: 'history' is not a list of sha256 hex digests")
+        tools = entry.get("tools", [])
+        if not isinstance(tools, list) or not all(isinstance(tool, str) for tool in tools):
+            raise wrong(f"{label}: 'tools' must be a list of strings")
+        for key in ("transitions", "diagnostics"):
+            if not _is_list_of_objects(entry.get(key, [])):
+                raise wrong(f"{label}: '{key}' must be a list of objects")
+    if not _is_list_of_objects(data.get("rejected", [])):
+        raise wrong("'rejected' must be a list of objects")
     return data
 
 
-def parse_catalog(raw: bytes, origin: str) -> dict[str, Any]:
+def _is_list_of_objects(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+def parse_catalog(raw: bytes, origin: str, *, require_files: bool = True) -> dict[str, Any]:
     """Decode and check a ``catalog.json`` body read from ``origin`` (used in messages)."""
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise CatalogError(f"{origin} is not JSON ({error.__class__.__name__}: {error})") from None
-    return check_catalog(data, origin)
+    except UnicodeDecodeError as error:
+        raise CatalogError(f"{origin} is not JSON: not UTF-8 text ({error.reason})") from None
+    except json.JSONDecodeError as error:
+        raise CatalogError(
+            f"{origin} is not JSON: not valid JSON ({error.msg} at line {error.lineno}, "
+            f"column {error.colno})"
+        ) from None
+    return check_catalog(data, origin, require_files=require_files)
 
 
 @dataclass
@@ -213,47 +251,66 @@ class Site:
         return str(Path(self.root) / urllib.parse.unquote(relative_url))
 
 
-def open_site(location: str, *, timeout: float = DEFAULT_TIMEOUT) -> Site:
+def is_http_url(location: str) -> bool:
+    """True when ``location`` is an ``http`` or ``https`` URL (not a path)."""
+    return urllib.parse.urlsplit(location).scheme.lower() in ("http", "https")
+
+
+def open_site(
+    location: str, *, timeout: float = DEFAULT_TIMEOUT, require_files: bool = True
+) -> Site:
     """Open the site at ``location`` and load its catalog.
 
-    ``location`` is an ``http``/``https`` URL of the site root or of its ``catalog.json``, or
-    a folder (or the path of its ``catalog.json``). Raises :class:`SiteUnavailable`.
+    ``location`` is an ``http``/``https`` URL of the site root or of a catalog file (a path
+    ending in ``.json``), or a folder or the path of a catalog file; the site root is the
+    folder that holds the catalog. ``require_files`` is passed to :func:`check_catalog`.
+    Raises :class:`SiteUnavailable`.
     """
     if not location:
         raise SiteUnavailable("no site given")
     scheme = urllib.parse.urlsplit(location).scheme.lower()
-    if scheme in ("http", "https"):
+    if is_http_url(location):
         parts = urllib.parse.urlsplit(location)
-        path = parts.path
-        if path.endswith("/" + CATALOG_NAME) or path == CATALOG_NAME:
-            path = path[: -len(CATALOG_NAME)]
-        if not path.endswith("/"):
-            path += "/"
-        root = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-        catalog_url = urllib.parse.urljoin(root, CATALOG_NAME)
+        root_path, _, name = parts.path.rpartition("/")
+        if not name.lower().endswith(".json"):
+            root_path, name = parts.path.rstrip("/"), CATALOG_NAME
+        root = urllib.parse.urlunsplit((parts.scheme, parts.netloc, root_path + "/", "", ""))
+        catalog_url = urllib.parse.urljoin(root, name)
         try:
             raw = _read_url(catalog_url, timeout, MAX_CATALOG_BYTES)
         except SiteFileError as error:
             raise CatalogError(str(error)) from None
-        return Site(root=root, catalog=parse_catalog(raw, catalog_url), timeout=timeout)
+        catalog = parse_catalog(raw, catalog_url, require_files=require_files)
+        return Site(root=root, catalog=catalog, timeout=timeout)
     # A one-letter "scheme" is a Windows drive; anything else with "://" is a URL we do not speak.
     if "://" in location and len(scheme) > 1:
-        raise SiteUnavailable(f"unsupported site URL {location!r}: use http://, https:// or a folder")
-    folder = Path(location)
-    if folder.name == CATALOG_NAME and folder.is_file():
-        folder = folder.parent
-    if not folder.is_dir():
-        raise SiteUnavailable(f"site folder {location} does not exist (or is not a folder)")
-    catalog_path = folder / CATALOG_NAME
+        raise SiteUnavailable(
+            f"{location}: unsupported scheme {scheme!r} (use http://, https:// or a folder)"
+        )
+    catalog_path = Path(location)
+    if catalog_path.is_dir():
+        catalog_path = catalog_path / CATALOG_NAME
+        if not catalog_path.is_file():
+            raise CatalogError(f"{location}: folder has no {CATALOG_NAME} (was the site built?)")
+    elif not catalog_path.exists():
+        raise SiteUnavailable(f"{location}: no such file or folder")
     try:
         raw = catalog_path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError(f"{catalog_path} not found: is {location} a built catalog site?") from None
     except OSError as error:
-        raise CatalogError(f"cannot read {catalog_path}: {error.strerror or error}") from None
-    return Site(
-        root=str(folder), catalog=parse_catalog(raw, str(catalog_path)), timeout=timeout, is_url=False
-    )
+        raise CatalogError(f"{location}: cannot read ({error.strerror or error})") from None
+    catalog = parse_catalog(raw, str(catalog_path), require_files=require_files)
+    return Site(root=str(catalog_path.parent), catalog=catalog, timeout=timeout, is_url=False)
+
+
+def site_at(root: str, *, timeout: float = DEFAULT_TIMEOUT) -> Site:
+    """A :class:`Site` for reading files below ``root`` (a URL or a folder) with no catalog.
+
+    For a caller that kept only the root of a site opened earlier; a URL root gains the
+    trailing slash relative URLs are resolved against.
+    """
+    if is_http_url(root):
+        root = root if root.endswith("/") else root + "/"
+    return Site(root=root, catalog={"chatmodes": []}, timeout=timeout, is_url=is_http_url(root))
 
 
 def _read_url(url: str, timeout: float, limit: int | None) -> bytes:
@@ -270,6 +327,8 @@ def _read_url(url: str, timeout: float, limit: int | None) -> bytes:
             raise SiteFileError(f"{url}: not found (HTTP {error.code})") from None
         raise SiteUnavailable(f"{url}: HTTP {error.code} {error.reason}") from None
     except urllib.error.URLError as error:
+        if isinstance(error.reason, (TimeoutError, socket.timeout)):
+            raise SiteUnavailable(f"{url}: timed out after {timeout:g} s") from None
         raise SiteUnavailable(f"{url}: {_describe_network_error(error.reason)}") from None
     except (TimeoutError, socket.timeout):
         raise SiteUnavailable(f"{url}: timed out after {timeout:g} s") from None
@@ -306,7 +365,7 @@ def _describe_network_error(reason: object) -> str:
     if isinstance(reason, (TimeoutError, socket.timeout)):
         return "timed out"
     if isinstance(reason, ConnectionRefusedError):
-        return "connection refused (is the server running?)"
+        return "cannot connect: connection refused (is the server running?)"
     if isinstance(reason, socket.gaierror):
         return f"cannot resolve the host name ({reason.strerror or reason})"
     if isinstance(reason, ssl.SSLError):
