@@ -29,35 +29,26 @@ Deciding whether the body changed, in order of preference
     If none of these decides, ``body`` is not claimed.
 
 The readable body diff needs the raw files; ``diff_catalogs`` gets them through two optional
-callables ``old_raw(raw_url)`` / ``new_raw(raw_url)``. :func:`raw_reader` builds one from the base
-location :func:`load_catalog_json` returns, using :func:`fetch_raw`.
+callables ``old_raw(raw_url)`` / ``new_raw(raw_url)``. :func:`raw_reader` builds one from the site
+root :func:`load_catalog_json` returns. Opening sites and fetching files is
+:mod:`chatmode_registry.core.site`'s job (redirects, size limits, relative URL checks).
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import json
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from chatmode_registry import __version__
+from chatmode_registry.core.site import SiteError, SiteUnavailable, open_site, site_at
 
-#: Seconds to wait for an HTTP server before giving up.
+#: Seconds to wait on any one network operation while loading a catalog or a raw file.
 HTTP_TIMEOUT = 20
-#: Largest catalog.json accepted over HTTP; guards against a server streaming forever.
-MAX_CATALOG_BYTES = 64 * 1024 * 1024
 #: Largest raw chat mode file fetched for a body diff.
 MAX_RAW_BYTES = 8 * 1024 * 1024
-#: ``catalog.json`` schema versions this module understands.
-SUPPORTED_SCHEMAS = (1,)
 #: Default cap on the lines of one body diff.
 MAX_DIFF_LINES = 400
 
@@ -72,167 +63,38 @@ _SPECIAL_FIELDS = frozenset({"tools", "transitions", "diagnostics"})
 #: A function returning the raw bytes behind a record's ``raw_url``, or ``None``.
 RawSource = Callable[[str], "bytes | None"]
 
-
-class CatalogLoadError(Exception):
-    """A catalog could not be loaded; the message says which and why, for a human."""
+#: What :func:`load_catalog_json` raises; its message says which catalog failed and why.
+CatalogLoadError = SiteUnavailable
 
 
 # --------------------------------------------------------------------------------------------
-# Loading
-
-
-def _is_url(location: str) -> bool:
-    return urllib.parse.urlsplit(location).scheme.lower() in ("http", "https")
-
-
-def _http_get(url: str, *, limit: int) -> bytes:
-    """GET ``url`` and return its body; raises ``CatalogLoadError`` with a readable reason."""
-    request = urllib.request.Request(
-        url, headers={"User-Agent": f"chatmode-registry/{__version__}", "Accept": "*/*"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
-            # Read one byte past the limit so an oversized body is noticed, not truncated.
-            data = response.read(limit + 1)
-    except urllib.error.HTTPError as error:
-        raise CatalogLoadError(f"{url}: HTTP {error.code} {error.reason}") from error
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise CatalogLoadError(f"{url}: timed out after {HTTP_TIMEOUT} s") from error
-        raise CatalogLoadError(f"{url}: cannot connect ({reason})") from error
-    except (TimeoutError, socket.timeout) as error:
-        raise CatalogLoadError(f"{url}: timed out after {HTTP_TIMEOUT} s") from error
-    except OSError as error:  # connection reset while reading, and the like
-        raise CatalogLoadError(f"{url}: {error}") from error
-    if len(data) > limit:
-        raise CatalogLoadError(f"{url}: larger than {limit} bytes")
-    return data
-
-
-def _check_shape(data: Any, where: str) -> dict:
-    """Raise ``CatalogLoadError`` unless ``data`` looks like a ``catalog.json`` document."""
-    if not isinstance(data, dict):
-        raise CatalogLoadError(f"{where}: not a catalog (expected a JSON object)")
-    schema = data.get("schema", 1)
-    if not isinstance(schema, int) or isinstance(schema, bool):
-        raise CatalogLoadError(f"{where}: 'schema' must be an integer")
-    if schema not in SUPPORTED_SCHEMAS:
-        raise CatalogLoadError(
-            f"{where}: catalog schema {schema} is not supported by this version "
-            f"(supported: {', '.join(map(str, SUPPORTED_SCHEMAS))})"
-        )
-    modes = data.get("chatmodes")
-    if not isinstance(modes, list):
-        raise CatalogLoadError(f"{where}: not a catalog (no 'chatmodes' list)")
-    seen: set[str] = set()
-    for index, record in enumerate(modes):
-        label = f"{where}: chatmodes[{index}]"
-        if not isinstance(record, dict):
-            raise CatalogLoadError(f"{label} is not an object")
-        slug = record.get("slug")
-        if not isinstance(slug, str) or not slug:
-            raise CatalogLoadError(f"{label} has no 'slug'")
-        if slug in seen:
-            raise CatalogLoadError(f"{label}: duplicate slug {slug!r}")
-        seen.add(slug)
-        for key in ("name", "description", "source", "raw_url", "sha256", "body_sha256"):
-            if key in record and record[key] is not None and not isinstance(record[key], str):
-                raise CatalogLoadError(f"{label} ({slug}): '{key}' must be a string")
-        tools = record.get("tools", [])
-        if not isinstance(tools, list) or not all(isinstance(tool, str) for tool in tools):
-            raise CatalogLoadError(f"{label} ({slug}): 'tools' must be a list of strings")
-        for key in ("transitions", "diagnostics"):
-            items = record.get(key, [])
-            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-                raise CatalogLoadError(f"{label} ({slug}): '{key}' must be a list of objects")
-    rejected = data.get("rejected", [])
-    if not isinstance(rejected, list) or not all(isinstance(item, dict) for item in rejected):
-        raise CatalogLoadError(f"{where}: 'rejected' must be a list of objects")
-    return data
-
-
-def _parse_json(raw: bytes, where: str) -> Any:
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise CatalogLoadError(f"{where}: not UTF-8 text ({error.reason})") from error
-    except json.JSONDecodeError as error:
-        raise CatalogLoadError(
-            f"{where}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
-        ) from error
+# Loading: core.site opens sites and fetches files; these bind it to the diff's needs.
 
 
 def load_catalog_json(location: str) -> tuple[dict, str]:
     """Load a ``catalog.json`` and say where its raw files live.
 
-    ``location`` is a path to a ``catalog.json``, a built site folder containing one, or an
-    ``http(s)`` URL of either a ``catalog.json`` or a site root (``.../latest/``). Returns the
-    parsed document and the base location its ``raw_url`` values are relative to: a folder path
-    or a URL ending in ``/``. Raises :class:`CatalogLoadError` for a missing file, an HTTP error,
-    a refused connection, a timeout (:data:`HTTP_TIMEOUT`), text that is not JSON, or JSON that
-    is not shaped like a catalog.
+    ``location`` is anything :func:`~chatmode_registry.core.site.open_site` opens: a
+    ``catalog.json`` path, a built site folder, or an ``http(s)`` URL of a ``catalog.json`` or
+    of a site root. Entries need no ``raw_url``/``sha256`` here (a diff compares what there
+    is). Returns the document and the site root its ``raw_url`` values are relative to (a
+    folder path or a URL ending in ``/``). Raises :class:`CatalogLoadError`.
     """
-    location = str(location)
-    if _is_url(location):
-        parts = urllib.parse.urlsplit(location)
-        if parts.path.lower().endswith(".json"):
-            url = location
-        else:
-            root = parts._replace(path=parts.path if parts.path.endswith("/") else parts.path + "/")
-            url = urllib.parse.urljoin(urllib.parse.urlunsplit(root), "catalog.json")
-        raw = _http_get(url, limit=MAX_CATALOG_BYTES)
-        base = urllib.parse.urljoin(url, ".")
-        return _check_shape(_parse_json(raw, url), url), base
-
-    if "://" in location:
-        scheme = location.split("://", 1)[0]
-        raise CatalogLoadError(f"{location}: unsupported scheme {scheme!r} (use a path or http(s))")
-    path = Path(location)
-    if path.is_dir():
-        candidate = path / "catalog.json"
-        if not candidate.is_file():
-            raise CatalogLoadError(f"{location}: folder has no catalog.json (was the site built?)")
-        path = candidate
-    elif not path.exists():
-        raise CatalogLoadError(f"{location}: no such file or folder")
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise CatalogLoadError(f"{location}: cannot read ({error.strerror or error})") from error
-    return _check_shape(_parse_json(raw, str(path)), str(path)), str(path.parent)
+    site = open_site(str(location), timeout=HTTP_TIMEOUT, require_files=False)
+    return site.catalog, site.root
 
 
 def fetch_raw(catalog_base: str, raw_url: str) -> bytes | None:
     """The bytes of a record's raw file, or ``None`` when they cannot be had.
 
-    ``catalog_base`` is the base :func:`load_catalog_json` returned. ``raw_url`` comes from a
-    catalog, which may be untrusted: a path that leaves the site folder, or a URL on another
-    host or scheme than the catalog's, is refused (``None``), so a hostile catalog cannot make
-    the diff read local files or call other servers.
+    ``catalog_base`` is the root :func:`load_catalog_json` returned. ``raw_url`` comes from a
+    catalog, which may be untrusted: :meth:`~chatmode_registry.core.site.Site.fetch` refuses
+    URLs that could leave the site root, so a hostile catalog cannot make the diff read local
+    files or call other servers. Files over :data:`MAX_RAW_BYTES` are not read.
     """
-    if not isinstance(raw_url, str) or not raw_url:
-        return None
-    if _is_url(catalog_base):
-        target = urllib.parse.urljoin(catalog_base, raw_url)
-        base_parts, target_parts = urllib.parse.urlsplit(catalog_base), urllib.parse.urlsplit(target)
-        if (target_parts.scheme, target_parts.netloc) != (base_parts.scheme, base_parts.netloc):
-            return None
-        try:
-            return _http_get(target, limit=MAX_RAW_BYTES)
-        except CatalogLoadError:
-            return None
-    if urllib.parse.urlsplit(raw_url).scheme or raw_url.startswith(("/", "\\")):
-        return None
-    root = Path(catalog_base).resolve()
-    target_path = (root / urllib.parse.unquote(raw_url)).resolve()
-    if not target_path.is_relative_to(root) or not target_path.is_file():
-        return None
     try:
-        if target_path.stat().st_size > MAX_RAW_BYTES:
-            return None
-        return target_path.read_bytes()
-    except OSError:
+        return site_at(catalog_base, timeout=HTTP_TIMEOUT).fetch(raw_url, limit=MAX_RAW_BYTES)
+    except SiteError:
         return None
 
 
