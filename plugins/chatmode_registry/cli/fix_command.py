@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from chatmode_registry.core.fix import fix_bytes
+from chatmode_registry.cli.validate_command import report_missing_paths
 from chatmode_registry.core.reader import discover
 
 
@@ -50,10 +51,7 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Fix (or check) every file; returns the exit code."""
-    missing = [name for name in args.paths if not Path(name).exists()]
-    if missing:
-        for name in missing:
-            print(f"chatmodes fix: {name}: no such file or folder", file=sys.stderr)
+    if report_missing_paths("fix", args.paths):
         return 2
     needs_fixing = False
     for path in _files(args.paths):

@@ -52,12 +52,17 @@ def collect(paths: list[str], max_bytes: int) -> tuple[list[Diagnostic], int]:
     return diagnostics, total
 
 
+def report_missing_paths(command: str, paths: list[str]) -> bool:
+    """Print one line per path that does not exist; True when there was any (shared with ``fix``)."""
+    missing = [name for name in paths if not Path(name).exists()]
+    for name in missing:
+        print(f"chatmodes {command}: {name}: no such file or folder", file=sys.stderr)
+    return bool(missing)
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate and print; returns the exit code."""
-    missing = [name for name in args.paths if not Path(name).exists()]
-    if missing:
-        for name in missing:
-            print(f"chatmodes validate: {name}: no such file or folder", file=sys.stderr)
+    if report_missing_paths("validate", args.paths):
         return 2
     diagnostics, files = collect(args.paths, args.max_bytes)
     if args.format == "json":
