@@ -19,9 +19,9 @@ import threading
 import urllib.parse
 from pathlib import Path
 from typing import Callable
+from chatmode_files import SEED
 
 
-SEED = Path("/work/shared/seeds/backend-engineer.chatmode.md")
 
 #: A small registry: planner -> builder (prose), builder -> reviewer (handoff), reviewer ->
 #: the built-in ``agent`` (no slug), loner with no transitions, and the seed.

@@ -10,8 +10,8 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from chatmode_registry.core import vscode
+from chatmode_files import SEED
 
-SEED = Path("/work/shared/seeds/backend-engineer.chatmode.md")
 
 
 def seed_header() -> dict:
