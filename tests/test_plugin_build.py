@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -550,6 +551,7 @@ def test_baseline_gives_changes_json_a_changes_page_and_preview_banners(make_pro
     modes["alpha.chatmode.md"] = (
         CLEAN_MODES["alpha.chatmode.md"]
         .replace("Plans the work", "Plans all the work")
+        .replace("tools: ['search/codebase', 'edit/editFiles']", "tools: ['search/codebase', 'web/fetch']")
         .replace("Switch to **Gamma** chatmode to review the result.\n", "")
     )
     modes["delta.chatmode.md"] = "---\ndescription: New here.\ntools: ['search']\n---\n\n# Delta\n"
@@ -560,7 +562,20 @@ def test_baseline_gives_changes_json_a_changes_page_and_preview_banners(make_pro
     changes = json.loads((result.site / "changes.json").read_text(encoding="utf-8"))
     assert changes["added"] == ["delta"] and changes["removed"] == ["gamma"]
     assert [item["slug"] for item in changes["changed"]] == ["alpha"]
-    assert {"description", "body", "transitions"} <= set(changes["changed"][0]["fields"])
+    assert {"description", "tools", "body", "transitions"} <= set(changes["changed"][0]["fields"])
+
+    # The command line compares the same two catalogs the same way.
+    report = subprocess.run(
+        [sys.executable, "-m", "chatmode_registry.cli", "diff", str(baseline), str(result.site), "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert report.returncode == 0, report.stderr
+    assert {key: json.loads(report.stdout)[key] for key in changes} == changes
+    markdown = subprocess.run(
+        [sys.executable, "-m", "chatmode_registry.cli", "diff", str(baseline), str(result.site)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert "delta" in markdown and "gamma" in markdown and "web/fetch" in markdown
 
     page = content(read_page(result.site, "catalog/changes/"))
     assert resolve("catalog/changes/", page.find("li", data_slug="delta").find("a").get("href")) == "catalog/delta/"
