@@ -570,7 +570,11 @@ def test_baseline_gives_changes_json_a_changes_page_and_preview_banners(make_pro
         capture_output=True, text=True, check=False,
     )
     assert report.returncode == 0, report.stderr
-    assert {key: json.loads(report.stdout)[key] for key in changes} == changes
+    cli = json.loads(report.stdout)
+    assert (cli["added"], cli["removed"]) == (changes["added"], changes["removed"])
+    assert [(item["slug"], item["fields"]) for item in cli["changed"]] == [
+        (item["slug"], item["fields"]) for item in changes["changed"]
+    ]
     markdown = subprocess.run(
         [sys.executable, "-m", "chatmode_registry.cli", "diff", str(baseline), str(result.site)],
         capture_output=True, text=True, check=True,
