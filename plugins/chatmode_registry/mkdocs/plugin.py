@@ -38,6 +38,7 @@ from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
 from chatmode_registry.core.history import published_history
 from chatmode_registry.core.model import Catalog, Severity
+from chatmode_registry.mkdocs.cache import BuildCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.git import last_commit_dates
 from chatmode_registry.mkdocs.links import edit_link, published_base
@@ -76,8 +77,14 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.renderer: Renderer | None = None
         self.bodies: BodyRenderer | None = None
         self.started = 0.0
+        # Rendered bodies and drawings, reused by the next build of `mkdocs serve`.
+        self.cache = BuildCache()
 
     # -- events ------------------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Nothing to set up; defining this makes MkDocs keep this instance (and its cache)
+        across the rebuilds of ``mkdocs serve`` instead of creating a new one each time."""
 
     # Runs before mike's plugin, which rewrites ``site_url`` to the version's folder.
     @event_priority(100)
@@ -154,6 +161,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.bodies = BodyRenderer(
             list(config.markdown_extensions),
             dict(config.mdx_configs),
+            cache=self.cache,
             on_error=lambda source, error: log.warning(
                 f"{terminal_safe(source)}: the body could not be rendered as Markdown ({error!r}); shown as text"
             ),
@@ -204,7 +212,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """One summary line for the build."""
+        """One summary line for the build; the cache keeps only what this build used."""
+        log.debug(f"cache: {self.cache.hits} reused, {self.cache.misses} computed")
+        self.cache.end_build()
         if self.catalog is None or self.layout is None:
             return
         counts = self.catalog.counts()
@@ -260,18 +270,25 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         page.content = self.renderer.render(spec.template, context)
         page.toc = section_toc(sections)
 
-    @staticmethod
-    def _draw(nodes: list[Any], edges: list[Any], **options: Any) -> list[Markup]:
+    def _draw(self, nodes: list[Any], edges: list[Any], **options: Any) -> list[Markup]:
         """The SVG drawings of a graph; none (and a warning) if drawing fails.
 
         The drawing code only sees escaped labels, but a page must never take the build
-        down with it: a failure here is reported like a content problem.
+        down with it: a failure here is reported like a content problem. A drawing is
+        cached under its whole input (nodes, edges, options), so a rebuild redraws only
+        the neighbourhoods that changed; failures are not cached, so they warn every time.
         """
+        key = ("graph", tuple(nodes), tuple(edges), tuple(sorted(options.items())))
+        cached = self.cache.get(key)
+        if cached is not None:
+            return list(cached)
         try:
-            return [svg_for_material(svg) for svg in render_graph(nodes, edges, **options)]
+            drawings = [svg_for_material(svg) for svg in render_graph(nodes, edges, **options)]
         except Exception as error:  # noqa: BLE001 - see the docstring
             log.warning(terminal_safe(f"{options.get('title', 'graph')}: the drawing failed ({error!r})"))
             return []
+        self.cache.put(key, tuple(drawings))
+        return drawings
 
     @staticmethod
     def _mode_sections(context: dict[str, Any]) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ the site's Markdown extensions (minus those that read files) and then sanitizes 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from importlib.resources import files as package_files
@@ -87,6 +88,10 @@ class BodyRenderer:
     One ``markdown.Markdown`` instance is built and reset between bodies: building one per
     page costs as much as converting a small body. A body that makes an extension fail is
     shown as escaped text instead, and ``on_error`` is told (the page is still published).
+
+    With a ``cache`` (:class:`~chatmode_registry.mkdocs.cache.BuildCache`), sanitized HTML is
+    looked up by the body's SHA-256 and the Markdown configuration before converting, so a
+    ``mkdocs serve`` rebuild converts only the bodies that changed. Failures are not cached.
     """
 
     def __init__(
@@ -95,6 +100,7 @@ class BodyRenderer:
         extension_configs: dict[str, dict[str, Any]],
         *,
         on_error: Callable[[str, Exception], None] | None = None,
+        cache: Any = None,
     ) -> None:
         kept = [extension for extension in extensions if not _is_unsafe(extension)]
         configs = {name: dict(options) for name, options in extension_configs.items() if not _is_unsafe(name)}
@@ -106,11 +112,20 @@ class BodyRenderer:
             kept.append("toc")
         self.markdown = markdown.Markdown(extensions=kept, extension_configs=configs)
         self.on_error = on_error
+        self.cache = cache
+        # Part of every cache key: the same body renders differently under other extensions.
+        self.fingerprint = repr((kept, sorted(configs.items(), key=lambda item: str(item[0]))))
 
     def render(self, body: str, *, source: str = "") -> Markup:
         """The body as safe HTML."""
         from chatmode_registry.render.sanitize import sanitize_html
 
+        key = None
+        if self.cache is not None:
+            key = ("body", self.fingerprint, hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest())
+            cached = self.cache.get(key)
+            if cached is not None:
+                return Markup(cached)
         try:
             self.markdown.reset()
             html = self.markdown.convert(body)
@@ -118,7 +133,10 @@ class BodyRenderer:
             if self.on_error is not None:
                 self.on_error(source, error)
             return Markup('<pre class="cmr-body-fallback">{}</pre>').format(body)
-        return Markup(sanitize_html(html))
+        safe = sanitize_html(html)
+        if key is not None:
+            self.cache.put(key, safe)
+        return Markup(safe)
 
 
 def _is_unsafe(extension: Any) -> bool:
