@@ -230,7 +230,9 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
         problem = error.problem or str(error)
         if mark is not None and text[mark.index : mark.index + 1] == "\t":
             problem += " (a tab: YAML indents with spaces only)"
-        raise HeaderError("CM005", f"YAML syntax error: {problem}", _line(text, mark, first_line)) from None
+        # Newer libyaml builds stop deep nesting themselves; that is the same bound as ours.
+        code = "CM007" if "nesting depth" in problem else "CM005"
+        raise HeaderError(code, f"YAML syntax error: {problem}", _line(text, mark, first_line)) from None
     except yaml.YAMLError as error:
         raise HeaderError("CM005", f"YAML error: {error}", first_line) from None
     except RecursionError:
