@@ -194,3 +194,21 @@ def clean_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     result = build(project, strict=True)
     assert result.ok, result.log
     return result
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project folder, made the working directory (default destinations are relative)."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.fixture
+def server(site: Path):
+    """The test module's ``site`` fixture served over HTTP on 127.0.0.1."""
+    from sitekit import SiteServer
+
+    with SiteServer(site) as running:
+        yield running

@@ -19,7 +19,6 @@ from chatmode_registry.core.site import (
 )
 from sitekit import (
     SEED,
-    SiteServer,
     answer,
     build_site,
     closed_port,
@@ -50,22 +49,6 @@ def source(built) -> Path:
 def site(tmp_path: Path, built) -> Path:
     """A fresh copy of the built site, which the test may tamper with."""
     return Path(shutil.copytree(built[1], tmp_path / "site"))
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty project folder, made the working directory (default destinations are relative)."""
-    folder = tmp_path / "project"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
-
-
-@pytest.fixture
-def server(site: Path):
-    """The site served over HTTP."""
-    with SiteServer(site) as running:
-        yield running
 
 
 def raw_bytes(site: Path, slug: str) -> bytes:

@@ -11,7 +11,7 @@ import pytest
 from chatmode_registry.cli import main
 from chatmode_registry.core.install import find_local_files, local_slug, status
 from chatmode_registry.core.site import open_site
-from sitekit import SiteServer, answer, build_site, closed_port, git, load_entries, sha256, write_chatmodes
+from sitekit import answer, build_site, closed_port, git, load_entries, sha256, write_chatmodes
 
 LONER_V1 = "---\ndescription: Works alone.\n---\n# Loner\n\nFirst version.\n"
 
@@ -42,22 +42,6 @@ def commit_registry(folder: Path) -> Path:
 def site(tmp_path: Path, built: Path) -> Path:
     """A fresh copy of the built site, whose catalog carries git history."""
     return Path(shutil.copytree(built, tmp_path / "site"))
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty project folder, made the working directory."""
-    folder = tmp_path / "project"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
-
-
-@pytest.fixture
-def server(site: Path):
-    """The site served over HTTP."""
-    with SiteServer(site) as running:
-        yield running
 
 
 def run_json(capsys, *args: str) -> tuple[int, dict]:

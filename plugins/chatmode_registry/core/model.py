@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from collections.abc import Callable, Iterable
 from typing import Any
 
 
@@ -160,10 +161,7 @@ class ChatMode:
 
     def counts(self) -> dict[str, int]:
         """Diagnostics per severity."""
-        result = {severity.value: 0 for severity in Severity}
-        for diagnostic in self.diagnostics:
-            result[diagnostic.severity.value] += 1
-        return result
+        return count_severities(self.diagnostics)
 
 
 @dataclass
@@ -199,23 +197,28 @@ class Catalog:
 
     def counts(self) -> dict[str, int]:
         """Diagnostics per severity, over the whole catalog."""
-        result = {severity.value: 0 for severity in Severity}
-        for diagnostic in self.diagnostics:
-            result[diagnostic.severity.value] += 1
-        return result
+        return count_severities(self.diagnostics)
 
     def tools(self) -> dict[str, list[ChatMode]]:
         """Each tool name with the chat modes that list it, names sorted case-insensitively."""
-        found: dict[str, list[ChatMode]] = {}
-        for mode in self.chatmodes:
-            for tool in mode.tools:
-                found.setdefault(tool, []).append(mode)
-        return dict(sorted(found.items(), key=lambda item: (item[0].lower(), item[0])))
+        return _group(self.chatmodes, lambda mode: mode.tools)
 
     def models(self) -> dict[str, list[ChatMode]]:
         """Each model name with the chat modes that ask for it."""
-        found: dict[str, list[ChatMode]] = {}
-        for mode in self.chatmodes:
-            for model in mode.models:
-                found.setdefault(model, []).append(mode)
-        return dict(sorted(found.items(), key=lambda item: (item[0].lower(), item[0])))
+        return _group(self.chatmodes, lambda mode: mode.models)
+
+
+def count_severities(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
+    """How many diagnostics of each severity (every severity present, zero or more)."""
+    result = {severity.value: 0 for severity in Severity}
+    for diagnostic in diagnostics:
+        result[diagnostic.severity.value] += 1
+    return result
+
+
+def _group(modes: list[ChatMode], keys: Callable[[ChatMode], list[str]]) -> dict[str, list[ChatMode]]:
+    found: dict[str, list[ChatMode]] = {}
+    for mode in modes:
+        for key in keys(mode):
+            found.setdefault(key, []).append(mode)
+    return dict(sorted(found.items(), key=lambda item: (item[0].lower(), item[0])))

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from chatmode_registry.core.model import Diagnostic, Severity
+from chatmode_registry.core.model import Diagnostic, Severity, count_severities
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
@@ -25,21 +25,13 @@ def terminal_safe(text: str) -> str:
     return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
-def counts(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
-    """How many diagnostics of each severity."""
-    result = {severity.value: 0 for severity in Severity}
-    for diagnostic in diagnostics:
-        result[diagnostic.severity.value] += 1
-    return result
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def summary(files: int, diagnostics: Sequence[Diagnostic]) -> str:
     """One line: how many files, errors, warnings and infos."""
-    found = counts(diagnostics)
+    found = count_severities(diagnostics)
     return (
         f"{_plural(files, 'file')} checked: {_plural(found['error'], 'error')}, "
         f"{_plural(found['warning'], 'warning')}, {found['info']} info"
@@ -62,7 +54,7 @@ def format_text(diagnostics: Sequence[Diagnostic], files: int, *, colour: bool =
 
 def to_json(diagnostics: Sequence[Diagnostic], files: int) -> dict[str, Any]:
     """The contract's JSON report: ``files``, ``errors``, ``warnings``, ``diagnostics``."""
-    found = counts(diagnostics)
+    found = count_severities(diagnostics)
     return {
         "files": files,
         "errors": found["error"],
