@@ -87,3 +87,13 @@ def test_changed_markdown_extensions_are_not_served_from_the_cache(tmp_path: Pat
     page = (project / "site" / "catalog" / "mode-1" / "index.html").read_text(encoding="utf-8")
     assert 'class="admonition note"' not in page
     assert "!!! note" in page
+
+
+def test_a_single_build_keeps_no_cache(tmp_path: Path) -> None:
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    project = write_project(tmp_path / "project", MODES)
+    config = serve_config(project)
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    assert config.plugins["chatmodes"].cache is None
+    assert "Instructions of mode 1." in text_of(project, "mode-1")

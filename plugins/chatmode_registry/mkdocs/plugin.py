@@ -77,14 +77,19 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.renderer: Renderer | None = None
         self.bodies: BodyRenderer | None = None
         self.started = 0.0
-        # Rendered bodies and drawings, reused by the next build of `mkdocs serve`.
-        self.cache = BuildCache()
+        # Rendered bodies and drawings, reused by the next build of `mkdocs serve` (only
+        # there: a single `mkdocs build` would just hold them in memory for nothing).
+        self.cache: BuildCache | None = None
 
     # -- events ------------------------------------------------------------------------
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Nothing to set up; defining this makes MkDocs keep this instance (and its cache)
-        across the rebuilds of ``mkdocs serve`` instead of creating a new one each time."""
+        """Under ``mkdocs serve``, start the cache of rendered bodies and drawings.
+
+        Defining this event makes MkDocs keep this instance (and so the cache) across the
+        rebuilds of ``mkdocs serve`` instead of creating a new one for each.
+        """
+        self.cache = BuildCache() if command == "serve" else None
 
     # Runs before mike's plugin, which rewrites ``site_url`` to the version's folder.
     @event_priority(100)
@@ -213,8 +218,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """One summary line for the build; the cache keeps only what this build used."""
-        log.debug(f"cache: {self.cache.hits} reused, {self.cache.misses} computed")
-        self.cache.end_build()
+        if self.cache is not None:
+            log.debug(f"cache: {self.cache.hits} reused, {self.cache.misses} computed")
+            self.cache.end_build()
         if self.catalog is None or self.layout is None:
             return
         counts = self.catalog.counts()
@@ -279,7 +285,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         the neighbourhoods that changed; failures are not cached, so they warn every time.
         """
         key = ("graph", tuple(nodes), tuple(edges), tuple(sorted(options.items())))
-        cached = self.cache.get(key)
+        cached = self.cache.get(key) if self.cache is not None else None
         if cached is not None:
             return list(cached)
         try:
@@ -287,7 +293,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         except Exception as error:  # noqa: BLE001 - see the docstring
             log.warning(terminal_safe(f"{options.get('title', 'graph')}: the drawing failed ({error!r})"))
             return []
-        self.cache.put(key, tuple(drawings))
+        if self.cache is not None:
+            self.cache.put(key, tuple(drawings))
         return drawings
 
     @staticmethod
