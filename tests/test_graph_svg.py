@@ -46,8 +46,11 @@ def node_ids(root: ET.Element) -> list[str]:
     return [group.get("data-node") for group in groups_with_class(root, "cm-node")]
 
 
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
 def hrefs(root: ET.Element) -> list[str]:
-    return [anchor.get("href") for anchor in root.iter(SVG + "a")]
+    return [anchor.get(XLINK_HREF) for anchor in root.iter(SVG + "a")]
 
 
 def team(names: list[str]) -> list[GraphNode]:
@@ -96,7 +99,7 @@ def test_every_linked_node_is_one_link_with_its_href():
     for root in drawings:
         for group in groups_with_class(root, "cm-node"):
             anchor = group.find(SVG + "a")
-            assert anchor.get("href") == f"../{group.get('data-node')}/"
+            assert anchor.get(XLINK_HREF) == f"../{group.get('data-node')}/"
             assert anchor.find(SVG + "rect") is not None and anchor.find(SVG + "text") is not None
 
 
@@ -412,7 +415,7 @@ def test_random_graphs_give_well_formed_xml_with_one_link_per_linked_node(data, 
             seen[group.get("data-node") is not None] += 1
             anchors = group.findall(SVG + "a")
             assert len(anchors) <= 1
-            emitted.update(anchor.get("href") for anchor in anchors)
+            emitted.update(anchor.get(XLINK_HREF) for anchor in anchors)
     assert seen[True] == len(nodes)
     for href, count in emitted.items():
         assert browser_scheme(href) in (None, "http", "https")

@@ -43,7 +43,7 @@ from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.git import last_commit_dates
 from chatmode_registry.mkdocs.links import edit_link, published_base
 from chatmode_registry.render.diagnostics import terminal_safe
-from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc, svg_for_material
+from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
     JS_URI,
@@ -289,7 +289,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         if cached is not None:
             return list(cached)
         try:
-            drawings = [svg_for_material(svg) for svg in render_graph(nodes, edges, **options)]
+            drawings = [Markup(svg) for svg in render_graph(nodes, edges, **options)]
         except Exception as error:  # noqa: BLE001 - see the docstring
             log.warning(terminal_safe(f"{options.get('title', 'graph')}: the drawing failed ({error!r})"))
             return []

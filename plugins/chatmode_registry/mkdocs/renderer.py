@@ -145,20 +145,6 @@ def _is_unsafe(extension: Any) -> bool:
     return any(marker in name.lower() for marker in UNSAFE_EXTENSIONS)
 
 
-def svg_for_material(svg: str) -> Markup:
-    """An SVG drawing from :mod:`chatmode_registry.render.graph_svg`, ready for a page.
-
-    Its links are written as ``xlink:href`` instead of ``href``: Material's instant
-    navigation rewrites every ``[href]`` of a page it loads by assigning ``element.href``,
-    which is read-only on SVG links, so a single ``<a href>`` in an inline SVG makes it
-    throw and leave the previous page's content on screen. ``xlink:href`` links work the
-    same in every browser and are left alone. The drawing's own escaping is kept: only the
-    exact ``<a href="`` openings the renderer writes are changed (labels are escaped, so
-    they cannot contain that text).
-    """
-    return Markup(svg.replace('<a href="', '<a xlink:href="'))
-
-
 def section_toc(sections: list[tuple[str, str]]) -> TableOfContents:
     """A table of contents of the page's own sections: ``(anchor id, plain title)`` pairs.
 

@@ -139,6 +139,12 @@ _URL_INNER_WHITESPACE = re.compile("[\t\n\r]")
 _URL_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+# Links are written as ``xlink:href``: Material's instant navigation rewrites every ``[href]``
+# of a page by assigning ``element.href``, which is read-only on SVG links, so a plain
+# ``href`` in an inline SVG makes it throw and keep the previous page on screen.
+_XLINK = "http://www.w3.org/1999/xlink"
+
+
 def safe_href(href: str | None) -> str | None:
     """``href`` if it is an ``http``/``https`` URL or a relative reference, else ``None``.
 
@@ -860,7 +866,7 @@ def _drawing_id(kind: str, title: str, focus: str | None, nodes: Sequence[GraphN
 
 def _svg_open(width: float, height: float, label: str) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cm-graph" role="img" aria-label="{_attr(label)}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="{_XLINK}" class="cm-graph" role="img" aria-label="{_attr(label)}"'
         f' viewBox="0 0 {_num(width)} {_num(height)}" width="{_num(width)}" height="{_num(height)}"'
         f' font-family="sans-serif" font-size="{FONT_SIZE}">'
     )
@@ -886,7 +892,7 @@ def _node_markup(node: GraphNode, x: float, top: float, width: float, focus: str
     )
     href = safe_href(node.href)
     if href is not None:
-        inner = f'<a href="{_attr(href)}">{inner}</a>'
+        inner = f'<a xlink:href="{_attr(href)}">{inner}</a>'
     return f'<g class="{" ".join(dict.fromkeys(classes))}" data-node="{_attr(node.id)}">{inner}</g>'
 
 
