@@ -81,6 +81,10 @@ def split_header(text: str) -> str:
     return text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
 
 
+#: Extra ``chatmodes`` plugin options (``--option KEY=VALUE``), written into every plugin site.
+PLUGIN_OPTIONS: dict[str, str] = {}
+
+
 def plugin_project(folder: Path, modes: Path) -> Path:
     """A site whose only content is the catalog of ``modes``; returns its ``mkdocs.yml``."""
     (folder / "docs").mkdir(parents=True, exist_ok=True)
@@ -93,6 +97,7 @@ def plugin_project(folder: Path, modes: Path) -> Path:
         + "plugins:\n  - search\n  - chatmodes:\n"
         f"      source: {json.dumps(str(modes))}\n"
         "      prefix: catalog\n"
+        + "".join(f"      {key}: {value}\n" for key, value in PLUGIN_OPTIONS.items())
         + MARKDOWN_EXTENSIONS
         + "nav:\n  - Home: index.md\n",
         encoding="utf-8",
@@ -187,6 +192,7 @@ class SizeResult:
     bare: list[Run] = field(default_factory=list)
     site_bytes: int = 0
     search_bytes: int = 0
+    bare_search_bytes: int = 0
     index_bytes: int = 0
     mode_text_bytes: float = 0.0
     cold: float = 0.0
@@ -243,6 +249,7 @@ def measure_size(n: int, work: Path, repeat: int, empty: dict[str, int]) -> Size
     result.site_bytes = tree_bytes(plugin_site) - empty["site"]
     result.search_bytes = file_bytes(plugin_site / "search" / "search_index.json") - empty["search"]
     result.index_bytes = file_bytes(plugin_site / "catalog" / "index.html") - empty["index"]
+    result.bare_search_bytes = file_bytes(bare_site / "search" / "search_index.json")
 
     # Warm rebuild: a copy of the catalog, so the edit does not change the other builds.
     serve_modes = work / f"serve-modes-{n}"
@@ -294,8 +301,9 @@ def measure_validate(n: int, work: Path, repeat: int) -> tuple[list[Run], int]:
     return runs, files
 
 
-def measure_index(n: int, work: Path) -> tuple[int, float]:
-    """Bytes of the catalog index content for ``n`` entries (rendered alone)."""
+def measure_index(n: int, work: Path) -> tuple[int, int, dict]:
+    """Bytes of the catalog index content for ``n`` entries (rendered alone), and how fast
+    its filter is in Chromium (``benchmarks/filter_timing.py``)."""
     modes = work / f"modes-{n}"
     if not modes.exists():
         generate(n, modes)
@@ -305,7 +313,13 @@ def measure_index(n: int, work: Path) -> tuple[int, float]:
         raise SystemExit(f"index rendering failed:\n{run.stderr[-3000:]}")
     data = json.loads(run.stdout.strip().splitlines()[-1])
     log(f"index of {data['entries']} entries: {data['bytes']} bytes ({data['seconds']:.1f} s)")
-    return data["bytes"], data["entries"]
+    browser = run_process([sys.executable, str(HERE / "filter_timing.py"), str(work / f"index-{n}.html")])
+    if browser.code != 0:
+        timing = {"skipped": f"the browser run failed: {browser.stderr.strip().splitlines()[-1:]}"}
+    else:
+        timing = json.loads(browser.stdout.strip().splitlines()[-1])
+    log(f"filter in Chromium: {timing}")
+    return data["bytes"], data["entries"], timing
 
 
 # -- reporting -----------------------------------------------------------------------------
@@ -351,7 +365,7 @@ def mark(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def table(sizes: list[SizeResult], validate: tuple[list[Run], int], index: tuple[int, int, int]) -> str:
+def table(sizes: list[SizeResult], validate: tuple[list[Run], int], index: tuple[int, int, dict]) -> str:
     """The results as a Markdown table: figure, value, target, met or not."""
     rows = [("Measure", "Value", "Target", "")]
     by_n = {result.n: result for result in sizes}
@@ -371,7 +385,8 @@ def table(sizes: list[SizeResult], validate: tuple[list[Run], int], index: tuple
         rows.append(
             (
                 f"Search index bytes per chat mode, N = {n}",
-                f"{search / 1024:.1f} KB ({search / result.mode_text_bytes:.2f} × its text)",
+                f"{search / 1024:.1f} KB ({search / result.mode_text_bytes:.2f} × its text; "
+                f"bare pages: {result.bare_search_bytes / result.n / result.mode_text_bytes:.2f} ×)",
                 "≤ 1 × the mode's text",
                 mark(search <= result.mode_text_bytes),
             )
@@ -401,9 +416,22 @@ def table(sizes: list[SizeResult], validate: tuple[list[Run], int], index: tuple
             mark(seconds <= 3),
         )
     )
-    index_bytes, entries, _ = index
+    index_bytes, entries, timing = index
     per_entry = index_bytes / entries
     rows.append((f"Catalog index content, {entries:,} entries", f"{index_bytes / 1024 / 1024:.2f} MB, {per_entry:.0f} B per entry", "≤ 400 B per entry", mark(per_entry <= 400)))
+    if "skipped" in timing:
+        rows.append((f"Catalog filter, {entries:,} entries (Chromium)", f"not measured: {timing['skipped']}", "instant", ""))
+    else:
+        slowest = max(timing["filter_ms"], timing["clear_ms"])
+        rows.append(
+            (
+                f"Catalog filter, {entries:,} entries (Chromium)",
+                f"{timing['filter_ms']:.0f} ms to filter to {timing['shown']}, {timing['clear_ms']:.0f} ms to show all; "
+                f"usable {timing['setup_ms'] / 1000:.1f} s after opening",
+                "instant (≤ 100 ms)",
+                mark(slowest <= 100),
+            )
+        )
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
     lines = []
     for number, row in enumerate(rows):
@@ -443,7 +471,9 @@ Every figure below is from that run (this page is rewritten by it).
   (plugins with `on_startup` keep their instance between the two builds).
 - **Validate** runs the `chatmodes validate FOLDER --format json` command in its own process.
 - **Catalog index**: the index page's content rendered alone with the plugin's own templates
-  (the theme's frame around it is the same for every size), divided by its entries.
+  (the theme's frame around it is the same for every size), divided by its entries. The
+  filter is timed in headless Chromium on that content with the plugin's script and styles:
+  from typing a query (or clearing it) until the frame after the list changed.
 
 Times are CPU seconds (user + system) of each build's process unless marked "wall": other
 work on the machine inflates wall time but hardly CPU time, and the targets are ratios.
@@ -471,7 +501,8 @@ python benchmarks/run.py --sizes 100 1000 5000 --repeat 3 --validate-n 10000
 ```
 
 This run: `{command}`. Options: `--sizes`, `--repeat`, `--validate-n`, `--index-n`,
-`--no-write` (print the table only), `--keep` (keep the generated projects).
+`--option KEY=VALUE` (a plugin option, e.g. `graph_limit=300`), `--no-write` (print the table
+only), `--keep` (keep the generated projects). See `benchmarks/README.md`.
 """,
         encoding="utf-8",
     )
@@ -485,9 +516,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="builds of each kind per size (default 3; 1 with --quick)")
     parser.add_argument("--validate-n", type=int, help="files for `chatmodes validate` (default 10000)")
     parser.add_argument("--index-n", type=int, help="entries for the catalog index size (default 10000)")
+    parser.add_argument(
+        "--option", action="append", default=[], metavar="KEY=VALUE",
+        help="a chatmodes plugin option for the plugin builds, e.g. graph_limit=300 (repeatable)",
+    )
     parser.add_argument("--no-write", action="store_true", help=f"do not rewrite {PERFORMANCE_PAGE.relative_to(ROOT)}")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (their folder is printed)")
     args = parser.parse_args(argv)
+    for option in args.option:
+        key, _, value = option.partition("=")
+        PLUGIN_OPTIONS[key.strip()] = value.strip()
     sizes = args.sizes or ([20, 100] if args.quick else [100, 1000])
     repeat = args.repeat or (1 if args.quick else 3)
     validate_n = args.validate_n or (1000 if args.quick else 10000)
@@ -501,11 +539,11 @@ def main(argv: list[str] | None = None) -> int:
         empty = measure_empty(work)
         results = [measure_size(n, work, repeat, empty) for n in sorted(sizes)]
         validate = measure_validate(validate_n, work, repeat)
-        index_bytes, entries = measure_index(index_n, work)
+        index = measure_index(index_n, work)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    text = table(results, validate, (index_bytes, entries, index_n))
+    text = table(results, validate, index)
     print(text)
     command = "python benchmarks/run.py" + ("" if argv is None and len(sys.argv) == 1 else " " + " ".join(sys.argv[1:] if argv is None else argv))
     if not args.no_write:
