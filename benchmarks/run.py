@@ -69,8 +69,12 @@ theme:
     - content.code.copy
 """
 
-#: The targets of issue 8, as (label, test) pairs checked against the results.
+#: The page the results go to.
 PERFORMANCE_PAGE = ROOT / "docs" / "performance.md"
+
+#: Everything below this line of ``docs/performance.md`` is written by people (analysis,
+#: profiles) and kept when the benchmark rewrites the page.
+NOTES_MARKER = "<!-- Written by hand below this line; benchmarks/run.py keeps it. -->"
 
 
 # -- projects ------------------------------------------------------------------------------
@@ -444,6 +448,11 @@ def table(sizes: list[SizeResult], validate: tuple[list[Run], int], index: tuple
 def write_page(text_table: str, info: dict[str, str], command: str, loads: tuple[str, str], seconds: float) -> None:
     """Replace ``docs/performance.md`` with the table, the machine and how to rerun."""
     today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    notes = ""
+    if PERFORMANCE_PAGE.exists():
+        old = PERFORMANCE_PAGE.read_text(encoding="utf-8")
+        if NOTES_MARKER in old:
+            notes = "\n" + NOTES_MARKER + old.split(NOTES_MARKER, 1)[1]
     PERFORMANCE_PAGE.write_text(
         f"""# Performance
 
@@ -503,7 +512,8 @@ python benchmarks/run.py --sizes 100 1000 5000 --repeat 3 --validate-n 10000
 This run: `{command}`. Options: `--sizes`, `--repeat`, `--validate-n`, `--index-n`,
 `--option KEY=VALUE` (a plugin option, e.g. `graph_limit=300`), `--no-write` (print the table
 only), `--keep` (keep the generated projects). See `benchmarks/README.md`.
-""",
+"""
+        + notes,
         encoding="utf-8",
     )
 
