@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def collect(paths: list[str], max_bytes: int) -> tuple[list[Diagnostic], int]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            catalog = load_catalog(path, max_bytes=max_bytes)
+            catalog = load_catalog(path, max_bytes=max_bytes, jobs=os.cpu_count() or 1, content=False)
             total += catalog.files
             prefix = path.as_posix().rstrip("/")
             diagnostics += [

@@ -7,29 +7,31 @@ cost is linear in the number of files and transitions.
 from __future__ import annotations
 
 import difflib
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
 from chatmode_registry.core import rules, vscode
 from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
-from chatmode_registry.core.identity import assign_slugs, display_name, slugify
+from chatmode_registry.core.identity import assign_slugs, choose_name, heading_name, slugify
 from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic, Rejected, Severity, Transition
 from chatmode_registry.core.reader import DEFAULT_MAX_BYTES, SourceFile, discover, read_source
 from chatmode_registry.core.transitions import handoff_transitions, prose_transitions
 
 
-def load_catalog(source: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Catalog:
+def load_catalog(source: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1, content: bool = True) -> Catalog:
     """Read every chat mode under the folder ``source`` into a catalog.
 
     Diagnostic paths are POSIX paths relative to ``source``; a dangling transition is an error.
-    A missing folder gives an empty catalog.
+    A missing folder gives an empty catalog. ``jobs`` and ``content``: see :func:`build_catalog`.
     """
     source = Path(source)
     if not source.is_dir():
         return Catalog([], [])
     files = [(path, path.relative_to(source).as_posix()) for path in discover(source)]
-    return build_catalog(files, root=source, max_bytes=max_bytes, dangling=Severity.ERROR)
+    return build_catalog(files, root=source, max_bytes=max_bytes, dangling=Severity.ERROR, jobs=jobs, content=content)
 
 
 def load_files(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Catalog:
@@ -41,26 +43,61 @@ def load_files(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     return build_catalog(files, root=None, max_bytes=max_bytes, dangling=Severity.INFO)
 
 
+#: Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 1000
+
+
 def build_catalog(
-    files: list[tuple[Path, str]], *, root: Path | None, max_bytes: int, dangling: Severity
+    files: list[tuple[Path, str]],
+    *,
+    root: Path | None,
+    max_bytes: int,
+    dangling: Severity,
+    jobs: int = 1,
+    content: bool = True,
 ) -> Catalog:
-    """Read, check and link ``(path, source name)`` pairs given in source order."""
-    modes: list[ChatMode] = []
-    rejected: list[Rejected] = []
-    for path, source in files:
-        result = read_source(path, source, root=root, max_bytes=max_bytes)
-        if isinstance(result, Diagnostic):
-            rejected.append(Rejected(source, [result]))
-            continue
-        record = read_chatmode(result)
-        if isinstance(record, Rejected):
-            rejected.append(record)
-        else:
-            modes.append(record)
+    """Read, check and link ``(path, source name)`` pairs given in source order.
+
+    ``jobs`` > 1 reads large inputs in that many processes. ``content=False`` drops each
+    record's bytes and body once it is checked (for callers that only want diagnostics):
+    records then cross process boundaries cheaply.
+    """
+    records = _read_all(files, root, max_bytes, jobs, content)
+    modes = [record for record in records if isinstance(record, ChatMode)]
+    rejected = [record for record in records if isinstance(record, Rejected)]
     _name(modes)
     catalog = Catalog(modes, rejected, files=len(files))
     _link(catalog, dangling)
     return catalog
+
+
+def _read_all(
+    files: list[tuple[Path, str]], root: Path | None, max_bytes: int, jobs: int, content: bool
+) -> list[ChatMode | Rejected]:
+    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
+        return _read_chunk(files, root, max_bytes, content)
+    rules.warm_up()  # compiled once here, inherited by forked workers
+    size = -(-len(files) // (jobs * 4))
+    chunks = [files[start : start + size] for start in range(0, len(files), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        parts = pool.map(_read_chunk, chunks, repeat(root), repeat(max_bytes), repeat(content))
+        return [record for part in parts for record in part]
+
+
+def _read_chunk(
+    files: list[tuple[Path, str]], root: Path | None, max_bytes: int, content: bool
+) -> list[ChatMode | Rejected]:
+    records: list[ChatMode | Rejected] = []
+    for path, source in files:
+        result = read_source(path, source, root=root, max_bytes=max_bytes)
+        if isinstance(result, Diagnostic):
+            records.append(Rejected(source, [result]))
+            continue
+        record = read_chatmode(result)
+        if not content and isinstance(record, ChatMode):
+            record.raw, record.body = b"", ""
+        records.append(record)
+    return records
 
 
 def read_chatmode(file: SourceFile) -> ChatMode | Rejected:
@@ -93,7 +130,7 @@ def read_chatmode(file: SourceFile) -> ChatMode | Rejected:
         header_lines=lines,
         body=parts.body,
         body_line=parts.body_line,
-        text=file.text,
+        heading=heading_name(parts.body),
         transitions=transitions,
         diagnostics=findings,
     )
@@ -103,7 +140,7 @@ def _name(modes: list[ChatMode]) -> None:
     slugs, problems = assign_slugs([mode.stem for mode in modes])
     for index, mode in enumerate(modes):
         mode.slug = slugs[index]
-        mode.name = display_name(mode.header.get("name"), mode.body, mode.slug)
+        mode.name = choose_name(mode.header.get("name"), mode.heading, mode.slug)
         if index in problems:
             mode.diagnostics.append(
                 rules.make("CM301", mode.source, None, f"{problems[index]}; published as '{mode.slug}': rename the file")
@@ -136,6 +173,16 @@ class _Suggestions:
         return close[0] if close else None
 
 
+def _nearest(folder: str, matches: list[ChatMode]) -> tuple[ChatMode, list[ChatMode]]:
+    """The match nearest to ``folder`` and every match as near as it (ties)."""
+    if len(matches) == 1:
+        return matches[0], matches
+    distances = [(_distance(folder, posixpath.dirname(other.source)), other) for other in matches]
+    nearest = min(distance for distance, _ in distances)
+    tied = [other for distance, other in distances if distance == nearest]
+    return tied[0], tied
+
+
 def _link(catalog: Catalog, dangling: Severity) -> None:
     """Resolve every transition, record backlinks and the graph diagnostics."""
     candidates: dict[str, list[ChatMode]] = {}
@@ -151,10 +198,7 @@ def _link(catalog: Catalog, dangling: Severity) -> None:
             key = slugify(transition.text)
             matches = candidates.get(key, [])
             if matches:
-                ranked = sorted(matches, key=lambda other: _distance(folder, posixpath.dirname(other.source)))
-                best = ranked[0]
-                tied = [other for other in ranked if _distance(folder, posixpath.dirname(other.source))
-                        == _distance(folder, posixpath.dirname(best.source))]
+                best, tied = _nearest(folder, matches)
                 if len(tied) > 1:
                     names = ", ".join(f"'{other.source}'" for other in tied)
                     mode.diagnostics.append(rules.make(

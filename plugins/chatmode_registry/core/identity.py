@@ -6,13 +6,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from chatmode_registry.core.markdown_lines import prose_lines
+from chatmode_registry.core.markdown_lines import Fences
 
 #: Slugs the catalog uses for its own pages.
 RESERVED_SLUGS = frozenset({"graph", "tools", "models", "report", "changes"})
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _TRAILING_KIND = re.compile(r"[\s\-–—:|]*\b(?:chat\s*mode|chatmode|mode|agent)\s*$", re.IGNORECASE)
+_HEADING = re.compile(r"^# (.*)$", re.MULTILINE)
 _EMPHASIS = re.compile(r"^[*_`~]+|[*_`~]+$")
 
 
@@ -24,18 +25,27 @@ def slugify(text: str) -> str:
 def heading_name(body: str) -> str:
     """The first ``# `` heading of a body (outside code), without a trailing "Chat Mode",
     "Chatmode", "Mode" or "Agent"; an empty string when there is none."""
-    for _, line in prose_lines(body):
-        if line.startswith("# "):
-            title = _EMPHASIS.sub("", line[2:].strip().rstrip("#").strip()).strip()
-            return _TRAILING_KIND.sub("", title).strip()
+    fences: Fences | None = None
+    for match in _HEADING.finditer(body):
+        if "```" in body[: match.start()] or "~~~" in body[: match.start()]:
+            fences = fences or Fences(body)
+            if fences.contains(match.start()):
+                continue
+        title = _EMPHASIS.sub("", match.group(1).strip().rstrip("#").strip()).strip()
+        return _TRAILING_KIND.sub("", title).strip()
     return ""
 
 
 def display_name(header_name: object, body: str, slug: str) -> str:
     """``name`` from the header; else the first heading; else the slug title-cased."""
+    return choose_name(header_name, heading_name(body), slug)
+
+
+def choose_name(header_name: object, heading: str, slug: str) -> str:
+    """:func:`display_name` from an already extracted heading."""
     if isinstance(header_name, str) and header_name.strip():
         return header_name.strip()
-    return heading_name(body) or slug.replace("-", " ").title()
+    return heading or slug.replace("-", " ").title()
 
 
 def assign_slugs(stems: Sequence[str]) -> tuple[list[str], dict[int, str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 
 _FENCE = re.compile(r"^[ \t\u200b\ufeff]{0,3}(`{3,}|~{3,})(.*)$", re.MULTILINE)
 
@@ -41,18 +40,3 @@ class Fences:
         """True when character ``offset`` lies inside a fenced block (fence lines included)."""
         index = bisect.bisect_right(self.starts, offset) - 1
         return index >= 0 and offset < self.ends[index]
-
-
-def line_of(text: str, offset: int) -> int:
-    """0-based line index of character ``offset``."""
-    return text.count("\n", 0, offset)
-
-
-def prose_lines(body: str) -> Iterator[tuple[int, str]]:
-    """Yield ``(index, line)`` for each line of ``body`` outside fenced code blocks."""
-    fences = Fences(body)
-    offset = 0
-    for index, line in enumerate(body.split("\n")):
-        if not fences.contains(offset):
-            yield index, line
-        offset += len(line) + 1

@@ -94,7 +94,7 @@ class ChatMode:
     ``raw`` keeps the exact bytes (for hashing and publishing); ``header`` is the parsed
     frontmatter mapping and ``header_lines`` maps each top-level key to its 1-based line;
     ``body`` is the Markdown below the header, decoded, with ``\\n`` line endings, starting on
-    line ``body_line`` of the file.
+    line ``body_line`` of the file; ``heading`` its first ``# `` heading, trimmed for a name.
     """
 
     source: str
@@ -105,7 +105,7 @@ class ChatMode:
     header_lines: dict[str, int]
     body: str
     body_line: int
-    text: str = ""
+    heading: str = ""
     slug: str = ""
     name: str = ""
     transitions: list[Transition] = field(default_factory=list)

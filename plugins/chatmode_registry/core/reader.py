@@ -7,6 +7,7 @@ rejected. Nothing outside the source folder is read: a file whose real path leav
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -61,6 +62,12 @@ def discover(source: Path) -> list[Path]:
     return [path for _, path in found]
 
 
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: Path) -> Path:
+    """A folder's real path; cached because a catalog's files share few folders."""
+    return Path(os.path.realpath(folder))
+
+
 def _error(source: str, code: str, message: str, line: int | None = None) -> Diagnostic:
     return Diagnostic(source, line, code, Severity.ERROR, message)
 
@@ -77,8 +84,8 @@ def read_source(
     suffix = chatmode_suffix(path.name) or ""
     try:
         if root is not None:
-            real = path.resolve(strict=True)
-            if not real.is_relative_to(root.resolve()):
+            real = Path(os.path.realpath(path)) if path.is_symlink() else _real_folder(path.parent) / path.name
+            if not real.is_relative_to(_real_folder(root)):
                 return _error(
                     source,
                     "CM004",
