@@ -20,7 +20,7 @@ EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand that is installed."""
+    """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="chatmodes",
         description="Validate, fix, diff, install and check Copilot chat modes / custom agents.",
@@ -28,13 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}_command")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{name}_command":
-                raise
-            continue
-        module.add_parser(subparsers)
+        importlib.import_module(f"{__name__}.{name}_command").add_parser(subparsers)
     return parser
 
 
