@@ -5,6 +5,8 @@ The docs page is rendered from these so that it cannot drift from what the valid
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from chatmode_registry.core import vscode
@@ -12,6 +14,8 @@ from chatmode_registry.core.rules import RULES
 
 
 def _type_of(schema: dict[str, Any]) -> str:
+    if "const" in schema:
+        return f"`{json.dumps(schema['const'])}`"
     if "anyOf" in schema:
         return " or ".join(_type_of(option) for option in schema["anyOf"])
     kind = schema.get("type", "any")
@@ -23,7 +27,11 @@ def _type_of(schema: dict[str, Any]) -> str:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """Schema prose for a table cell: one line, pipes escaped, and globs such as
+    ``*.agent.md`` kept from turning into emphasis (code spans are left as they are)."""
+    parts = " ".join(text.split()).replace("|", "\\|").split("`")
+    parts[0::2] = [re.sub(r"([*_])", r"\\\1", part) for part in parts[0::2]]
+    return "`".join(parts)
 
 
 def fields_table(schema: dict[str, Any] | None = None, *, heading: str = "Field") -> str:
