@@ -42,11 +42,12 @@ class ChatmodesConfig(base.Config):
     nav = c.Type(bool, default=True)
     """Put the catalog index, graph, tools and report pages in the navigation."""
 
-    graph_limit = c.Type(int, default=1000)
+    graph_limit = c.Type(int, default=300)
     """Largest catalog whose whole graph page is drawn with its arrows.
 
-    Laying out a graph costs more than linear time (about 7 s for 1,000 chat modes with
-    3,000 transitions, minutes for 10,000), and a drawing that size is no longer readable.
+    Laying out a graph costs more than linear time (about 1 s for 300 chat modes with 900
+    transitions, 7.5 s for 1,000, minutes for 10,000), and a drawing past a few hundred boxes
+    is no longer readable.
     Above the limit the graph page shows every chat mode as a linked box without arrows;
     each chat mode's own page still draws its neighbourhood.
     """
