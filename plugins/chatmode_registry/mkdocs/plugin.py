@@ -12,6 +12,8 @@ The plugin is a thin layer over MkDocs' events; the work is done elsewhere:
 * ``on_page_content``: the "preview" banner on the site's own pages when a baseline is set;
 * ``on_env``: render every catalog page (cross-page data: links, backlinks, graphs) with
   the plugin's autoescaping templates (:class:`~chatmode_registry.mkdocs.renderer.Renderer`);
+* ``on_post_page``: put back the parts of catalog pages that search must not read (see
+  :meth:`ChatmodesPlugin._late`);
 * ``on_serve``: watch the source folder; ``on_post_build``: one summary line.
 
 Chat mode content never stops a build: problems become diagnostics, logged as warnings
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import time
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -80,6 +83,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         # Rendered bodies and drawings, reused by the next build of `mkdocs serve` (only
         # there: a single `mkdocs build` would just hold them in memory for nothing).
         self.cache: BuildCache | None = None
+        # Markup kept out of page.content until on_post_page: {page src_uri: {placeholder: markup}}.
+        self.late: dict[str, dict[str, str]] = {}
+        self.late_token = ""
 
     # -- events ------------------------------------------------------------------------
 
@@ -203,12 +209,25 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         """Render every catalog page now that all pages and their URLs are known."""
         if self.site is None:
             return None
+        self.late = {}
+        self.late_token = secrets.token_hex(8)
         for uri, spec in self.site.specs.items():
             file = files.get_file_from_path(uri)
             if file is None or file.page is None:
                 continue
             self._render_page(spec, file.page)
         return None
+
+    # Runs before other plugins' on_post_page (a minifier would drop the placeholders).
+    @event_priority(100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Put the markup held back by :meth:`_late` into the page's finished HTML."""
+        parts = self.late.pop(page.file.src_uri, None)
+        if not parts:
+            return None
+        for placeholder, markup in parts.items():
+            output = output.replace(placeholder, markup)
+        return output
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a chat mode changes."""
@@ -255,8 +274,10 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             context.update(site.mode_context(mode, url))
             context["body"] = self.bodies.render(mode.body, source=mode.source)
             nodes, edges = site.neighbourhood_parts(mode, url)
-            context["graphs"] = self._draw(nodes, edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}")
-            context["raw_json"] = Markup(json_for_html(context["raw_text"], ensure_ascii=True))
+            graphs = self._draw(nodes, edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}")
+            context["graphs"] = [self._late(page, "".join(graphs))] if graphs else []
+            context["raw_json"] = self._late(page, json_for_html(context["raw_text"], ensure_ascii=True))
+            context["raw_text"] = self._late(page, Markup.escape(context["raw_text"]))
             sections = self._mode_sections(context)
             page.edit_url = context["edit_url"]
         elif spec.kind == "graph":
@@ -264,7 +285,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             if len(nodes) > self.config.graph_limit:
                 context["arrows_left_out"] = len(edges)
                 edges = []
-            context["graphs"] = self._draw(nodes, edges, title="Transition graph")
+            graphs = self._draw(nodes, edges, title="Transition graph")
+            context["graphs"] = [self._late(page, "\n".join(graphs))] if graphs else []
         elif spec.kind == "tools":
             context.update(site.tools_context(url))
         elif spec.kind == "models":
@@ -275,6 +297,22 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             context["changes_html"] = self._changes_html(url)
         page.content = self.renderer.render(spec.template, context)
         page.toc = section_toc(sections)
+
+    def _late(self, page: Page, markup: str) -> Markup:
+        """A placeholder for ``markup`` (already safe HTML), put back by :meth:`on_post_page`.
+
+        Material's search plugin parses every page's ``page.content`` before the page is
+        written, including the parts marked ``data-search-exclude``. The drawings, the
+        escaped source and its JSON copy are most of a chat mode page's markup (about 30 KB
+        of 58 KB) and are never indexed, so they stay out of ``page.content`` and go into
+        the finished HTML instead. The placeholder is an HTML comment with a per-build
+        random token: chat mode text cannot produce it (names are escaped and bodies are
+        sanitized without comments), and other plugins see an inert comment.
+        """
+        parts = self.late.setdefault(page.file.src_uri, {})
+        placeholder = f"<!--cmr-late-{self.late_token}-{len(parts)}-->"
+        parts[placeholder] = str(markup)
+        return Markup(placeholder)
 
     def _draw(self, nodes: list[Any], edges: list[Any], **options: Any) -> list[Markup]:
         """The SVG drawings of a graph; none (and a warning) if drawing fails.
