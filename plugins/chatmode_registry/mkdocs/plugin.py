@@ -225,7 +225,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         parts = self.late.pop(page.file.src_uri, None)
         if not parts:
             return None
-        for placeholder, markup in parts.items():
+        # Newest first: a held-back block (``{% call late() %}``) is registered after the
+        # placeholders inside it, so it must be put back before them.
+        for placeholder, markup in reversed(parts.items()):
             output = output.replace(placeholder, markup)
         return output
 
@@ -266,6 +268,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         site = self.site
         url = page.file.url
         context = site.common_context(spec, url)
+        context["late"] = lambda caller: self._late(page, caller())
         sections: list[tuple[str, str]] = []
         if spec.kind == "index":
             context.update(site.index_context(url))
@@ -305,7 +308,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         written, including the parts marked ``data-search-exclude``. The drawings, the
         escaped source and its JSON copy are most of a chat mode page's markup (about 30 KB
         of 58 KB) and are never indexed, so they stay out of ``page.content`` and go into
-        the finished HTML instead. The placeholder is an HTML comment with a per-build
+        the finished HTML instead; templates hold back whole blocks the same way with
+        ``{% call late() %}...{% endcall %}`` (the chat mode page's metadata sections, the
+        index's list). The placeholder is an HTML comment with a per-build
         random token: chat mode text cannot produce it (names are escaped and bodies are
         sanitized without comments), and other plugins see an inert comment.
         """
