@@ -62,6 +62,11 @@ def _day(value: str | None) -> str:
         return value
 
 
+def _in_place(caller: Callable[[], str]) -> str:
+    """The default ``late``: the block's markup where it stands."""
+    return caller()
+
+
 class Renderer:
     """Renders the catalog templates with autoescape on."""
 
@@ -76,6 +81,10 @@ class Renderer:
         self.env.filters["plural"] = _plural
         self.env.filters["human_size"] = _human_size
         self.env.filters["day"] = _day
+        # ``{% call late() %}`` blocks: the plugin passes a ``late`` that holds the block back
+        # until the page is finished (see ChatmodesPlugin._late); rendered elsewhere (a
+        # template rendered on its own), a block is simply part of the output.
+        self.env.globals["late"] = _in_place
 
     def render(self, template: str, context: dict[str, Any]) -> str:
         """Render ``template`` (``chatmodes/<kind>.html``) with ``context``."""
