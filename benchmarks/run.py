@@ -504,7 +504,7 @@ Load average (1/5/15 min) at the start: {loads[0]}; at the end: {loads[1]}.
 From a clone, with the package installed (`pip install -e .`):
 
 ```sh
-python benchmarks/run.py            # the full run (about 15 minutes on 2 cores)
+python benchmarks/run.py            # the full run (about 5 minutes on 2 cores)
 python benchmarks/run.py --quick    # a smoke run
 python benchmarks/run.py --sizes 100 1000 5000 --repeat 3 --validate-n 10000
 ```
