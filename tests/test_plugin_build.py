@@ -635,3 +635,29 @@ def test_log_lines_cannot_be_forged_by_file_names(make_project) -> None:
     assert [line for line in result.log.splitlines() if line.startswith("::")] == []
     assert "\x1b" not in result.log
     assert any("evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md" in line for line in result.warnings())
+
+
+def test_search_indexes_titles_descriptions_and_bodies_only(clean_build: BuildResult) -> None:
+    catalog = json.loads((clean_build.site / "catalog.json").read_text(encoding="utf-8"))
+    docs = json.loads((clean_build.site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    for entry in catalog["chatmodes"]:
+        own = " ".join(doc["text"] for doc in docs if doc["location"].startswith(entry["url"]))
+        others = " ".join(doc["text"] for doc in docs if not doc["location"].startswith(entry["url"]))
+        assert entry["description"] in own
+        # Metadata, source and copy data stay out of the index, on the page and everywhere else.
+        assert entry["sha256"] not in own + others
+        assert "cmr-raw" not in own + others
+    index_text = " ".join(doc["text"] for doc in docs if doc["location"].split("#")[0] == "catalog/")
+    assert not [entry["slug"] for entry in catalog["chatmodes"] if entry["description"] in index_text]
+
+
+def test_blocks_held_back_from_search_are_back_on_every_page(clean_build: BuildResult) -> None:
+    catalog = json.loads((clean_build.site / "catalog.json").read_text(encoding="utf-8"))
+    for path in clean_build.site.rglob("*.html"):
+        assert "cmr-late-" not in path.read_text(encoding="utf-8"), path
+    for entry in catalog["chatmodes"]:
+        page = read_page(clean_build.site, entry["url"])
+        assert entry["sha256"] in page.text()
+        assert page.find("script", id="cmr-raw") is not None
+    index = content(read_page(clean_build.site, "catalog/"))
+    assert len(index.find_all(where=lambda element: element.get("data-chatmode") is not None)) == len(catalog["chatmodes"])
