@@ -771,12 +771,14 @@ class _LayeredLayout:
             for row in self._rows(level):
                 bound = max(bound, self._row_extent(row))
         self.bound = bound
-        for level in range(len(self.layers)):
-            for row in self._rows(level):
+        # The rows stay the same from here on; computed once rather than on every pass.
+        rows_of = [self._rows(level) for level in range(len(self.layers))]
+        for rows in rows_of:
+            for row in rows:
                 self._place_row(row, [self.x[v] for v in row], [1.0] * len(row))
         # Centre every row on the drawing before pulling rows towards each other.
-        for level in range(len(self.layers)):
-            for row in self._rows(level):
+        for rows in rows_of:
+            for row in rows:
                 left = self.x[row[0]] - self.widths[row[0]] / 2
                 right = self.x[row[-1]] + self.widths[row[-1]] / 2 + self._pad(row[-1])
                 shift = (bound - (right - left)) / 2 - left
@@ -785,12 +787,12 @@ class _LayeredLayout:
         depth = len(self.layers)
         for _ in range(POSITION_PASSES):
             for level in range(1, depth):
-                self._pull_layer(level, self.up)
+                self._pull_layer(rows_of[level], self.up)
             for level in range(depth - 2, -1, -1):
-                self._pull_layer(level, self.down)
+                self._pull_layer(rows_of[level], self.down)
         both = [self.up[v] + self.down[v] for v in range(len(self.layer))]
         for level in range(depth):
-            self._pull_layer(level, both)
+            self._pull_layer(rows_of[level], both)
         left = min(self.x[v] - self.widths[v] / 2 for v in range(len(self.layer)))
         right = max(self.x[v] + self.widths[v] / 2 + self._pad(v) for v in range(len(self.layer)))
         for vertex in range(len(self.layer)):
@@ -806,9 +808,9 @@ class _LayeredLayout:
         """The space kept between two neighbours of a row."""
         return BEND_GAP if self.is_bend(before) or self.is_bend(after) else NODE_GAP
 
-    def _pull_layer(self, level: int, neighbours: list[list[int]]) -> None:
-        """Move every row of a layer towards the mean x of the given neighbours."""
-        for row in self._rows(level):
+    def _pull_layer(self, rows: list[list[int]], neighbours: list[list[int]]) -> None:
+        """Move every row of a layer (``rows``) towards the mean x of the given neighbours."""
+        for row in rows:
             desired = []
             weights = []
             for vertex in row:
