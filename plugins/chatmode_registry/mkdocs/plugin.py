@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import time
 from importlib.resources import files as package_files
@@ -86,6 +87,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         # Markup kept out of page.content until on_post_page: {page src_uri: {placeholder: markup}}.
         self.late: dict[str, dict[str, str]] = {}
         self.late_token = ""
+        self.late_pattern: re.Pattern[str] | None = None
 
     # -- events ------------------------------------------------------------------------
 
@@ -211,6 +213,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             return None
         self.late = {}
         self.late_token = secrets.token_hex(8)
+        self.late_pattern = re.compile(re.escape(f"<!--cmr-late-{self.late_token}-") + r"[0-9]+-->")
         for uri, spec in self.site.specs.items():
             file = files.get_file_from_path(uri)
             if file is None or file.page is None:
@@ -223,13 +226,19 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Put the markup held back by :meth:`_late` into the page's finished HTML."""
         parts = self.late.pop(page.file.src_uri, None)
-        if not parts:
+        if not parts or self.late_pattern is None:
             return None
-        # Newest first: a held-back block (``{% call late() %}``) is registered after the
-        # placeholders inside it, so it must be put back before them.
-        for placeholder, markup in reversed(parts.items()):
-            output = output.replace(placeholder, markup)
-        return output
+        pattern = self.late_pattern
+
+        # One pass over the page instead of one str.replace per placeholder (a chat mode
+        # page is about 100 KB and holds several). A held-back block (``{% call late() %}``)
+        # contains the placeholders registered inside it, so its markup is expanded the same
+        # way before it goes in.
+        def expand(match: re.Match[str]) -> str:
+            markup = parts.get(match.group())
+            return match.group() if markup is None else pattern.sub(expand, markup)
+
+        return pattern.sub(expand, output)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a chat mode changes."""
