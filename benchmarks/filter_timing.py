@@ -57,8 +57,12 @@ def main(fragment: str) -> dict[str, object]:
     assets = package_files("chatmode_registry").joinpath("assets")
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        (root / "chatmodes.css").write_text(assets.joinpath("chatmodes.css").read_text("utf-8"), encoding="utf-8")
-        (root / "chatmodes.js").write_text(assets.joinpath("chatmodes.js").read_text("utf-8"), encoding="utf-8")
+        (root / "chatmodes.css").write_text(
+            assets.joinpath("chatmodes.css").read_text("utf-8"), encoding="utf-8"
+        )
+        (root / "chatmodes.js").write_text(
+            assets.joinpath("chatmodes.js").read_text("utf-8"), encoding="utf-8"
+        )
         page_file = root / "index.html"
         page_file.write_text(
             '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Catalog</title>'

@@ -10,11 +10,25 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_CANDIDATES = (ROOT.parent / "shared" / "seeds" / "backend-engineer.chatmode.md",
-                   ROOT / "chatmodes" / "backend-engineer.chatmode.md")
+SEED_CANDIDATES = (
+    ROOT.parent / "shared" / "seeds" / "backend-engineer.chatmode.md",
+    ROOT / "chatmodes" / "backend-engineer.chatmode.md",
+)
 
-TOOLS = ["search/codebase", "search/usages", "edit/editFiles", "execute/runInTerminal", "read/problems",
-         "search/changes", "web/fetch", "search", "read/readFile", "execute/runTests", "codebase", "editFiles"]
+TOOLS = [
+    "search/codebase",
+    "search/usages",
+    "edit/editFiles",
+    "execute/runInTerminal",
+    "read/problems",
+    "search/changes",
+    "web/fetch",
+    "search",
+    "read/readFile",
+    "execute/runTests",
+    "codebase",
+    "editFiles",
+]
 MODELS = ["Claude Sonnet 4.5", "GPT-5", "claude-4-sonnet", "GPT-4.1"]
 
 
@@ -36,22 +50,28 @@ def generate(count: int, dest: Path, *, seed: int = 1, body: str | None = None) 
     rng = random.Random(seed)
     base = body if body is not None else seed_body()
     # The seed's own transitions name modes this catalog does not have; each mode gets its own.
-    base = "\n".join(line for line in base.split("\n") if "Switch to **" not in line and not line.startswith("# "))
+    base = "\n".join(
+        line for line in base.split("\n") if "Switch to **" not in line and not line.startswith("# ")
+    )
     paths = []
     for index in range(count):
         name = f"Role {index:05d} Engineer"
         targets = {(index + 1) % count, (index * 7 + 3) % count, rng.randrange(count)} - {index}
-        lines = [f'- **For step {t}**: "Switch to **Role {t:05d} Engineer** chatmode to continue"' for t in sorted(targets)]
+        lines = [
+            f'- **For step {t}**: "Switch to **Role {t:05d} Engineer** chatmode to continue"'
+            for t in sorted(targets)
+        ]
         tools = rng.sample(TOOLS, 5)
         text = (
             "---\n"
             f"description: Generated role {index} for benchmarks, variation {rng.randrange(1000)}.\n"
-            "tools:\n" + "".join(f"  - {tool}\n" for tool in tools) +
-            f"model: {rng.choice(MODELS)}\n"
+            "tools:\n" + "".join(f"  - {tool}\n" for tool in tools) + f"model: {rng.choice(MODELS)}\n"
             "---\n\n"
             f"# {name} Chat Mode\n"
             + base.replace("Backend Engineer", name).replace("backend", f"role-{index}")
-            + "\n## Transitions\n\n" + "\n".join(lines) + "\n"
+            + "\n## Transitions\n\n"
+            + "\n".join(lines)
+            + "\n"
         )
         folder = dest / f"group-{index // 100:03d}"
         folder.mkdir(parents=True, exist_ok=True)

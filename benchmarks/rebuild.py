@@ -47,7 +47,9 @@ def main(config_file: str, site_dir: str, edited: str) -> dict[str, float]:
     cold, cold_cpu = time.perf_counter() - start, time.process_time() - start_cpu
 
     path = Path(edited)
-    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line, edited while serving.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nOne more line, edited while serving.\n", encoding="utf-8"
+    )
 
     config = get_config()
     start, start_cpu = time.perf_counter(), time.process_time()

@@ -92,13 +92,13 @@ PLUGIN_OPTIONS: dict[str, str] = {}
 def plugin_project(folder: Path, modes: Path) -> Path:
     """A site whose only content is the catalog of ``modes``; returns its ``mkdocs.yml``."""
     (folder / "docs").mkdir(parents=True, exist_ok=True)
-    (folder / "docs" / "index.md").write_text("# Benchmark\n\nThe catalog is under catalog/.\n", encoding="utf-8")
+    (folder / "docs" / "index.md").write_text(
+        "# Benchmark\n\nThe catalog is under catalog/.\n", encoding="utf-8"
+    )
     config = folder / "mkdocs.yml"
     config.write_text(
         "site_name: Benchmark\n"
-        "site_url: https://example.org/registry/\n"
-        + THEME
-        + "plugins:\n  - search\n  - chatmodes:\n"
+        "site_url: https://example.org/registry/\n" + THEME + "plugins:\n  - search\n  - chatmodes:\n"
         f"      source: {json.dumps(str(modes))}\n"
         "      prefix: catalog\n"
         + "".join(f"      {key}: {value}\n" for key, value in PLUGIN_OPTIONS.items())
@@ -249,7 +249,9 @@ def measure_size(n: int, work: Path, repeat: int, empty: dict[str, int]) -> Size
         for kind, config, site in order:
             run = build(config, site)
             getattr(result, kind).append(run)
-            log(f"N={n} {kind} build {round_number + 1}/{repeat}: {run.seconds:.1f} s wall, {run.cpu:.1f} s CPU, {run.peak_mb:.0f} MB")
+            log(
+                f"N={n} {kind} build {round_number + 1}/{repeat}: {run.seconds:.1f} s wall, {run.cpu:.1f} s CPU, {run.peak_mb:.0f} MB"
+            )
     result.site_bytes = tree_bytes(plugin_site) - empty["site"]
     result.search_bytes = file_bytes(plugin_site / "search" / "search_index.json") - empty["search"]
     result.index_bytes = file_bytes(plugin_site / "catalog" / "index.html") - empty["index"]
@@ -261,7 +263,13 @@ def measure_size(n: int, work: Path, repeat: int, empty: dict[str, int]) -> Size
     serve_config = plugin_project(work / f"serve-{n}", serve_modes)
     edited = sorted(serve_modes.rglob("*.chatmode.md"))[n // 2]
     run = run_process(
-        [sys.executable, str(HERE / "rebuild.py"), str(serve_config), str(work / f"serve-{n}-site"), str(edited)]
+        [
+            sys.executable,
+            str(HERE / "rebuild.py"),
+            str(serve_config),
+            str(work / f"serve-{n}-site"),
+            str(edited),
+        ]
     )
     if run.code != 0:
         raise SystemExit(f"warm rebuild failed:\n{run.stderr[-3000:]}")
@@ -295,7 +303,9 @@ def measure_validate(n: int, work: Path, repeat: int) -> tuple[list[Run], int]:
         generate(n, modes)
     runs = []
     for _ in range(repeat):
-        run = run_process([sys.executable, "-m", "chatmode_registry.cli", "validate", str(modes), "--format", "json"])
+        run = run_process(
+            [sys.executable, "-m", "chatmode_registry.cli", "validate", str(modes), "--format", "json"]
+        )
         if run.code not in (0, 1):
             raise SystemExit(f"validate failed:\n{run.stderr[-3000:]}")
         files = json.loads(run.stdout)["files"]
@@ -312,7 +322,9 @@ def measure_index(n: int, work: Path) -> tuple[int, int, dict]:
     if not modes.exists():
         generate(n, modes)
     config = plugin_project(work / f"index-{n}", modes)
-    run = run_process([sys.executable, str(HERE / "index_page.py"), str(config), str(work / f"index-{n}.html")])
+    run = run_process(
+        [sys.executable, str(HERE / "index_page.py"), str(config), str(work / f"index-{n}.html")]
+    )
     if run.code != 0:
         raise SystemExit(f"index rendering failed:\n{run.stderr[-3000:]}")
     data = json.loads(run.stdout.strip().splitlines()[-1])
@@ -378,13 +390,22 @@ def table(sizes: list[SizeResult], validate: tuple[list[Run], int], index: tuple
         plugin, bare = result.median_cpu(result.plugin), result.median_cpu(result.bare)
         ratio = plugin / bare
         wall = f"{result.median(result.plugin):.1f} / {result.median(result.bare):.1f} s wall"
-        rows.append((f"Plugin build, N = {n} (median of {len(result.plugin)})", f"{plugin:.1f} s CPU", "", ""))
+        rows.append(
+            (f"Plugin build, N = {n} (median of {len(result.plugin)})", f"{plugin:.1f} s CPU", "", "")
+        )
         rows.append((f"Bare MkDocs + Material build, N = {n}", f"{bare:.1f} s CPU", "", ""))
         rows.append((f"Plugin / bare, N = {n}", f"{ratio:.2f} ({wall})", "≤ 1.10", mark(ratio <= 1.10)))
         rows.append(
-            (f"Peak memory plugin / bare, N = {n}", f"{result.peak(result.plugin):.0f} / {result.peak(result.bare):.0f} MB", "", "")
+            (
+                f"Peak memory plugin / bare, N = {n}",
+                f"{result.peak(result.plugin):.0f} / {result.peak(result.bare):.0f} MB",
+                "",
+                "",
+            )
         )
-        rows.append((f"Site bytes per chat mode, N = {n}", f"{result.site_bytes / result.n / 1024:.1f} KB", "", ""))
+        rows.append(
+            (f"Site bytes per chat mode, N = {n}", f"{result.site_bytes / result.n / 1024:.1f} KB", "", "")
+        )
         search = result.search_bytes / result.n
         rows.append(
             (
@@ -395,7 +416,14 @@ def table(sizes: list[SizeResult], validate: tuple[list[Run], int], index: tuple
                 mark(search <= result.mode_text_bytes),
             )
         )
-        rows.append((f"Catalog index bytes per entry, N = {n}", f"{result.index_bytes / result.n:.0f} B", "≤ 400 B", mark(result.index_bytes / result.n <= 400)))
+        rows.append(
+            (
+                f"Catalog index bytes per entry, N = {n}",
+                f"{result.index_bytes / result.n:.0f} B",
+                "≤ 400 B",
+                mark(result.index_bytes / result.n <= 400),
+            )
+        )
         warm = result.warm_cpu / result.cold_cpu
         rows.append(
             (
@@ -408,7 +436,14 @@ def table(sizes: list[SizeResult], validate: tuple[list[Run], int], index: tuple
     small, large = min(by_n), max(by_n)
     if small != large:
         growth = (by_n[large].site_bytes / large) / (by_n[small].site_bytes / small)
-        rows.append((f"Site bytes per mode, N = {large:,} vs N = {small:,}", f"{growth:.2f} ×", "≤ 1.15 ×", mark(growth <= 1.15)))
+        rows.append(
+            (
+                f"Site bytes per mode, N = {large:,} vs N = {small:,}",
+                f"{growth:.2f} ×",
+                "≤ 1.15 ×",
+                mark(growth <= 1.15),
+            )
+        )
     runs, files = validate
     seconds = statistics.median(run.seconds for run in runs)
     cpu = statistics.median(run.cpu for run in runs)
@@ -422,9 +457,23 @@ def table(sizes: list[SizeResult], validate: tuple[list[Run], int], index: tuple
     )
     index_bytes, entries, timing = index
     per_entry = index_bytes / entries
-    rows.append((f"Catalog index content, {entries:,} entries", f"{index_bytes / 1024 / 1024:.2f} MB, {per_entry:.0f} B per entry", "≤ 400 B per entry", mark(per_entry <= 400)))
+    rows.append(
+        (
+            f"Catalog index content, {entries:,} entries",
+            f"{index_bytes / 1024 / 1024:.2f} MB, {per_entry:.0f} B per entry",
+            "≤ 400 B per entry",
+            mark(per_entry <= 400),
+        )
+    )
     if "skipped" in timing:
-        rows.append((f"Catalog filter, {entries:,} entries (Chromium)", f"not measured: {timing['skipped']}", "instant", ""))
+        rows.append(
+            (
+                f"Catalog filter, {entries:,} entries (Chromium)",
+                f"not measured: {timing['skipped']}",
+                "instant",
+                "",
+            )
+        )
     else:
         slowest = max(timing["filter_ms"], timing["clear_ms"])
         rows.append(
@@ -445,7 +494,9 @@ def table(sizes: list[SizeResult], validate: tuple[list[Run], int], index: tuple
     return "\n".join(lines)
 
 
-def write_page(text_table: str, info: dict[str, str], command: str, loads: tuple[str, str], seconds: float) -> None:
+def write_page(
+    text_table: str, info: dict[str, str], command: str, loads: tuple[str, str], seconds: float
+) -> None:
     """Replace ``docs/performance.md`` with the table, the machine and how to rerun."""
     today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     notes = ""
@@ -521,17 +572,26 @@ only), `--keep` (keep the generated projects). See `benchmarks/README.md`.
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, run every measurement, print the table and write the page."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small smoke run: N = 20 and 100, 1,000 files validated")
+    parser.add_argument(
+        "--quick", action="store_true", help="small smoke run: N = 20 and 100, 1,000 files validated"
+    )
     parser.add_argument("--sizes", type=int, nargs="+", help="catalog sizes to build (default 100 1000)")
     parser.add_argument("--repeat", type=int, help="builds of each kind per size (default 3; 1 with --quick)")
     parser.add_argument("--validate-n", type=int, help="files for `chatmodes validate` (default 10000)")
     parser.add_argument("--index-n", type=int, help="entries for the catalog index size (default 10000)")
     parser.add_argument(
-        "--option", action="append", default=[], metavar="KEY=VALUE",
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="a chatmodes plugin option for the plugin builds, e.g. graph_limit=300 (repeatable)",
     )
-    parser.add_argument("--no-write", action="store_true", help=f"do not rewrite {PERFORMANCE_PAGE.relative_to(ROOT)}")
-    parser.add_argument("--keep", action="store_true", help="keep the generated projects (their folder is printed)")
+    parser.add_argument(
+        "--no-write", action="store_true", help=f"do not rewrite {PERFORMANCE_PAGE.relative_to(ROOT)}"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the generated projects (their folder is printed)"
+    )
     args = parser.parse_args(argv)
     for option in args.option:
         key, _, value = option.partition("=")
@@ -555,7 +615,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     text = table(results, validate, index)
     print(text)
-    command = "python benchmarks/run.py" + ("" if argv is None and len(sys.argv) == 1 else " " + " ".join(sys.argv[1:] if argv is None else argv))
+    command = "python benchmarks/run.py" + (
+        "" if argv is None and len(sys.argv) == 1 else " " + " ".join(sys.argv[1:] if argv is None else argv)
+    )
     if not args.no_write:
         write_page(text, machine(), command, (load_start, load_average()), time.perf_counter() - started)
         print(f"written to {PERFORMANCE_PAGE}", file=sys.stderr)

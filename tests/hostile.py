@@ -33,10 +33,10 @@ PWN = "window.__pwned=(window.__pwned||0)+1;alert(document.domain)"
 #: once quoted) and in bodies.
 INLINE_PAYLOADS = [
     f'"><script>{PWN}</script>',
-    f"'><img src=x onerror=\"{PWN}\">",
+    f'\'><img src=x onerror="{PWN}">',
     f'" onmouseover="{PWN}" x="',
     f"' onfocus='{PWN}' autofocus='",
-    f"</title><svg onload=\"{PWN}\">",
+    f'</title><svg onload="{PWN}">',
     f"</textarea><script>{PWN}</script>",
     f"</script><script>{PWN}</script>",
     f"<!--<script>{PWN}</script>-->",
@@ -155,7 +155,9 @@ def _header(fields: dict[str, object]) -> str:
                     first = True
                     for sub_key, sub_value in item.items():
                         prefix = "  - " if first else "    "
-                        rendered = _quoted(sub_value) if isinstance(sub_value, str) else str(sub_value).lower()
+                        rendered = (
+                            _quoted(sub_value) if isinstance(sub_value, str) else str(sub_value).lower()
+                        )
                         lines.append(f"{prefix}{sub_key}: {rendered}")
                         first = False
                 else:
@@ -181,8 +183,15 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         return Path(name).as_posix()
 
-    def publish(name: str, content: str | bytes, *, slug: str | None = None, flagged: bool,
-                good: bool = False, payload: bool = False) -> None:
+    def publish(
+        name: str,
+        content: str | bytes,
+        *,
+        slug: str | None = None,
+        flagged: bool,
+        good: bool = False,
+        payload: bool = False,
+    ) -> None:
         source_name = write(name, content)
         stem = re.sub(r"\.(chatmode|agent)\.md$", "", Path(name).name)
         tree.published[source_name] = slug or contract_slug(stem)
@@ -200,50 +209,71 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
     # --- the good chat modes, linked to each other ------------------------------------------
     publish(
         "alpha.chatmode.md",
-        _header({"description": "Plans the work and hands it on.", "name": "Alpha Planner",
-                 "handoffs": [{"label": "Build it", "agent": "beta", "prompt": "Build the plan."}]})
+        _header(
+            {
+                "description": "Plans the work and hands it on.",
+                "name": "Alpha Planner",
+                "handoffs": [{"label": "Build it", "agent": "beta", "prompt": "Build the plan."}],
+            }
+        )
         + "# Alpha Planner\n\nPlan the change in small steps.\n\n"
         "- **For building**: Switch to **Beta Builder** chatmode to write the code.\n",
-        good=True, flagged=False,
+        good=True,
+        flagged=False,
     )
     publish(
         "beta.agent.md",
         _header({"description": "Builds what was planned.", "name": "Beta Builder"})
         + "# Beta Builder\n\nWrite the code.\n\n"
         "When the plan is unclear, hand off to **Alpha Planner** to refine it.\n",
-        good=True, flagged=False,
+        good=True,
+        flagged=False,
     )
     crlf = (
         _header({"description": "Reviews with Windows line endings.", "name": "Gamma Reviewer"})
         + "# Gamma Reviewer\n\nReview the change.\n\n"
         "Switch to **Alpha Planner** chatmode to plan follow-ups.\n"
     ).replace("\n", "\r\n")
-    publish("nested/gamma-bom-crlf.chatmode.md", b"\xef\xbb\xbf" + crlf.encode("utf-8"),
-            good=True, flagged=False)
+    publish(
+        "nested/gamma-bom-crlf.chatmode.md", b"\xef\xbb\xbf" + crlf.encode("utf-8"), good=True, flagged=False
+    )
 
     # --- valid chat modes that carry attacks -------------------------------------------------
-    body = "# Payload Body\n\n" + "\n\n".join(
-        f"Payload {index}: {payload}" if not payload.startswith(("```", "[reference", "#"))
-        else payload
-        for index, payload in enumerate(BODY_PAYLOADS)
-    ) + "\n\nSwitch to **Alpha Planner** chatmode when done.\n"
-    publish("payload-body.chatmode.md",
-            _header({"description": "Body full of active content."}) + body,
-            flagged=False, payload=True)
+    body = (
+        "# Payload Body\n\n"
+        + "\n\n".join(
+            f"Payload {index}: {payload}" if not payload.startswith(("```", "[reference", "#")) else payload
+            for index, payload in enumerate(BODY_PAYLOADS)
+        )
+        + "\n\nSwitch to **Alpha Planner** chatmode when done.\n"
+    )
+    publish(
+        "payload-body.chatmode.md",
+        _header({"description": "Body full of active content."}) + body,
+        flagged=False,
+        payload=True,
+    )
     # Snippet includes (pymdownx.snippets) that would pull the outside secret into a page if a
     # site enabled the extension and the plugin applied it to bodies.
     secret_path = (outside / "secret.chatmode.md").resolve()
-    publish("payload-include.chatmode.md",
-            _header({"description": "Tries to include a file from the build host."})
-            + f'# Include\n\n--8<-- "{secret_path}"\n\n--8<-- "outside/secret.chatmode.md"\n\n'
-            f"```\n--8<-- \"{secret_path}\"\n```\n\n;--8<-- \"outside/secret.chatmode.md\"\n",
-            flagged=False, payload=True)
+    publish(
+        "payload-include.chatmode.md",
+        _header({"description": "Tries to include a file from the build host."})
+        + f'# Include\n\n--8<-- "{secret_path}"\n\n--8<-- "outside/secret.chatmode.md"\n\n'
+        f'```\n--8<-- "{secret_path}"\n```\n\n;--8<-- "outside/secret.chatmode.md"\n',
+        flagged=False,
+        payload=True,
+    )
 
-    heading = f"# <img src=x onerror=\"{PWN}\"> Heading <script>{PWN}</script> Mode\n\n"
-    publish("payload-heading.chatmode.md",
-            _header({"description": "The title comes from a hostile heading."})
-            + heading + f"## Second <svg onload=\"{PWN}\"> heading\n\nText.\n",
-            flagged=False, payload=True)
+    heading = f'# <img src=x onerror="{PWN}"> Heading <script>{PWN}</script> Mode\n\n'
+    publish(
+        "payload-heading.chatmode.md",
+        _header({"description": "The title comes from a hostile heading."})
+        + heading
+        + f'## Second <svg onload="{PWN}"> heading\n\nText.\n',
+        flagged=False,
+        payload=True,
+    )
 
     for index, payload in enumerate(INLINE_PAYLOADS):
         fields: dict[str, object] = {
@@ -253,61 +283,110 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
             "model": f"model-{index} {payload}".replace("'", "").replace('"', "").replace("|", ""),
             "argument-hint": f"hint {payload}",
             "target": f"target {payload}",
-            "handoffs": [{"label": f"label {payload}", "agent": "Alpha Planner",
-                          "prompt": f"prompt {payload}", "send": False}],
+            "handoffs": [
+                {
+                    "label": f"label {payload}",
+                    "agent": "Alpha Planner",
+                    "prompt": f"prompt {payload}",
+                    "send": False,
+                }
+            ],
         }
-        publish(f"payload-fields-{index}.chatmode.md",
-                _header(fields) + f"# Fields {index}\n\nBody {index}.\n",
-                # ``model`` loses its quotes above (those are a lint finding of their own);
-                # any warning these files get is fine, they are not counted as flagged.
-                flagged=False, payload=True)
+        publish(
+            f"payload-fields-{index}.chatmode.md",
+            _header(fields) + f"# Fields {index}\n\nBody {index}.\n",
+            # ``model`` loses its quotes above (those are a lint finding of their own);
+            # any warning these files get is fine, they are not counted as flagged.
+            flagged=False,
+            payload=True,
+        )
     # A handoff target and a prose target that are payloads: both dangling (an error).
-    publish("payload-targets.chatmode.md",
-            _header({"description": "Transitions named with payloads.",
-                     "handoffs": [{"label": INLINE_PAYLOADS[0], "agent": INLINE_PAYLOADS[1]}]})
-            + f"# Targets\n\nSwitch to **{INLINE_PAYLOADS[2]}** chatmode now.\n",
-            flagged=True, payload=True)
+    publish(
+        "payload-targets.chatmode.md",
+        _header(
+            {
+                "description": "Transitions named with payloads.",
+                "handoffs": [{"label": INLINE_PAYLOADS[0], "agent": INLINE_PAYLOADS[1]}],
+            }
+        )
+        + f"# Targets\n\nSwitch to **{INLINE_PAYLOADS[2]}** chatmode now.\n",
+        flagged=True,
+        payload=True,
+    )
 
     # File names may hold anything but "/" and NUL; folder names too.
     hostile_name = "\"><img src=x onerror=alert(1)> & 'quote' 🚀 <b>bold.chatmode.md"
-    publish(hostile_name, _header({"description": "A hostile file name."}) + "# File Name\n\nBody.\n",
-            flagged=False, payload=True)
-    publish("<svg onload=alert(1)> 'dir\"/in hostile folder.agent.md",
-            _header({"description": "A hostile folder name."}) + "# Folder Name\n\nBody.\n",
-            flagged=False, payload=True)
-    publish("My Agent 🚀 (v2) & co.agent.md",
-            _header({"description": "Spaces, emoji, parentheses and an ampersand."})
-            + "# Emoji Name\n\nBody.\n", flagged=False)
+    publish(
+        hostile_name,
+        _header({"description": "A hostile file name."}) + "# File Name\n\nBody.\n",
+        flagged=False,
+        payload=True,
+    )
+    publish(
+        "<svg onload=alert(1)> 'dir\"/in hostile folder.agent.md",
+        _header({"description": "A hostile folder name."}) + "# Folder Name\n\nBody.\n",
+        flagged=False,
+        payload=True,
+    )
+    publish(
+        "My Agent 🚀 (v2) & co.agent.md",
+        _header({"description": "Spaces, emoji, parentheses and an ampersand."}) + "# Emoji Name\n\nBody.\n",
+        flagged=False,
+    )
 
     # A name and a transition that try to forge log lines and terminal output: a newline
     # followed by a GitHub workflow command, and ANSI escape sequences.
-    publish("line\n::error file=forged.md::forged \x1b[31mred\x1b[0m.chatmode.md",
-            _header({"description": "Forges log lines."})
-            + "# Log Forger\n\nSwitch to **Nobody\x1b[2J\x1b[31m Here** chatmode next.\n",
-            flagged=True, payload=True)
+    publish(
+        "line\n::error file=forged.md::forged \x1b[31mred\x1b[0m.chatmode.md",
+        _header({"description": "Forges log lines."})
+        + "# Log Forger\n\nSwitch to **Nobody\x1b[2J\x1b[31m Here** chatmode next.\n",
+        flagged=True,
+        payload=True,
+    )
 
     # --- published with warnings or errors --------------------------------------------------
     publish("no-frontmatter.chatmode.md", "# Headerless Helper\n\nNo header at all.\n", flagged=True)
-    publish("dangling.chatmode.md",
-            _header({"description": "Points at nobody."})
-            + "# Dangling\n\nSwitch to **Nobody Is Here** chatmode to continue.\n", flagged=True)
-    publish("self-loop.chatmode.md",
-            _header({"description": "Points at itself.", "name": "Self Loop",
-                     "handoffs": [{"label": "Again", "agent": "Self Loop"}]})
-            + "# Self Loop\n\nBody.\n", flagged=True)
+    publish(
+        "dangling.chatmode.md",
+        _header({"description": "Points at nobody."})
+        + "# Dangling\n\nSwitch to **Nobody Is Here** chatmode to continue.\n",
+        flagged=True,
+    )
+    publish(
+        "self-loop.chatmode.md",
+        _header(
+            {
+                "description": "Points at itself.",
+                "name": "Self Loop",
+                "handoffs": [{"label": "Again", "agent": "Self Loop"}],
+            }
+        )
+        + "# Self Loop\n\nBody.\n",
+        flagged=True,
+    )
     # Names that differ only in case share a slug: the first in path order keeps it.
-    publish("Case Twin.chatmode.md", _header({"description": "Upper-case twin."}) + "Body.\n",
-            slug="case-twin", flagged=True)
-    publish("case twin.chatmode.md", _header({"description": "Lower-case twin."}) + "Body.\n",
-            slug="case-twin-2", flagged=True)
+    publish(
+        "Case Twin.chatmode.md",
+        _header({"description": "Upper-case twin."}) + "Body.\n",
+        slug="case-twin",
+        flagged=True,
+    )
+    publish(
+        "case twin.chatmode.md",
+        _header({"description": "Lower-case twin."}) + "Body.\n",
+        slug="case-twin-2",
+        flagged=True,
+    )
 
     # --- files that cannot be chat modes ----------------------------------------------------
     reject("empty.chatmode.md", b"")
     rng = random.Random(20240601)  # fixed seed: the same junk every run
     reject("binary-junk.chatmode.md", b"\x89PNG\r\n\x1a\n\x00\xff\xfe" + rng.randbytes(4096))
-    reject("cp1252.chatmode.md",
-           _header({"description": "Caf\u00e9 \u201cquoted\u201d \u2013 dash"}).encode("cp1252")
-           + "Body na\u00efve.\n".encode("cp1252"))
+    reject(
+        "cp1252.chatmode.md",
+        _header({"description": "Caf\u00e9 \u201cquoted\u201d \u2013 dash"}).encode("cp1252")
+        + "Body na\u00efve.\n".encode("cp1252"),
+    )
     big_line = "Repeat the instructions. " * 40 + "\n"
     big = _header({"description": "Six megabytes."}) + big_line * (big_file_bytes // len(big_line) + 1)
     reject("huge-6mb.chatmode.md", big.encode("utf-8"))
@@ -319,8 +398,9 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
         bomb.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
     bomb += ["description: a billion laughs", "---", "Body.", ""]
     reject("yaml-bomb.chatmode.md", "\n".join(bomb))
-    reject("deep-nesting.chatmode.md", "---\ndescription: deep\nx: " + "[" * 5000 + "]" * 5000
-           + "\n---\nBody.\n")
+    reject(
+        "deep-nesting.chatmode.md", "---\ndescription: deep\nx: " + "[" * 5000 + "]" * 5000 + "\n---\nBody.\n"
+    )
     reject("list-header.chatmode.md", "---\n- a\n- b\n---\nBody.\n")
     reject("wrong-type.chatmode.md", "---\ndescription: 42 tools\ntools: codebase, search\n---\nBody.\n")
 
@@ -328,12 +408,17 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
     secret = outside / "secret.chatmode.md"
     secret.write_text(
         _header({"description": f"Secret {marker}", "name": f"Secret {marker}"})
-        + f"# Secret {marker}\n\n{marker}\n", encoding="utf-8")
+        + f"# Secret {marker}\n\n{marker}\n",
+        encoding="utf-8",
+    )
     (outside / "also-secret.agent.md").write_text(
-        _header({"description": f"Also {marker}"}) + f"{marker}\n", encoding="utf-8")
+        _header({"description": f"Also {marker}"}) + f"{marker}\n", encoding="utf-8"
+    )
     os.symlink(secret, source / "absolute-link.chatmode.md")
     (source / "sub").mkdir()
-    os.symlink(Path("..") / ".." / "outside" / "secret.chatmode.md", source / "sub" / "relative-link.chatmode.md")
+    os.symlink(
+        Path("..") / ".." / "outside" / "secret.chatmode.md", source / "sub" / "relative-link.chatmode.md"
+    )
     for name in ("absolute-link.chatmode.md", "sub/relative-link.chatmode.md"):
         tree.rejected.add(name)
         tree.flagged.add(name)

@@ -32,9 +32,24 @@ from html.parser import HTMLParser
 
 URL_ATTRIBUTES = frozenset(
     {
-        "href", "src", "action", "formaction", "xlink:href", "poster", "data", "background",
-        "cite", "longdesc", "usemap", "codebase", "manifest", "icon", "lowsrc", "dynsrc",
-        "ping", "srcset",
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "poster",
+        "data",
+        "background",
+        "cite",
+        "longdesc",
+        "usemap",
+        "codebase",
+        "manifest",
+        "icon",
+        "lowsrc",
+        "dynsrc",
+        "ping",
+        "srcset",
     }
 )
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
@@ -111,8 +126,7 @@ class _ActiveContentParser(HTMLParser):
                 self._report(tag, f"dangerous URL {name}={value!r}")
             elif name == "srcdoc":
                 self._report(tag, "srcdoc attribute")
-            elif name == "style" and re.search(r"expression\s*\(|javascript:|behavior\s*:",
-                                               value.lower()):
+            elif name == "style" and re.search(r"expression\s*\(|javascript:|behavior\s*:", value.lower()):
                 self._report(tag, f"scripted style {value!r}")
         if tag in FORBIDDEN_ELEMENTS:
             self._report(tag, "forbidden element")
@@ -161,9 +175,7 @@ class _ActiveContentParser(HTMLParser):
             if inline:
                 self.inline_scripts.append(text)
                 if text.strip() and text.strip() not in self.trusted_inline_scripts:
-                    self.findings.append(
-                        Finding(line, "script", f"untrusted inline script {text[:120]!r}")
-                    )
+                    self.findings.append(Finding(line, "script", f"untrusted inline script {text[:120]!r}"))
             self._in_script = None
         if tag == "style":
             self._in_style = False
@@ -196,8 +208,7 @@ def find_active_content(
 
 def inline_scripts(document: str) -> list[str]:
     """The texts of the inline (non-data) scripts of ``document``, stripped."""
-    parser = _ActiveContentParser(script_src_trusted=lambda src: True,
-                                  trusted_inline_scripts=frozenset())
+    parser = _ActiveContentParser(script_src_trusted=lambda src: True, trusted_inline_scripts=frozenset())
     parser.feed(document)
     parser.close()
     return [text.strip() for text in parser.inline_scripts if text.strip()]

@@ -22,7 +22,6 @@ from typing import Callable
 from chatmode_files import SEED
 
 
-
 #: A small registry: planner -> builder (prose), builder -> reviewer (handoff), reviewer ->
 #: the built-in ``agent`` (no slug), loner with no transitions, and the seed.
 CHATMODES = {
@@ -89,7 +88,10 @@ def build_site(source: Path, site: Path, *, site_url: str = "https://example.org
     (project / "docs" / "index.md").write_text("# Test registry\n", encoding="utf-8")
     completed = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)],
-        capture_output=True, text=True, check=False, timeout=600,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads((site / "catalog.json").read_text(encoding="utf-8"))
@@ -126,8 +128,10 @@ def git(repo: Path, *args: str) -> str:
     """Run git in ``repo`` with a fixed identity; return stdout."""
     environment = {
         **os.environ,
-        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
     }
     completed = subprocess.run(
         ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=environment
@@ -198,7 +202,9 @@ class SiteServer:
         self.thread.join()
 
 
-def answer(status: int, body: bytes, *, content_length: int | None = None, headers: dict | None = None) -> Override:
+def answer(
+    status: int, body: bytes, *, content_length: int | None = None, headers: dict | None = None
+) -> Override:
     """An override that sends ``status`` and ``body`` with the given ``Content-Length``
     (default: the real length; a larger one makes a truncated download)."""
 

@@ -13,7 +13,9 @@ from chatmode_registry.cli import main
 
 from chatmode_files import SEED, SEED_MOJIBAKE_LINE, chatmode, write_file, write_tree
 
-TEXT_LINE = re.compile(r"^(?P<path>.+?)(?::(?P<line>\d+))?: (?P<code>CM\d{3}) (?P<severity>error|warning|info): (?P<message>.+)$")
+TEXT_LINE = re.compile(
+    r"^(?P<path>.+?)(?::(?P<line>\d+))?: (?P<code>CM\d{3}) (?P<severity>error|warning|info): (?P<message>.+)$"
+)
 GITHUB_LINE = re.compile(r"^::(?P<command>error|warning|notice) (?P<properties>[^:]*)::(?P<message>.*)$")
 
 
@@ -32,11 +34,14 @@ def report(capsys, *argv: str) -> tuple[int, dict]:
 @pytest.fixture
 def mixed(tmp_path):
     """A folder with an error (dangling), a warning-only file, and a clean file."""
-    return write_tree(tmp_path / "modes", {
-        "broken.chatmode.md": chatmode("# Broken\n\nSwitch to **Nobody** mode.\n"),
-        "warned.agent.md": chatmode(description=None),
-        "clean.chatmode.md": chatmode(),
-    })
+    return write_tree(
+        tmp_path / "modes",
+        {
+            "broken.chatmode.md": chatmode("# Broken\n\nSwitch to **Nobody** mode.\n"),
+            "warned.agent.md": chatmode(description=None),
+            "clean.chatmode.md": chatmode(),
+        },
+    )
 
 
 # --- the seed -------------------------------------------------------------------------------------
@@ -106,7 +111,7 @@ def test_github_format_prints_annotations(capsys, mixed):
 
 
 def test_github_format_escapes_paths_and_messages(capsys, tmp_path):
-    folder = write_tree(tmp_path / "m", {"a,b: c.chatmode.md": chatmode(header="\"per%cent\\nkey\": red\n")})
+    folder = write_tree(tmp_path / "m", {"a,b: c.chatmode.md": chatmode(header='"per%cent\\nkey": red\n')})
     _, out = run(capsys, "--format", "github", str(folder))
     (line,) = [line for line in out.splitlines() if line.startswith("::")]
     match = GITHUB_LINE.match(line)
@@ -118,8 +123,13 @@ def test_github_format_escapes_paths_and_messages(capsys, tmp_path):
 
 
 def test_exit_0_without_errors_and_strict_counts_warnings(capsys, tmp_path):
-    folder = write_tree(tmp_path / "m", {"warned.chatmode.md": chatmode(description=None),
-                                         "info.chatmode.md": chatmode("# I\n\nHand off to **ask**.\n")})
+    folder = write_tree(
+        tmp_path / "m",
+        {
+            "warned.chatmode.md": chatmode(description=None),
+            "info.chatmode.md": chatmode("# I\n\nHand off to **ask**.\n"),
+        },
+    )
     assert run(capsys, str(folder))[0] == 0
     assert run(capsys, "--strict", str(folder))[0] == 1
     only_info = write_tree(tmp_path / "n", {"info.chatmode.md": chatmode("# I\n\nHand off to **ask**.\n")})
@@ -152,8 +162,12 @@ def test_default_path_is_chatmodes(capsys, tmp_path, monkeypatch):
 
 def test_console_script_runs_and_returns_the_exit_code(tmp_path):
     folder = write_tree(tmp_path / "m", {"bad.chatmode.md": chatmode("# B\n\nSwitch to **Nobody** mode.\n")})
-    result = subprocess.run([sys.executable, "-m", "chatmode_registry.cli", "validate", "--format", "json", str(folder)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "chatmode_registry.cli", "validate", "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert json.loads(result.stdout)["errors"] == 1
 
@@ -162,7 +176,9 @@ def test_console_script_runs_and_returns_the_exit_code(tmp_path):
 
 
 def test_a_folder_and_files_in_one_run(capsys, tmp_path, mixed):
-    single = write_file(tmp_path / "elsewhere", "lone.agent.md", chatmode("# Lone\n\nSwitch to **Clean** mode.\n"))
+    single = write_file(
+        tmp_path / "elsewhere", "lone.agent.md", chatmode("# Lone\n\nSwitch to **Clean** mode.\n")
+    )
     code, data = report(capsys, str(mixed), str(single))
     assert data["files"] == 4
     by_path = {}
@@ -177,21 +193,34 @@ def test_a_folder_and_files_in_one_run(capsys, tmp_path, mixed):
 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(capsys, tmp_path):
-    folder = write_tree(tmp_path / "m", {
-        "a.chatmode.md": chatmode("# A\n\nSwitch to **Ghost** mode.\nSwitch to **A** mode.\n",
-                                  description=None, header="colour: red\ninfer: true\ntools: [search, search, codebase]\n"),
-        "b.chatmode.md": b"\xff\xfe",
-        "c.chatmode.md": "---\ndescription: d\n",
-        "d.chatmode.md": chatmode("\n"),
-        "sub/e.agent.md": "---\n- list\n---\nbody\n",
-    })
+    folder = write_tree(
+        tmp_path / "m",
+        {
+            "a.chatmode.md": chatmode(
+                "# A\n\nSwitch to **Ghost** mode.\nSwitch to **A** mode.\n",
+                description=None,
+                header="colour: red\ninfer: true\ntools: [search, search, codebase]\n",
+            ),
+            "b.chatmode.md": b"\xff\xfe",
+            "c.chatmode.md": "---\ndescription: d\n",
+            "d.chatmode.md": chatmode("\n"),
+            "sub/e.agent.md": "---\n- list\n---\nbody\n",
+        },
+    )
     code, data = report(capsys, str(folder))
     found = {(d["path"].rsplit("/m/", 1)[1], d["code"]) for d in data["diagnostics"]}
     assert found == {
-        ("a.chatmode.md", "CM101"), ("a.chatmode.md", "CM102"), ("a.chatmode.md", "CM103"),
-        ("a.chatmode.md", "CM105"), ("a.chatmode.md", "CM106"), ("a.chatmode.md", "CM302"),
-        ("a.chatmode.md", "CM303"), ("b.chatmode.md", "CM001"), ("c.chatmode.md", "CM005"),
-        ("d.chatmode.md", "CM201"), ("sub/e.agent.md", "CM006"),
+        ("a.chatmode.md", "CM101"),
+        ("a.chatmode.md", "CM102"),
+        ("a.chatmode.md", "CM103"),
+        ("a.chatmode.md", "CM105"),
+        ("a.chatmode.md", "CM106"),
+        ("a.chatmode.md", "CM302"),
+        ("a.chatmode.md", "CM303"),
+        ("b.chatmode.md", "CM001"),
+        ("c.chatmode.md", "CM005"),
+        ("d.chatmode.md", "CM201"),
+        ("sub/e.agent.md", "CM006"),
     }
     assert code == 1 and data["files"] == 5
 

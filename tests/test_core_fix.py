@@ -29,7 +29,9 @@ def fixed(text: str | bytes) -> bytes:
 
 def test_bom_crlf_and_missing_final_newline_are_kept():
     raw = ("\ufeff---\r\ndescription: d\r\ntools:\r\n  - codebase\r\n---\r\n\r\n" + MOJIBAKE).encode("utf-8")
-    expected = ("\ufeff---\r\ndescription: d\r\ntools:\r\n  - search/codebase\r\n---\r\n\r\n" + REPAIRED).encode("utf-8")
+    expected = (
+        "\ufeff---\r\ndescription: d\r\ntools:\r\n  - search/codebase\r\n---\r\n\r\n" + REPAIRED
+    ).encode("utf-8")
     assert fixed(raw) == expected
 
 
@@ -40,19 +42,21 @@ def test_quote_styles_and_comments_are_kept():
         "description: 'd'  # why\n"
         "tools:\n"
         "  - 'codebase'   # single quoted\n"
-        "  - \"usages\" # double quoted\n"
+        '  - "usages" # double quoted\n'
         "  - fetch\n"
         "---\n"
         "body\n"
     )
     assert fixed(text).decode() == text.replace("'codebase'", "'search/codebase'").replace(
-        '"usages"', '"search/usages"').replace("- fetch", "- web/fetch")
+        '"usages"', '"search/usages"'
+    ).replace("- fetch", "- web/fetch")
 
 
 def test_flow_lists_stay_flow_lists():
     text = "---\ndescription: d\ntools: [codebase, 'usages', \"fetch\", search]  # flow\n---\nbody\n"
     assert fixed(text).decode() == (
-        "---\ndescription: d\ntools: [search/codebase, 'search/usages', \"web/fetch\", search]  # flow\n---\nbody\n")
+        "---\ndescription: d\ntools: [search/codebase, 'search/usages', \"web/fetch\", search]  # flow\n---\nbody\n"
+    )
 
 
 def test_flow_list_over_several_lines():
@@ -85,11 +89,18 @@ def test_one_legacy_name_becomes_several_in_a_block_list_with_its_indentation():
     ids=["flow-last", "flow-first", "flow-duplicate", "block-after", "block-before"],
 )
 def test_a_legacy_name_whose_replacement_is_listed_is_removed(before, after):
-    assert fixed(f"---\ndescription: d\n{before}\n---\nbody\n").decode() == f"---\ndescription: d\n{after}\n---\nbody\n"
+    assert (
+        fixed(f"---\ndescription: d\n{before}\n---\nbody\n").decode()
+        == f"---\ndescription: d\n{after}\n---\nbody\n"
+    )
 
 
 def test_removed_duplicates_leave_a_file_without_cm105_or_cm106(tmp_path):
-    path = write_file(tmp_path, "m.chatmode.md", "---\ndescription: d\ntools: [codebase, search/codebase, runTasks, execute/runTask]\n---\nbody\n")
+    path = write_file(
+        tmp_path,
+        "m.chatmode.md",
+        "---\ndescription: d\ntools: [codebase, search/codebase, runTasks, execute/runTask]\n---\nbody\n",
+    )
     path.write_bytes(fixed(path.read_bytes()))
     assert not {"CM105", "CM106"} & codes(load_files([path]).diagnostics)
 
@@ -220,7 +231,11 @@ def test_fixing_the_seed_changes_only_the_mojibake_line_and_the_tools_list(tmp_p
     assert repaired == [old[SEED_MOJIBAKE_LINE - 1].replace("\u00e2\u20ac\u201c", "\u2013")]
     # The tools: every legacy name replaced by its current names, in place, nothing else.
     (before,) = load_files([SEED]).chatmodes
-    expected = list(dict.fromkeys(name for tool in before.tools for name in (vscode.legacy_tool_replacements(tool) or [tool])))
+    expected = list(
+        dict.fromkeys(
+            name for tool in before.tools for name in (vscode.legacy_tool_replacements(tool) or [tool])
+        )
+    )
     (after,) = load_files([copy]).chatmodes
     assert after.tools == expected
     assert copy.read_bytes().endswith(b"\n") == SEED.read_bytes().endswith(b"\n")

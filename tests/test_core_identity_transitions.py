@@ -44,11 +44,14 @@ def test_slugify_follows_the_contract(stem, slug):
 
 
 def test_file_names_with_odd_characters_get_their_slugs(tmp_path):
-    catalog = load(tmp_path, {
-        "R&D (beta).chatmode.md": chatmode(),
-        "\U0001f680 Launch.agent.md": chatmode(),
-        "a <b> 'c'.chatmode.md": chatmode(),
-    })
+    catalog = load(
+        tmp_path,
+        {
+            "R&D (beta).chatmode.md": chatmode(),
+            "\U0001f680 Launch.agent.md": chatmode(),
+            "a <b> 'c'.chatmode.md": chatmode(),
+        },
+    )
     assert {mode.source: mode.slug for mode in catalog.chatmodes} == {
         "R&D (beta).chatmode.md": "r-d-beta",
         "\U0001f680 Launch.agent.md": "launch",
@@ -60,7 +63,9 @@ def test_file_names_with_odd_characters_get_their_slugs(tmp_path):
 def test_colliding_slugs_warn_on_both_files_and_suffix_the_second(tmp_path):
     catalog = load(tmp_path, {"Foo.chatmode.md": chatmode(), "foo.agent.md": chatmode()})
     assert [(mode.source, mode.slug) for mode in catalog.chatmodes] == [
-        ("Foo.chatmode.md", "foo"), ("foo.agent.md", "foo-2")]
+        ("Foo.chatmode.md", "foo"),
+        ("foo.agent.md", "foo-2"),
+    ]
     warned = with_code(catalog.diagnostics, "CM301")
     assert sorted(d.path for d in warned) == ["Foo.chatmode.md", "foo.agent.md"]
     assert all(d.severity is Severity.WARNING for d in warned)
@@ -85,8 +90,12 @@ def test_empty_slug_gets_a_valid_unique_slug_and_a_warning(tmp_path):
     slugs = [mode.slug for mode in catalog.chatmodes]
     assert all(SLUG.fullmatch(slug) for slug in slugs) and len(set(slugs)) == 2
     assert len(with_code(catalog.diagnostics, "CM301")) == 2
-    assert [mode.slug for mode in load(tmp_path / "again", {"\U0001f680.chatmode.md": chatmode(),
-                                                            "\u2728\u2728.agent.md": chatmode()}).chatmodes] == slugs
+    assert [
+        mode.slug
+        for mode in load(
+            tmp_path / "again", {"\U0001f680.chatmode.md": chatmode(), "\u2728\u2728.agent.md": chatmode()}
+        ).chatmodes
+    ] == slugs
 
 
 def test_suffixes_skip_slugs_other_files_already_have():
@@ -125,14 +134,20 @@ def test_name_comes_from_the_first_heading_outside_code(body, name):
 
 
 def test_name_from_the_header_wins_and_the_slug_is_the_last_resort(tmp_path):
-    catalog = load(tmp_path, {
-        "named.chatmode.md": chatmode("# Heading Mode\n", header="name: '  Header Name '\n"),
-        "headed.chatmode.md": chatmode("# Heading Mode\n"),
-        "my-cool_helper.agent.md": chatmode("No heading here.\n```\n# In code\n```\n"),
-    })
+    catalog = load(
+        tmp_path,
+        {
+            "named.chatmode.md": chatmode("# Heading Mode\n", header="name: '  Header Name '\n"),
+            "headed.chatmode.md": chatmode("# Heading Mode\n"),
+            "my-cool_helper.agent.md": chatmode("No heading here.\n```\n# In code\n```\n"),
+        },
+    )
     names = {mode.source: mode.name for mode in catalog.chatmodes}
-    assert names == {"named.chatmode.md": "Header Name", "headed.chatmode.md": "Heading",
-                     "my-cool_helper.agent.md": "My Cool Helper"}
+    assert names == {
+        "named.chatmode.md": "Header Name",
+        "headed.chatmode.md": "Heading",
+        "my-cool_helper.agent.md": "My Cool Helper",
+    }
 
 
 # --- prose transitions ---------------------------------------------------------------------------
@@ -190,11 +205,14 @@ def test_handoffs_give_transitions_with_label_prompt_and_line(tmp_path):
         "    send: true\n"
         "  - agent: planner\n"
     )
-    catalog = load(tmp_path, {
-        "builder.agent.md": chatmode("# Builder\n", header=header),
-        "reviewer.agent.md": chatmode(),
-        "planner.agent.md": chatmode(),
-    })
+    catalog = load(
+        tmp_path,
+        {
+            "builder.agent.md": chatmode("# Builder\n", header=header),
+            "reviewer.agent.md": chatmode(),
+            "planner.agent.md": chatmode(),
+        },
+    )
     builder = mode_by_source(catalog, "builder.agent.md")
     got = [(t.text, t.via, t.line, t.label, t.reason, t.target) for t in builder.transitions]
     assert got == [
@@ -208,42 +226,59 @@ def test_handoffs_give_transitions_with_label_prompt_and_line(tmp_path):
 
 
 def test_targets_resolve_by_slug_and_by_slugified_name(tmp_path):
-    catalog = load(tmp_path, {
-        "router.chatmode.md": chatmode("# Router\n\nSwitch to **API Engineer** mode.\nSwitch to **db-helper** agent.\n"
-                                       "Switch to **Frontend Person** mode.\n"),
-        "api.chatmode.md": chatmode("# API Engineer Chat Mode\n"),
-        "db-helper.chatmode.md": chatmode(),
-        "fe.agent.md": chatmode(header="name: Frontend Person\n"),
-    })
+    catalog = load(
+        tmp_path,
+        {
+            "router.chatmode.md": chatmode(
+                "# Router\n\nSwitch to **API Engineer** mode.\nSwitch to **db-helper** agent.\n"
+                "Switch to **Frontend Person** mode.\n"
+            ),
+            "api.chatmode.md": chatmode("# API Engineer Chat Mode\n"),
+            "db-helper.chatmode.md": chatmode(),
+            "fe.agent.md": chatmode(header="name: Frontend Person\n"),
+        },
+    )
     router = mode_by_source(catalog, "router.chatmode.md")
     assert [(t.text, t.target, t.builtin) for t in router.transitions] == [
-        ("API Engineer", "api", False), ("db-helper", "db-helper", False), ("Frontend Person", "fe", False)]
+        ("API Engineer", "api", False),
+        ("db-helper", "db-helper", False),
+        ("Frontend Person", "fe", False),
+    ]
     assert [d.code for d in mode_by_source(catalog, "router.chatmode.md").diagnostics] == []
 
 
 def test_the_nearest_folder_wins(tmp_path):
     helper = chatmode(header="name: Helper\n")
-    catalog = load(tmp_path, {
-        "team/a/router.chatmode.md": chatmode("# R\n\nSwitch to **Helper** mode.\n"),
-        "team/a/h1.chatmode.md": helper,
-        "team/h2.chatmode.md": helper,
-        "h3.chatmode.md": helper,
-        "team/b/router.chatmode.md": chatmode("# R\n\nSwitch to **Helper** mode.\n"),
-        "x/y/router.chatmode.md": chatmode("# R\n\nSwitch to **Helper** mode.\n"),
-    })
+    catalog = load(
+        tmp_path,
+        {
+            "team/a/router.chatmode.md": chatmode("# R\n\nSwitch to **Helper** mode.\n"),
+            "team/a/h1.chatmode.md": helper,
+            "team/h2.chatmode.md": helper,
+            "h3.chatmode.md": helper,
+            "team/b/router.chatmode.md": chatmode("# R\n\nSwitch to **Helper** mode.\n"),
+            "x/y/router.chatmode.md": chatmode("# R\n\nSwitch to **Helper** mode.\n"),
+        },
+    )
     targets = {mode.source: mode.transitions[0].target for mode in catalog.chatmodes if mode.transitions}
-    assert targets == {"team/a/router.chatmode.md": "h1", "team/b/router.chatmode.md": "h2",
-                       "x/y/router.chatmode.md": "h3"}
+    assert targets == {
+        "team/a/router.chatmode.md": "h1",
+        "team/b/router.chatmode.md": "h2",
+        "x/y/router.chatmode.md": "h3",
+    }
     assert "CM305" not in codes(catalog.diagnostics)
 
 
 def test_a_tie_warns_with_cm305_and_still_resolves(tmp_path):
     helper = chatmode(header="name: Helper\n")
-    catalog = load(tmp_path, {
-        "router.chatmode.md": chatmode("# R\n\nSwitch to **Helper** mode.\n"),
-        "a/one.chatmode.md": helper,
-        "b/two.chatmode.md": helper,
-    })
+    catalog = load(
+        tmp_path,
+        {
+            "router.chatmode.md": chatmode("# R\n\nSwitch to **Helper** mode.\n"),
+            "a/one.chatmode.md": helper,
+            "b/two.chatmode.md": helper,
+        },
+    )
     (warning,) = with_code(catalog.diagnostics, "CM305")
     assert (warning.path, warning.line, warning.severity) == ("router.chatmode.md", 6, Severity.WARNING)
     assert "a/one.chatmode.md" in warning.message and "b/two.chatmode.md" in warning.message
@@ -252,8 +287,14 @@ def test_a_tie_warns_with_cm305_and_still_resolves(tmp_path):
 
 @pytest.mark.parametrize("text", ["agent", "Ask", "edit", "PLAN"])
 def test_builtin_agents_are_not_dangling(tmp_path, text):
-    catalog = load(tmp_path, {"m.chatmode.md": chatmode(f"# M\n\nHand off to **{text}** to finish.\n",
-                                                        header=f"handoffs:\n  - agent: {text}\n")})
+    catalog = load(
+        tmp_path,
+        {
+            "m.chatmode.md": chatmode(
+                f"# M\n\nHand off to **{text}** to finish.\n", header=f"handoffs:\n  - agent: {text}\n"
+            )
+        },
+    )
     mode = mode_by_source(catalog, "m.chatmode.md")
     assert [t.to_dict()["target"] for t in mode.transitions] == [None, None]
     assert [t.builtin for t in mode.transitions] == [True, True]
@@ -264,18 +305,26 @@ def test_builtin_agents_are_not_dangling(tmp_path, text):
 
 
 def test_a_catalog_mode_named_plan_wins_over_the_builtin(tmp_path):
-    catalog = load(tmp_path, {
-        "m.chatmode.md": chatmode("# M\n\nHand off to **plan** next.\n"),
-        "planner.agent.md": chatmode("# Plan\n"),
-    })
+    catalog = load(
+        tmp_path,
+        {
+            "m.chatmode.md": chatmode("# M\n\nHand off to **plan** next.\n"),
+            "planner.agent.md": chatmode("# Plan\n"),
+        },
+    )
     (transition,) = mode_by_source(catalog, "m.chatmode.md").transitions
     assert (transition.target, transition.builtin) == ("planner", False)
     assert "CM304" not in codes(catalog.diagnostics)
 
 
 def test_dangling_is_an_error_in_a_folder_and_info_for_single_files(tmp_path):
-    folder = write_tree(tmp_path / "src", {"m.chatmode.md": chatmode("# M\n\nSwitch to **Ghost Writer** mode.\n"),
-                                           "ghost-writr.chatmode.md": chatmode("# Ghost Writr\n")})
+    folder = write_tree(
+        tmp_path / "src",
+        {
+            "m.chatmode.md": chatmode("# M\n\nSwitch to **Ghost Writer** mode.\n"),
+            "ghost-writr.chatmode.md": chatmode("# Ghost Writr\n"),
+        },
+    )
     in_folder = with_code(load_catalog(folder).diagnostics, "CM302")
     assert [(d.path, d.line, d.severity) for d in in_folder] == [("m.chatmode.md", 6, Severity.ERROR)]
     assert "did you mean 'Ghost Writr'" in in_folder[0].message
@@ -286,24 +335,34 @@ def test_dangling_is_an_error_in_a_folder_and_info_for_single_files(tmp_path):
 
 
 def test_single_files_checked_together_resolve_each_other(tmp_path):
-    folder = write_tree(tmp_path / "src", {"a.chatmode.md": chatmode("# A\n\nSwitch to **B** mode.\n"),
-                                           "far/b.chatmode.md": chatmode("# B\n")})
+    folder = write_tree(
+        tmp_path / "src",
+        {"a.chatmode.md": chatmode("# A\n\nSwitch to **B** mode.\n"), "far/b.chatmode.md": chatmode("# B\n")},
+    )
     catalog = load_files([folder / "a.chatmode.md", folder / "far" / "b.chatmode.md"])
     assert catalog.chatmodes[0].transitions[0].target == "b"
     assert "CM302" not in codes(catalog.diagnostics)
 
 
 def test_self_transition_is_cm303(tmp_path):
-    catalog = load(tmp_path, {"solo.chatmode.md": chatmode("# Solo Mode\n\nSwitch to **Solo** mode again.\n")})
+    catalog = load(
+        tmp_path, {"solo.chatmode.md": chatmode("# Solo Mode\n\nSwitch to **Solo** mode again.\n")}
+    )
     (warning,) = with_code(catalog.diagnostics, "CM303")
     assert (warning.line, warning.severity) == (6, Severity.WARNING)
 
 
 def test_backlinks_are_recorded_in_incoming(tmp_path):
-    catalog = load(tmp_path, {
-        "a.chatmode.md": chatmode("# A\n\nSwitch to **C** mode.\n"),
-        "b.agent.md": chatmode("# B\n", header="handoffs:\n  - agent: c\n    label: Go to C\n"),
-        "c.chatmode.md": chatmode("# C\n\nSwitch to **Ghost** mode.\nHand off to **ask**.\n"),
-    })
-    incoming = {slug: [(source.slug, t.via, t.label) for source, t in pairs] for slug, pairs in catalog.incoming.items()}
+    catalog = load(
+        tmp_path,
+        {
+            "a.chatmode.md": chatmode("# A\n\nSwitch to **C** mode.\n"),
+            "b.agent.md": chatmode("# B\n", header="handoffs:\n  - agent: c\n    label: Go to C\n"),
+            "c.chatmode.md": chatmode("# C\n\nSwitch to **Ghost** mode.\nHand off to **ask**.\n"),
+        },
+    )
+    incoming = {
+        slug: [(source.slug, t.via, t.label) for source, t in pairs]
+        for slug, pairs in catalog.incoming.items()
+    }
     assert incoming == {"a": [], "b": [], "c": [("a", "prose", ""), ("b", "handoff", "Go to C")]}

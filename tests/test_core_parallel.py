@@ -33,7 +33,9 @@ def test_parallel_reading_matches_serial_reading(tree: Path, monkeypatch: pytest
     serial = load_catalog(tree)
     monkeypatch.setattr(catalog_module, "PARALLEL_THRESHOLD", 2)
     parallel = load_catalog(tree, jobs=2)
-    assert json.dumps(catalog_to_dict(parallel, site_url=None)) == json.dumps(catalog_to_dict(serial, site_url=None))
+    assert json.dumps(catalog_to_dict(parallel, site_url=None)) == json.dumps(
+        catalog_to_dict(serial, site_url=None)
+    )
     assert to_json(parallel.diagnostics, parallel.files) == to_json(serial.diagnostics, serial.files)
 
 

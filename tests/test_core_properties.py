@@ -24,35 +24,87 @@ from chatmode_registry.render.catalog_json import catalog_to_dict
 from chatmode_files import write_tree
 
 PROPERTY_SETTINGS = settings(
-    max_examples=200, deadline=None, derandomize=True, database=None,
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 #: Header keys VS Code knows, mixed with arbitrary ones, so that the schema checks are reached.
 KEYS = st.one_of(
-    st.sampled_from(["description", "name", "tools", "model", "handoffs", "argument-hint", "target",
-                     "agents", "infer", "metadata", "user-invocable", "mcp-servers"]),
+    st.sampled_from(
+        [
+            "description",
+            "name",
+            "tools",
+            "model",
+            "handoffs",
+            "argument-hint",
+            "target",
+            "agents",
+            "infer",
+            "metadata",
+            "user-invocable",
+            "mcp-servers",
+        ]
+    ),
     st.text(min_size=1, max_size=12),
 )
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-                    st.text(max_size=30))
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
+)
 VALUES = st.recursive(
     SCALARS,
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=20,
 )
-TOOL_NAMES = st.sampled_from(["codebase", "runCommands", "search/codebase", "usages", "search", "findTestFiles",
-                              "editFiles", "github/*", "runTasks", "execute/runTask"])
+TOOL_NAMES = st.sampled_from(
+    [
+        "codebase",
+        "runCommands",
+        "search/codebase",
+        "usages",
+        "search",
+        "findTestFiles",
+        "editFiles",
+        "github/*",
+        "runTasks",
+        "execute/runTask",
+    ]
+)
 HEADERS = st.one_of(
     st.dictionaries(KEYS, VALUES, max_size=6),
-    st.fixed_dictionaries({"description": st.text(max_size=40), "tools": st.lists(TOOL_NAMES, max_size=6)},
-                          optional={"handoffs": st.lists(st.fixed_dictionaries({"agent": st.text(max_size=12)}), max_size=3)}),
+    st.fixed_dictionaries(
+        {"description": st.text(max_size=40), "tools": st.lists(TOOL_NAMES, max_size=6)},
+        optional={"handoffs": st.lists(st.fixed_dictionaries({"agent": st.text(max_size=12)}), max_size=3)},
+    ),
 )
-YAMLISH = st.text(alphabet=st.sampled_from(list("abz09:-[]{}&*!|>'\"#,?%@ \t\n\u00e2\u20ac\u201c\u200b")), max_size=120)
-BODY_LINES = st.sampled_from([
-    "# Title Mode", "Switch to **Other** mode to go on.", "hand off to **ask**", "- **For X**: switch to **Y** agent",
-    "```", "~~~", "Backend \u00e2\u20ac\u201c technologies", "\u200b```", "plain text", "", "---", "description: d",
-])
+YAMLISH = st.text(
+    alphabet=st.sampled_from(list("abz09:-[]{}&*!|>'\"#,?%@ \t\n\u00e2\u20ac\u201c\u200b")), max_size=120
+)
+BODY_LINES = st.sampled_from(
+    [
+        "# Title Mode",
+        "Switch to **Other** mode to go on.",
+        "hand off to **ask**",
+        "- **For X**: switch to **Y** agent",
+        "```",
+        "~~~",
+        "Backend \u00e2\u20ac\u201c technologies",
+        "\u200b```",
+        "plain text",
+        "",
+        "---",
+        "description: d",
+    ]
+)
 BODIES = st.one_of(st.text(max_size=200), st.lists(BODY_LINES, max_size=12).map("\n".join))
 ENDINGS = st.sampled_from(["\n", "\r\n", "\r"])
 
@@ -75,14 +127,39 @@ def raw_header_chatmodes(draw) -> bytes:
 
 #: Scalars and syntax YAML gives meaning to: tags, anchors, merges, special floats, dates.
 YAML_TOKENS = (
-    "2024-05-06", "2024-13-45", "2024-02-30 10:00:00", "!!int abc", "!!float x", "!!bool maybe", "!!binary '@@'",
-    "!!timestamp nope", "0x_", ".inf", ".nan", "~", "&a [1]", "*a", "{<<: {a: 1}}", "{a: 1}", "[a, [b]]",
-    "!!set {a}", "!!omap [a: 1]", "'quoted'", "yes", "0o17", "1_000", "12:30:00",
+    "2024-05-06",
+    "2024-13-45",
+    "2024-02-30 10:00:00",
+    "!!int abc",
+    "!!float x",
+    "!!bool maybe",
+    "!!binary '@@'",
+    "!!timestamp nope",
+    "0x_",
+    ".inf",
+    ".nan",
+    "~",
+    "&a [1]",
+    "*a",
+    "{<<: {a: 1}}",
+    "{a: 1}",
+    "[a, [b]]",
+    "!!set {a}",
+    "!!omap [a: 1]",
+    "'quoted'",
+    "yes",
+    "0o17",
+    "1_000",
+    "12:30:00",
 )
 
 
-ANY_FILE = st.one_of(st.binary(max_size=300), dumped_chatmodes(), raw_header_chatmodes(),
-                     BODIES.map(lambda body: body.encode("utf-8")))
+ANY_FILE = st.one_of(
+    st.binary(max_size=300),
+    dumped_chatmodes(),
+    raw_header_chatmodes(),
+    BODIES.map(lambda body: body.encode("utf-8")),
+)
 
 
 def check_catalog(catalog, files: int) -> None:
@@ -114,9 +191,18 @@ def test_any_single_file_is_published_or_rejected_with_an_error(raw):
 
 
 @PROPERTY_SETTINGS
-@given(st.dictionaries(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"),
-                               min_size=0, max_size=12),
-                       st.one_of(dumped_chatmodes(), raw_header_chatmodes()), min_size=1, max_size=6))
+@given(
+    st.dictionaries(
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"),
+            min_size=0,
+            max_size=12,
+        ),
+        st.one_of(dumped_chatmodes(), raw_header_chatmodes()),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_any_folder_is_linked_without_raising(named):
     files = {f"{stem}.{'agent' if len(stem) % 2 else 'chatmode'}.md": raw for stem, raw in named.items()}
     files = {name: raw for name, raw in files.items() if len(name.encode("utf-8")) < 250}
@@ -130,8 +216,12 @@ def test_build_catalog_of_single_files_never_raises(raws):
         paths = [Path(folder) / f"f{index}.chatmode.md" for index in range(len(raws))]
         for path, raw in zip(paths, raws):
             path.write_bytes(raw)
-        catalog = build_catalog([(path, path.name) for path in paths], root=None,
-                                max_bytes=DEFAULT_MAX_BYTES, dangling=Severity.INFO)
+        catalog = build_catalog(
+            [(path, path.name) for path in paths],
+            root=None,
+            max_bytes=DEFAULT_MAX_BYTES,
+            dangling=Severity.INFO,
+        )
     check_catalog(catalog, len(raws))
 
 
@@ -144,7 +234,6 @@ def test_fix_never_raises_and_is_idempotent(raw):
         assert result.content == raw
     again = fix_bytes(result.content)
     assert again.content == result.content and not again.changed
-
 
 
 def test_tagged_and_typed_yaml_values_never_raise():

@@ -15,7 +15,15 @@ from chatmode_registry.core.model import Severity
 from chatmode_registry.core.reader import discover
 from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
 
-from chatmode_files import chatmode, codes, link_outside, mode_by_source, rejected_sources, with_code, write_tree
+from chatmode_files import (
+    chatmode,
+    codes,
+    link_outside,
+    mode_by_source,
+    rejected_sources,
+    with_code,
+    write_tree,
+)
 
 
 def load(tmp_path: Path, files: dict[str, str | bytes], **options):
@@ -61,7 +69,11 @@ def test_nul_bytes_are_rejected_with_their_line(tmp_path):
     assert catalog.chatmodes == []
 
 
-@pytest.mark.parametrize("raw", [b"", b"   \n\t\n\r\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"], ids=["empty", "whitespace", "bom", "bom-space"])
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"   \n\t\n\r\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"],
+    ids=["empty", "whitespace", "bom", "bom-space"],
+)
 def test_empty_and_whitespace_only_files_are_cm002(tmp_path, raw):
     catalog = load(tmp_path, {"m.chatmode.md": raw})
     assert only_diagnostic(catalog, "CM002").severity is Severity.ERROR
@@ -100,8 +112,12 @@ def test_max_bytes_is_an_option(tmp_path):
 def test_symlink_to_a_file_outside_is_cm004_and_never_published(tmp_path):
     folder = write_tree(tmp_path / "src", {"inside.chatmode.md": chatmode()})
     secret = "TOP-SECRET-CONTENT"
-    link_outside(folder, "nested/leak.chatmode.md", tmp_path / "private" / "secret.chatmode.md",
-                 chatmode(f"# {secret}\n", description=secret))
+    link_outside(
+        folder,
+        "nested/leak.chatmode.md",
+        tmp_path / "private" / "secret.chatmode.md",
+        chatmode(f"# {secret}\n", description=secret),
+    )
     catalog = load_catalog(folder)
     found = only_diagnostic(catalog, "CM004")
     assert (found.path, found.severity) == ("nested/leak.chatmode.md", Severity.ERROR)
@@ -126,7 +142,7 @@ def test_symlink_inside_the_folder_is_read(tmp_path):
         ("description: d\nmodel: a: b\n", 3),
         ("description: d\ntools:\n\t- search\n", 4),  # a tab where indentation is expected
         ("description: d\ntools: [search, edit\nname: x\n", 4),
-        ("description: \"open quote\nname: x\n", 4),
+        ('description: "open quote\nname: x\n', 4),
     ],
     ids=["colon", "tab", "unclosed-flow", "unclosed-quote"],
 )
@@ -143,15 +159,23 @@ def test_tab_indentation_error_says_tabs_are_the_problem(tmp_path):
     assert "tab" in only_diagnostic(catalog, "CM005").message
 
 
-@pytest.mark.parametrize(("header", "kind"), [("- a\n- b\n", "a list"), ("just words\n", "a single value"), ("42\n", "a single value")])
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [("- a\n- b\n", "a list"), ("just words\n", "a single value"), ("42\n", "a single value")],
+)
 def test_header_that_is_not_a_mapping_is_cm006(tmp_path, header, kind):
     catalog = load(tmp_path, {"m.chatmode.md": "---\n" + header + "---\nbody\n"})
     found = only_diagnostic(catalog, "CM006")
     assert found.line == 2 and kind in found.message
 
 
-BILLION_LAUGHS = "description: d\n" + 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
-    f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi")
+BILLION_LAUGHS = (
+    "description: d\n"
+    + 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(
+        f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n"
+        for previous, name in zip("abcdefgh", "bcdefghi")
+    )
 )
 
 
@@ -161,7 +185,9 @@ BILLION_LAUGHS = "description: d\n" + 'a: &a ["lol","lol","lol","lol","lol","lol
     ids=["billion-laughs", "recursive-list", "recursive-mapping"],
 )
 def test_alias_bombs_and_recursive_aliases_are_cm007(tmp_path, header):
-    catalog = load(tmp_path, {"m.chatmode.md": "---\n" + header + "---\nbody\n", "ok.chatmode.md": chatmode()})
+    catalog = load(
+        tmp_path, {"m.chatmode.md": "---\n" + header + "---\nbody\n", "ok.chatmode.md": chatmode()}
+    )
     found = only_diagnostic(catalog, "CM007")
     assert found.path == "m.chatmode.md" and found.severity is Severity.ERROR
     assert found.line is not None and 2 <= found.line <= 2 + header.count("\n")
@@ -170,7 +196,9 @@ def test_alias_bombs_and_recursive_aliases_are_cm007(tmp_path, header):
 
 def test_shared_aliases_within_the_bound_are_accepted(tmp_path):
     header = "description: d\nmetadata:\n  base: &b {x: 1}\n  copy: *b\n"
-    mode = mode_by_source(load(tmp_path, {"m.chatmode.md": "---\n" + header + "---\nbody\n"}), "m.chatmode.md")
+    mode = mode_by_source(
+        load(tmp_path, {"m.chatmode.md": "---\n" + header + "---\nbody\n"}), "m.chatmode.md"
+    )
     assert mode.header["metadata"] == {"base": {"x": 1}, "copy": {"x": 1}}
 
 
@@ -189,7 +217,9 @@ def test_100000_nested_brackets_are_cm007_in_a_child_process(tmp_path, opening):
         print(json.dumps([[d.code, d.line] for d in catalog.diagnostics]))
         """
     )
-    result = subprocess.run([sys.executable, "-c", script, str(path.parent)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(path.parent)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout) == [["CM007", 3]]
 
@@ -216,8 +246,12 @@ def test_key_value_lines_without_delimiters_are_cm108_and_read_as_text(tmp_path)
 
 
 def test_yaml_dates_become_strings(tmp_path):
-    header = "description: d\nversion: 2024-05-06\nmetadata:\n  at: 2024-05-06 07:08:09\n  days: [2023-01-02]\n"
-    mode = mode_by_source(load(tmp_path, {"m.chatmode.md": "---\n" + header + "---\nbody\n"}), "m.chatmode.md")
+    header = (
+        "description: d\nversion: 2024-05-06\nmetadata:\n  at: 2024-05-06 07:08:09\n  days: [2023-01-02]\n"
+    )
+    mode = mode_by_source(
+        load(tmp_path, {"m.chatmode.md": "---\n" + header + "---\nbody\n"}), "m.chatmode.md"
+    )
     assert mode.header["version"] == "2024-05-06"
     assert mode.header["metadata"] == {"at": "2024-05-06T07:08:09", "days": ["2023-01-02"]}
     json.dumps(mode.header)

@@ -75,8 +75,12 @@ def write_catalog(site: Path, records: list[dict], rejected: list[dict] | None =
     """Write ``catalog.json`` for ``records`` into ``site``; returns its path."""
     site.mkdir(parents=True, exist_ok=True)
     path = site / "catalog.json"
-    document = {"schema": 1, "site_url": "https://example.org/", "chatmodes": records,
-                "rejected": rejected or []}
+    document = {
+        "schema": 1,
+        "site_url": "https://example.org/",
+        "chatmodes": records,
+        "rejected": rejected or [],
+    }
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
 
@@ -92,18 +96,34 @@ def sites(tmp_path: Path) -> tuple[Path, Path]:
     kept = mode_text("Plans work", "# Planner\n")
     old_records = [
         record(old_site, "planner", kept, description="Plans work"),
-        record(old_site, "reviewer", mode_text("Reviews", OLD_BODY, tools=["codebase", "usages"]),
-               description="Reviews", tools=["codebase", "usages"]),
+        record(
+            old_site,
+            "reviewer",
+            mode_text("Reviews", OLD_BODY, tools=["codebase", "usages"]),
+            description="Reviews",
+            tools=["codebase", "usages"],
+        ),
         record(old_site, "retired", mode_text("Old", "# Retired\n"), description="Old"),
     ]
     new_records = [
         record(new_site, "zeta", mode_text("Last", "# Zeta\n"), description="Last"),
         record(new_site, "planner", kept, description="Plans work"),
-        record(new_site, "reviewer", mode_text("Reviews", NEW_BODY, tools=["codebase", "search"]),
-               description="Reviews", tools=["codebase", "search"]),
-        record(new_site, "alpha", mode_text("", "# Alpha\n"), description="",
-               diagnostics=[{"code": "missing-description", "severity": "warning", "line": 1,
-                             "message": "no description"}]),
+        record(
+            new_site,
+            "reviewer",
+            mode_text("Reviews", NEW_BODY, tools=["codebase", "search"]),
+            description="Reviews",
+            tools=["codebase", "search"],
+        ),
+        record(
+            new_site,
+            "alpha",
+            mode_text("", "# Alpha\n"),
+            description="",
+            diagnostics=[
+                {"code": "missing-description", "severity": "warning", "line": 1, "message": "no description"}
+            ],
+        ),
     ]
     write_catalog(old_site, old_records)
     write_catalog(new_site, new_records)
@@ -181,7 +201,9 @@ def test_details_name_tools_and_body_lines(sites):
     assert [d["slug"] for d in result.new_diagnostics] == ["alpha"]
     details = result.details_dict()
     assert {key: details[key] for key in ("added", "removed")} == {
-        "added": result.added, "removed": result.removed}
+        "added": result.added,
+        "removed": result.removed,
+    }
     assert [m["slug"] for m in details["added_modes"]] == ["alpha", "zeta"]
 
 
@@ -192,8 +214,9 @@ def test_body_sha256_decides_without_raw_files(tmp_path):
     new = {"chatmodes": [record(tmp_path / "n", "m", new_text, body_hash=True, description="B")]}
     assert diff_catalogs(old, new).to_dict()["changed"] == [{"slug": "m", "fields": ["description"]}]
 
-    edited = {"chatmodes": [record(tmp_path / "e", "m", mode_text("A", "two\n"), body_hash=True,
-                                   description="A")]}
+    edited = {
+        "chatmodes": [record(tmp_path / "e", "m", mode_text("A", "two\n"), body_hash=True, description="A")]
+    }
     (change,) = diff_catalogs(old, edited).changed
     assert change.fields == ["body"]
     assert change.details["body"] == {"diff": None, "truncated": False}
@@ -210,22 +233,57 @@ def test_without_body_hash_or_raw_files_a_lone_digest_change_is_the_body(tmp_pat
 
 
 def test_moved_lines_are_not_changes_but_new_diagnostics_are(tmp_path):
-    edge = {"target": "api", "text": "API", "label": "", "reason": "", "via": "prose",
-            "line": 3, "builtin": False}
+    edge = {
+        "target": "api",
+        "text": "API",
+        "label": "",
+        "reason": "",
+        "via": "prose",
+        "line": 3,
+        "builtin": False,
+    }
     warn = {"code": "unknown-tool", "severity": "warning", "line": 2, "message": "unknown tool x"}
-    old = {"chatmodes": [record(tmp_path / "o", "m", mode_text("A", "Switch to **API** mode.\n"),
-                                description="A", transitions=[edge], diagnostics=[warn])]}
+    old = {
+        "chatmodes": [
+            record(
+                tmp_path / "o",
+                "m",
+                mode_text("A", "Switch to **API** mode.\n"),
+                description="A",
+                transitions=[edge],
+                diagnostics=[warn],
+            )
+        ]
+    }
     moved_text = mode_text("A", "\n\nSwitch to **API** mode.\n")
-    moved = {"chatmodes": [record(tmp_path / "n", "m", moved_text, description="A",
-                                  transitions=[{**edge, "line": 5}],
-                                  diagnostics=[{**warn, "line": 4}])]}
+    moved = {
+        "chatmodes": [
+            record(
+                tmp_path / "n",
+                "m",
+                moved_text,
+                description="A",
+                transitions=[{**edge, "line": 5}],
+                diagnostics=[{**warn, "line": 4}],
+            )
+        ]
+    }
     (change,) = diff_catalogs(old, moved).changed
     assert change.fields == ["body"]
 
     error = {"code": "dangling-transition", "severity": "error", "line": 5, "message": "no mode X"}
-    worse = {"chatmodes": [record(tmp_path / "w", "m", moved_text, description="A",
-                                  transitions=[{**edge, "line": 5}],
-                                  diagnostics=[{**warn, "line": 4}, error])]}
+    worse = {
+        "chatmodes": [
+            record(
+                tmp_path / "w",
+                "m",
+                moved_text,
+                description="A",
+                transitions=[{**edge, "line": 5}],
+                diagnostics=[{**warn, "line": 4}, error],
+            )
+        ]
+    }
     result = diff_catalogs(old, worse)
     assert result.changed[0].fields == ["body", "diagnostics"]
     assert result.changed[0].details["diagnostics"] == {"new": [error], "resolved": []}
@@ -260,8 +318,13 @@ def test_body_diff_is_capped(tmp_path):
     new_body = "".join(f"line {n} edited\n" for n in range(100))
     old = {"chatmodes": [record(tmp_path / "o", "m", mode_text("A", old_body), description="A")]}
     new = {"chatmodes": [record(tmp_path / "n", "m", mode_text("A", new_body), description="A")]}
-    result = diff_catalogs(old, new, old_raw=raw_reader(str(tmp_path / "o")),
-                           new_raw=raw_reader(str(tmp_path / "n")), max_diff_lines=50)
+    result = diff_catalogs(
+        old,
+        new,
+        old_raw=raw_reader(str(tmp_path / "o")),
+        new_raw=raw_reader(str(tmp_path / "n")),
+        max_diff_lines=50,
+    )
     body = result.changed[0].details["body"]
     assert body["truncated"] is True
     assert len(body["diff"].splitlines()) == 50
@@ -313,8 +376,9 @@ def test_markdown_fence_outlasts_backticks_in_the_body(tmp_path):
     old = {"chatmodes": [record(tmp_path / "o", "m", mode_text("A", "x\n"), description="A")]}
     new_body = "x\n  ````\nnot closed\n```````\n"
     new = {"chatmodes": [record(tmp_path / "n", "m", mode_text("A", new_body), description="A")]}
-    result = diff_catalogs(old, new, old_raw=raw_reader(str(tmp_path / "o")),
-                           new_raw=raw_reader(str(tmp_path / "n")))
+    result = diff_catalogs(
+        old, new, old_raw=raw_reader(str(tmp_path / "o")), new_raw=raw_reader(str(tmp_path / "n"))
+    )
     text = render_markdown(result)
     opening = next(line for line in text.splitlines() if line.endswith("diff") and line.startswith("`"))
     fence = opening[: -len("diff")]
@@ -326,8 +390,18 @@ def test_markdown_fence_outlasts_backticks_in_the_body(tmp_path):
 
 
 def test_markdown_escapes_hostile_strings(tmp_path):
-    new = {"chatmodes": [record(tmp_path / "n", "evil", mode_text("x", "b\n"), description=HOSTILE,
-                                name=HOSTILE, tools=["<script>alert(1)</script>"])]}
+    new = {
+        "chatmodes": [
+            record(
+                tmp_path / "n",
+                "evil",
+                mode_text("x", "b\n"),
+                description=HOSTILE,
+                name=HOSTILE,
+                tools=["<script>alert(1)</script>"],
+            )
+        ]
+    }
     text = render_markdown(diff_catalogs({"chatmodes": []}, new))
     assert "@octocat" not in text  # no mention notifications
     tree = parse_html(markdown_to_html(text))
@@ -349,10 +423,18 @@ def test_markdown_for_identical_catalogs(sites):
 def test_markdown_stays_under_the_size_limit(tmp_path):
     old_body = "".join(f"line {n}\n" for n in range(300))
     new_body = "".join(f"line {n} edited\n" for n in range(300))
-    old_records = [record(tmp_path / "o", f"m{i}", mode_text("A", old_body), description="A") for i in range(10)]
-    new_records = [record(tmp_path / "n", f"m{i}", mode_text("A", new_body), description="A") for i in range(10)]
-    result = diff_catalogs({"chatmodes": old_records}, {"chatmodes": new_records},
-                           old_raw=raw_reader(str(tmp_path / "o")), new_raw=raw_reader(str(tmp_path / "n")))
+    old_records = [
+        record(tmp_path / "o", f"m{i}", mode_text("A", old_body), description="A") for i in range(10)
+    ]
+    new_records = [
+        record(tmp_path / "n", f"m{i}", mode_text("A", new_body), description="A") for i in range(10)
+    ]
+    result = diff_catalogs(
+        {"chatmodes": old_records},
+        {"chatmodes": new_records},
+        old_raw=raw_reader(str(tmp_path / "o")),
+        new_raw=raw_reader(str(tmp_path / "n")),
+    )
     full = render_markdown(result, max_chars=10**9)
     limited = render_markdown(result, max_chars=20_000)
     assert len(full) > 20_000 >= len(limited)
@@ -364,16 +446,26 @@ def test_markdown_stays_under_the_size_limit(tmp_path):
 
 
 def test_html_escapes_hostile_strings_and_marks_diff_lines(tmp_path):
-    old = {"chatmodes": [
-        record(tmp_path / "o", "evil", mode_text("x", "<b>old</b>\n"), description="safe"),
-    ]}
-    new = {"chatmodes": [
-        record(tmp_path / "n", "evil", mode_text("x", "<script>alert(2)</script>\n"),
-               description=HOSTILE, tools=['"><img src=x>']),
-        record(tmp_path / "n", "added", mode_text("x", "b\n"), description=HOSTILE, name=HOSTILE),
-    ]}
-    result = diff_catalogs(old, new, old_raw=raw_reader(str(tmp_path / "o")),
-                           new_raw=raw_reader(str(tmp_path / "n")))
+    old = {
+        "chatmodes": [
+            record(tmp_path / "o", "evil", mode_text("x", "<b>old</b>\n"), description="safe"),
+        ]
+    }
+    new = {
+        "chatmodes": [
+            record(
+                tmp_path / "n",
+                "evil",
+                mode_text("x", "<script>alert(2)</script>\n"),
+                description=HOSTILE,
+                tools=['"><img src=x>'],
+            ),
+            record(tmp_path / "n", "added", mode_text("x", "b\n"), description=HOSTILE, name=HOSTILE),
+        ]
+    }
+    result = diff_catalogs(
+        old, new, old_raw=raw_reader(str(tmp_path / "o")), new_raw=raw_reader(str(tmp_path / "n"))
+    )
     fragment = render_html(result, link=lambda slug: f"../{slug}/")
     assert "\n\n" not in fragment and not any(line.strip() == "" for line in fragment.splitlines())
     tree = parse_html(fragment)
@@ -381,7 +473,9 @@ def test_html_escapes_hostile_strings_and_marks_diff_lines(tmp_path):
     added = next(e for e in tree.find("li") if e["attrs"].get("data-slug") == "added")
     assert " ".join(HOSTILE.split()) in " ".join(added["text"].split())
     assert {a["attrs"]["href"] for a in tree.find("a")} == {"../added/", "../evil/"}
-    spans = {e["attrs"]["class"]: e["text"] for e in tree.find("span") if "diff" in e["attrs"].get("class", "")}
+    spans = {
+        e["attrs"]["class"]: e["text"] for e in tree.find("span") if "diff" in e["attrs"].get("class", "")
+    }
     assert spans["chatmodes-diff-removed"] == "-<b>old</b>"
     assert spans["chatmodes-diff-added"] == "+<script>alert(2)</script>"
     change = next(e for e in tree.find("section") if e["attrs"].get("data-slug") == "evil")
@@ -579,8 +673,10 @@ def test_registry_catalogs(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("  - web/fetch\n", ""), encoding="utf-8")
     quiet = sorted(set(by_slug) - pointing - {removed, body_slug, tools_slug})[0]
     path = new_src / by_slug[quiet]["source"]
-    path.write_text(path.read_text(encoding="utf-8").replace("argument-hint: ", "argument-hint: Please "),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("argument-hint: ", "argument-hint: Please "),
+        encoding="utf-8",
+    )
     # Every published digest is now history: that alone is not a change.
     history = {record["source"]: [record["sha256"]] for record in old["chatmodes"]}
     build_site(new_src, tmp_path / "new-site", history=history)
@@ -600,7 +696,9 @@ def test_registry_catalogs(tmp_path):
         if change.slug in pointing - {body_slug, tools_slug}:
             moved = change.details["transitions"]
             assert moved["added"] == [] and moved["removed"] == []
-            assert {(p["old"]["target"], p["new"]["target"]) for p in moved["retargeted"]} == {(removed, None)}
+            assert {(p["old"]["target"], p["new"]["target"]) for p in moved["retargeted"]} == {
+                (removed, None)
+            }
 
     # The changes page links the new site's pages only: the removed mode has none.
     fragment = render_html(result, link=lambda slug: f"../{slug}/")

@@ -55,36 +55,60 @@ def hrefs(root: ET.Element) -> list[str]:
 
 def team(names: list[str]) -> list[GraphNode]:
     """Nodes with a slug id and a relative link each, as the catalog would give them."""
-    return [GraphNode(name.lower().replace(" ", "-"), name, href=f"../{name.lower().replace(' ', '-')}/") for name in names]
+    return [
+        GraphNode(name.lower().replace(" ", "-"), name, href=f"../{name.lower().replace(' ', '-')}/")
+        for name in names
+    ]
 
 
 TWELVE = team(
     [
-        "Product Manager", "Planner", "Backend Engineer", "Frontend Engineer", "API Engineer",
-        "Database Architect", "QA Tester", "DevOps Engineer", "Security Reviewer", "Technical Writer",
-        "Performance Tuner", "Site Reliability Engineer",
+        "Product Manager",
+        "Planner",
+        "Backend Engineer",
+        "Frontend Engineer",
+        "API Engineer",
+        "Database Architect",
+        "QA Tester",
+        "DevOps Engineer",
+        "Security Reviewer",
+        "Technical Writer",
+        "Performance Tuner",
+        "Site Reliability Engineer",
     ]
 )
 TWELVE_EDGES = [
     GraphEdge(source, target, f"to {target}")
     for source, target in [
-        ("product-manager", "planner"), ("planner", "backend-engineer"), ("planner", "frontend-engineer"),
-        ("backend-engineer", "api-engineer"), ("api-engineer", "backend-engineer"),
-        ("backend-engineer", "database-architect"), ("frontend-engineer", "api-engineer"),
-        ("backend-engineer", "qa-tester"), ("qa-tester", "devops-engineer"),
-        ("devops-engineer", "site-reliability-engineer"), ("devops-engineer", "planner"),
-        ("security-reviewer", "backend-engineer"), ("qa-tester", "technical-writer"),
-        ("performance-tuner", "database-architect"), ("database-architect", "database-architect"),
+        ("product-manager", "planner"),
+        ("planner", "backend-engineer"),
+        ("planner", "frontend-engineer"),
+        ("backend-engineer", "api-engineer"),
+        ("api-engineer", "backend-engineer"),
+        ("backend-engineer", "database-architect"),
+        ("frontend-engineer", "api-engineer"),
+        ("backend-engineer", "qa-tester"),
+        ("qa-tester", "devops-engineer"),
+        ("devops-engineer", "site-reliability-engineer"),
+        ("devops-engineer", "planner"),
+        ("security-reviewer", "backend-engineer"),
+        ("qa-tester", "technical-writer"),
+        ("performance-tuner", "database-architect"),
+        ("database-architect", "database-architect"),
     ]
 ]
 
 
 def random_graph(node_count: int, edge_count: int, seed: int) -> tuple[list[GraphNode], list[GraphEdge]]:
     generator = random.Random(seed)
-    nodes = [GraphNode(f"m{index:03d}", f"Mode {index} " + "x" * generator.randrange(30), href=f"../m{index:03d}/")
-             for index in range(node_count)]
-    edges = [GraphEdge(f"m{generator.randrange(node_count):03d}", f"m{generator.randrange(node_count):03d}")
-             for _ in range(edge_count)]
+    nodes = [
+        GraphNode(f"m{index:03d}", f"Mode {index} " + "x" * generator.randrange(30), href=f"../m{index:03d}/")
+        for index in range(node_count)
+    ]
+    edges = [
+        GraphEdge(f"m{generator.randrange(node_count):03d}", f"m{generator.randrange(node_count):03d}")
+        for _ in range(edge_count)
+    ]
     return nodes, edges
 
 
@@ -94,7 +118,9 @@ def random_graph(node_count: int, edge_count: int, seed: int) -> tuple[list[Grap
 def test_every_linked_node_is_one_link_with_its_href():
     drawings = [parse(svg) for svg in render_graph(TWELVE, TWELVE_EDGES)]
     assert Counter(href for root in drawings for href in hrefs(root)) == Counter(node.href for node in TWELVE)
-    assert Counter(node_id for root in drawings for node_id in node_ids(root)) == Counter(n.id for n in TWELVE)
+    assert Counter(node_id for root in drawings for node_id in node_ids(root)) == Counter(
+        n.id for n in TWELVE
+    )
     # The link wraps the node's own box and label.
     for root in drawings:
         for group in groups_with_class(root, "cm-node"):
@@ -122,7 +148,11 @@ def test_edges_drawn_once_per_pair_and_dangling_edges_ignored():
     ]
     (root,) = [parse(svg) for svg in render_graph(nodes, edges)]
     drawn = groups_with_class(root, "cm-edge")
-    assert sorted((g.get("data-source"), g.get("data-target")) for g in drawn) == [("a", "b"), ("b", "c"), ("c", "a")]
+    assert sorted((g.get("data-source"), g.get("data-target")) for g in drawn) == [
+        ("a", "b"),
+        ("b", "c"),
+        ("c", "a"),
+    ]
     tooltip = next(g for g in drawn if g.get("data-source") == "a").find(SVG + "title").text
     assert "first" in tooltip and "second" in tooltip
     for group in drawn:
@@ -147,7 +177,8 @@ def test_back_edges_and_self_loops_are_marked():
 def test_components_largest_first_then_by_id_isolated_last():
     nodes = team(["Zed", "Yak", "Xen", "Ann", "Bob", "Cat", "Dan", "Solo", "Alone"])
     edges = [
-        GraphEdge("zed", "yak"), GraphEdge("yak", "xen"),  # three nodes
+        GraphEdge("zed", "yak"),
+        GraphEdge("yak", "xen"),  # three nodes
         GraphEdge("cat", "dan"),  # two nodes, ids after "ann"
         GraphEdge("bob", "ann"),  # two nodes, smallest id "ann"
     ]
@@ -180,12 +211,19 @@ def test_one_arrow_marker_per_drawing_with_unique_ids():
     assert len(set(marker_ids)) == len(marker_ids)
     # Ids do not depend on anything but the drawing.
     again = [parse(svg) for svg in render_graph(nodes, edges)]
-    assert [next(r.iter(SVG + "marker")).get("id") for r in again if groups_with_class(r, "cm-edge")] == marker_ids
+    assert [
+        next(r.iter(SVG + "marker")).get("id") for r in again if groups_with_class(r, "cm-edge")
+    ] == marker_ids
 
 
 def test_focus_marks_exactly_the_focused_node():
     drawings = [parse(svg) for svg in render_graph(TWELVE, TWELVE_EDGES, focus="qa-tester")]
-    focused = [g.get("data-node") for root in drawings for g in groups_with_class(root, "cm-node") if "focus" in classes(g)]
+    focused = [
+        g.get("data-node")
+        for root in drawings
+        for g in groups_with_class(root, "cm-node")
+        if "focus" in classes(g)
+    ]
     assert focused == ["qa-tester"]
     unfocused = [parse(svg) for svg in render_graph(TWELVE, TWELVE_EDGES)]
     assert not any("focus" in classes(g) for root in unfocused for g in groups_with_class(root, "cm-node"))
@@ -208,7 +246,12 @@ def test_drawing_is_an_accessible_image_with_consistent_size():
 
 def boxes(root: ET.Element) -> list[tuple[float, float, float, float]]:
     return [
-        (float(r.get("x")), float(r.get("y")), float(r.get("x")) + float(r.get("width")), float(r.get("y")) + float(r.get("height")))
+        (
+            float(r.get("x")),
+            float(r.get("y")),
+            float(r.get("x")) + float(r.get("width")),
+            float(r.get("y")) + float(r.get("height")),
+        )
         for r in root.iter(SVG + "rect")
     ]
 
@@ -219,7 +262,7 @@ def test_boxes_never_overlap(seed):
     for svg in render_graph(nodes, edges):
         placed = sorted(boxes(parse(svg)))
         for index, (left, top, right, bottom) in enumerate(placed):
-            for other_left, other_top, other_right, other_bottom in placed[index + 1:]:
+            for other_left, other_top, other_right, other_bottom in placed[index + 1 :]:
                 if other_left >= right:
                     break
                 assert other_top >= bottom or top >= other_bottom, "two node boxes overlap"
@@ -252,8 +295,14 @@ def test_long_labels_are_cut_with_the_full_label_in_the_tooltip():
 
 def test_neighbourhood_follows_edges_both_ways():
     nodes = team(["A", "B", "C", "D", "E", "F"])
-    edges = [GraphEdge("a", "b"), GraphEdge("b", "c"), GraphEdge("c", "d"), GraphEdge("e", "b"), GraphEdge("a", "e"),
-             GraphEdge("b", "missing")]
+    edges = [
+        GraphEdge("a", "b"),
+        GraphEdge("b", "c"),
+        GraphEdge("c", "d"),
+        GraphEdge("e", "b"),
+        GraphEdge("a", "e"),
+        GraphEdge("b", "missing"),
+    ]
     near, near_edges = neighbourhood(nodes, edges, "b")
     assert [node.id for node in near] == ["a", "b", "c", "e"]
     assert near_edges == [GraphEdge("a", "b"), GraphEdge("b", "c"), GraphEdge("e", "b"), GraphEdge("a", "e")]
@@ -269,7 +318,14 @@ def test_neighbourhood_drawing_has_the_focus_and_its_neighbours():
     (svg,) = render_graph(near, near_edges, focus="backend-engineer")
     root = parse(svg)
     assert sorted(node_ids(root)) == sorted(
-        ["backend-engineer", "planner", "api-engineer", "database-architect", "qa-tester", "security-reviewer"]
+        [
+            "backend-engineer",
+            "planner",
+            "api-engineer",
+            "database-architect",
+            "qa-tester",
+            "security-reviewer",
+        ]
     )
 
 
@@ -297,14 +353,19 @@ def assert_inert(root: ET.Element) -> None:
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_is_escaped(text):
-    nodes = [GraphNode(text, text, href="../x/?a=1&b=<2>", title=text, css_class=text), GraphNode("plain", "Plain")]
+    nodes = [
+        GraphNode(text, text, href="../x/?a=1&b=<2>", title=text, css_class=text),
+        GraphNode("plain", "Plain"),
+    ]
     drawings = [parse(svg) for svg in render_graph(nodes, [GraphEdge(text, "plain", text)], title=text)]
     for root in drawings:
         assert_inert(root)
     (root,) = drawings
     assert hrefs(root) == ["../x/?a=1&b=<2>"]
     group = next(g for g in groups_with_class(root, "cm-node") if g.get("data-node") != "plain")
-    assert classes(group) <= {"cm-node", "focus"} | {t for t in text.split() if re.fullmatch(r"[A-Za-z0-9_-]+", t)}
+    assert classes(group) <= {"cm-node", "focus"} | {
+        t for t in text.split() if re.fullmatch(r"[A-Za-z0-9_-]+", t)
+    }
     # Markup characters survive as text; lone surrogates become U+FFFD; nothing else leaks.
     tooltip = group.find(SVG + "a/" + SVG + "title").text
     for character in "<>&\"'":
@@ -342,8 +403,16 @@ def test_unsafe_hrefs_lose_their_link_but_keep_their_node(href):
 
 @pytest.mark.parametrize(
     "href",
-    ["../backend/", "backend/", "/catalog/x/", "#section", "?q=1", "https://example.org/a?b=1&c=2", "HTTP://EXAMPLE.ORG/",
-     "./javascript:alert(1)"],
+    [
+        "../backend/",
+        "backend/",
+        "/catalog/x/",
+        "#section",
+        "?q=1",
+        "https://example.org/a?b=1&c=2",
+        "HTTP://EXAMPLE.ORG/",
+        "./javascript:alert(1)",
+    ],
 )
 def test_safe_hrefs_are_kept_verbatim(href):
     (svg,) = render_graph([GraphNode("n", "N", href=href)], [])
@@ -393,7 +462,12 @@ def browser_scheme(href: str) -> str | None:
     data=st.lists(
         st.tuples(
             ANY_TEXT,
-            st.one_of(st.none(), st.builds(lambda s: f"../{s}/", st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True)), UNSAFE, ANY_TEXT),
+            st.one_of(
+                st.none(),
+                st.builds(lambda s: f"../{s}/", st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True)),
+                UNSAFE,
+                ANY_TEXT,
+            ),
             ANY_TEXT,
         ),
         min_size=1,
@@ -403,7 +477,10 @@ def browser_scheme(href: str) -> str | None:
     focus_pick=st.integers(0, 30),
 )
 def test_random_graphs_give_well_formed_xml_with_one_link_per_linked_node(data, edge_picks, focus_pick):
-    nodes = [GraphNode(f"n{index}-{label}", label, href=href, title=title) for index, (label, href, title) in enumerate(data)]
+    nodes = [
+        GraphNode(f"n{index}-{label}", label, href=href, title=title)
+        for index, (label, href, title) in enumerate(data)
+    ]
     edges = [GraphEdge(nodes[s % len(nodes)].id, nodes[t % len(nodes)].id, text) for s, t, text in edge_picks]
     focus = nodes[focus_pick % len(nodes)].id
     drawings = [parse(svg) for svg in render_graph(nodes, edges, focus=focus)]
@@ -423,4 +500,6 @@ def test_random_graphs_give_well_formed_xml_with_one_link_per_linked_node(data, 
     for node in linked:
         assert emitted[node.href] >= 1
     assert sum(emitted.values()) == sum(1 for node in nodes if safe_href(node.href) is not None)
-    assert sum(1 for root in drawings for g in groups_with_class(root, "cm-node") if "focus" in classes(g)) == 1
+    assert (
+        sum(1 for root in drawings for g in groups_with_class(root, "cm-node") if "focus" in classes(g)) == 1
+    )

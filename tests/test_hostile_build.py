@@ -96,8 +96,9 @@ def test_core_never_opens_what_lies_outside_the_source(hostile: HostileTree, ope
     assert any(Path(path).name == "alpha.chatmode.md" for path in opened_files)
     assert not [path for path in opened_files if Path(path).resolve().is_relative_to(outside)]
     # The symlinks themselves are reported as outside the folder, by name.
-    outside_codes = {r.source: [d.code for d in r.diagnostics] for r in catalog.rejected
-                     if r.source in hostile.never_read}
+    outside_codes = {
+        r.source: [d.code for d in r.diagnostics] for r in catalog.rejected if r.source in hostile.never_read
+    }
     assert set(outside_codes) == hostile.never_read
     assert all(codes == ["CM004"] for codes in outside_codes.values())
     assert hostile.secret_marker not in json.dumps(catalog_to_dict(catalog, site_url=""))
@@ -130,9 +131,16 @@ _OWN_SCRIPT_FOLDERS = ("assets/", "search/")
 #: dangerously as possible (any path, from the project root) to show that chat mode bodies
 #: never get it.
 HOSTILE_SITE_EXTENSIONS = [
-    "abbr", "admonition", "attr_list", "footnotes", "md_in_html", "tables",
+    "abbr",
+    "admonition",
+    "attr_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
     {"toc": {"permalink": True}},
-    "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.tasklist",
     {"pymdownx.highlight": {"use_pygments": True, "anchor_linenums": True, "line_spans": "__span"}},
     {"pymdownx.snippets": {"base_path": ["."], "restrict_base_path": False, "check_paths": False}},
 ]
@@ -169,11 +177,13 @@ def own_script(site: Path, page: Path, site_path: str) -> Callable[[str], bool]:
         if path.startswith("/"):
             if not path.startswith(site_path):
                 return False
-            target = site / unquote(path[len(site_path):])
+            target = site / unquote(path[len(site_path) :])
         else:
             target = page.parent / unquote(path)
         target = target.resolve()
-        relative = target.relative_to(site.resolve()).as_posix() if target.is_relative_to(site.resolve()) else None
+        relative = (
+            target.relative_to(site.resolve()).as_posix() if target.is_relative_to(site.resolve()) else None
+        )
         return relative is not None and relative.startswith(_OWN_SCRIPT_FOLDERS) and target.is_file()
 
     return trusted
@@ -195,8 +205,11 @@ def active_content(site: Path) -> dict[str, list[str]]:
             )
             if "untrusted inline script" not in finding.what
         ]
-        findings += [f"inline script {text[:100]!r}" for text in inline_scripts(document)
-                     if _normalised_script(text) not in theme_scripts]
+        findings += [
+            f"inline script {text[:100]!r}"
+            for text in inline_scripts(document)
+            if _normalised_script(text) not in theme_scripts
+        ]
         if findings:
             found[page.relative_to(site).as_posix()] = findings
     return found
@@ -261,11 +274,15 @@ def test_the_checker_would_see_an_injected_script(plain_build, tmp_path: Path) -
     copy = tmp_path / "site"
     shutil.copytree(result.site, copy)
     page = copy / "catalog" / "alpha" / "index.html"
-    page.write_text(page.read_text("utf-8").replace("</article>", "<img src=x onerror=alert(1)></article>", 1),
-                    encoding="utf-8")
+    page.write_text(
+        page.read_text("utf-8").replace("</article>", "<img src=x onerror=alert(1)></article>", 1),
+        encoding="utf-8",
+    )
     other = copy / "catalog" / "beta" / "index.html"
-    other.write_text(other.read_text("utf-8").replace("</article>", "<script>alert(2)</script></article>", 1),
-                     encoding="utf-8")
+    other.write_text(
+        other.read_text("utf-8").replace("</article>", "<script>alert(2)</script></article>", 1),
+        encoding="utf-8",
+    )
     assert set(active_content(copy)) == {"catalog/alpha/index.html", "catalog/beta/index.html"}
 
 
@@ -303,8 +320,11 @@ def test_hostile_names_and_fields_are_shown_as_text(plain_build) -> None:
 
 def named_in_log(tree: HostileTree, log: str) -> set[str]:
     """The sources of ``tree`` that a log line of the plugin names."""
-    return {source for source in tree.sources
-            if re.search(rf"chatmode_registry: {re.escape(_log_form(source))}[:\s]", log)}
+    return {
+        source
+        for source in tree.sources
+        if re.search(rf"chatmode_registry: {re.escape(_log_form(source))}[:\s]", log)
+    }
 
 
 def test_strict_build_fails_and_names_every_bad_file(strict_build) -> None:
@@ -319,8 +339,9 @@ def test_strict_build_fails_and_names_every_bad_file(strict_build) -> None:
 
 def _log_form(source: str) -> str:
     """How a source path appears in a log line: control characters written as escapes."""
-    return "".join(char.encode("unicode_escape").decode("ascii") if not char.isprintable() else char
-                   for char in source)
+    return "".join(
+        char.encode("unicode_escape").decode("ascii") if not char.isprintable() else char for char in source
+    )
 
 
 def test_build_log_cannot_be_forged_by_names_or_fields(strict_build) -> None:
@@ -332,10 +353,23 @@ def test_build_log_cannot_be_forged_by_names_or_fields(strict_build) -> None:
 
 
 @pytest.mark.parametrize("output_format", ["text", "github", "json"])
-def test_validate_output_cannot_be_forged_by_names_or_fields(hostile: HostileTree, output_format: str) -> None:
+def test_validate_output_cannot_be_forged_by_names_or_fields(
+    hostile: HostileTree, output_format: str
+) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "chatmode_registry.cli", "validate", str(hostile.source), "--format", output_format],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "chatmode_registry.cli",
+            "validate",
+            str(hostile.source),
+            "--format",
+            output_format,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert completed.returncode == 1, completed.stderr
     assert "\x1b" not in completed.stdout + completed.stderr
@@ -351,23 +385,76 @@ def test_validate_output_cannot_be_forged_by_names_or_fields(hostile: HostileTre
 # --- fuzzing: random headers, bodies and names, built for real ----------------------------------
 
 _TOKENS = [
-    "<", ">", '"', "'", "&", "&#", "&#x6A;", "</", "/>", "<!--", "-->", "]]>", "`", "```", "**", "\\",
-    "javascript:", "JaVaScRiPt:", "on", "error=", "onload=", "=", "{:", "}", "#", "\n", "\r\n", "\t",
-    "\u2028", "\u200b", "\u202e", "\x1b[31m", "%3C", "{{", "}}", "{%", "|", "---", ":", "- ",
+    "<",
+    ">",
+    '"',
+    "'",
+    "&",
+    "&#",
+    "&#x6A;",
+    "</",
+    "/>",
+    "<!--",
+    "-->",
+    "]]>",
+    "`",
+    "```",
+    "**",
+    "\\",
+    "javascript:",
+    "JaVaScRiPt:",
+    "on",
+    "error=",
+    "onload=",
+    "=",
+    "{:",
+    "}",
+    "#",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u2028",
+    "\u200b",
+    "\u202e",
+    "\x1b[31m",
+    "%3C",
+    "{{",
+    "}}",
+    "{%",
+    "|",
+    "---",
+    ":",
+    "- ",
 ]
 _FRAGMENTS = sorted({*INLINE_PAYLOADS, *BODY_PAYLOADS, *_TOKENS})
-_KEYS = ["description", "name", "tools", "model", "argument-hint", "target", "handoffs", "agents",
-         "metadata", "infer", "x-unknown"]
+_KEYS = [
+    "description",
+    "name",
+    "tools",
+    "model",
+    "argument-hint",
+    "target",
+    "handoffs",
+    "agents",
+    "metadata",
+    "infer",
+    "x-unknown",
+]
 
-hostile_text = st.lists(
-    st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=12)), max_size=6
-).map("".join)
+hostile_text = st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=12)), max_size=6).map("".join)
 header_value = st.one_of(
     hostile_text,
     st.lists(hostile_text, max_size=3),
-    st.lists(st.fixed_dictionaries({"label": hostile_text, "agent": hostile_text},
-                                   optional={"prompt": hostile_text, "send": st.booleans()}), max_size=2),
-    st.integers(), st.booleans(), st.none(),
+    st.lists(
+        st.fixed_dictionaries(
+            {"label": hostile_text, "agent": hostile_text},
+            optional={"prompt": hostile_text, "send": st.booleans()},
+        ),
+        max_size=2,
+    ),
+    st.integers(),
+    st.booleans(),
+    st.none(),
 )
 header = st.one_of(
     st.dictionaries(st.one_of(st.sampled_from(_KEYS), hostile_text), header_value, max_size=6).map(
@@ -377,13 +464,31 @@ header = st.one_of(
     st.just(""),
 )
 body_line = st.tuples(
-    st.sampled_from(["", "# ", "## ", "- ", "1. ", "> ", "    ", "!!! note ", "| ", "Switch to **",
-                     "hand off to **", "[x](", "<div>", "```\n"]),
+    st.sampled_from(
+        [
+            "",
+            "# ",
+            "## ",
+            "- ",
+            "1. ",
+            "> ",
+            "    ",
+            "!!! note ",
+            "| ",
+            "Switch to **",
+            "hand off to **",
+            "[x](",
+            "<div>",
+            "```\n",
+        ]
+    ),
     hostile_text,
 ).map("".join)
 body = st.lists(body_line, max_size=8).map("\n\n".join)
 file_stem = st.text(
-    alphabet=st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=30
+    alphabet=st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)),
+    min_size=1,
+    max_size=30,
 ).filter(lambda stem: len(stem.encode("utf-8")) <= 200)
 chat_mode = st.tuples(file_stem, st.sampled_from([".chatmode.md", ".agent.md"]), header, body)
 
@@ -400,7 +505,8 @@ def test_random_hostile_chat_modes_never_break_the_build_or_run(modes) -> None:
         assert "Traceback" not in result.log
         catalog = json.loads((result.site / "catalog.json").read_text("utf-8"))
         accounted = [entry["source"] for entry in catalog["chatmodes"]] + [
-            entry["source"] for entry in catalog["rejected"]]
+            entry["source"] for entry in catalog["rejected"]
+        ]
         # Every file is either published or listed as rejected: none is silently lost.
         assert sorted(accounted) == sorted(files)
         assert active_content(result.site) == {}

@@ -63,7 +63,11 @@ def test_install_one_mode_over_http_writes_the_source_bytes(server, source, proj
     assert main(["install", "planner", "--from", server.url]) == 0
     installed = project / ".github/chatmodes/planner.chatmode.md"
     assert installed.read_bytes() == (source / "planner.chatmode.md").read_bytes()
-    assert sorted(snapshot(project)) == [".github", ".github/chatmodes", ".github/chatmodes/planner.chatmode.md"]
+    assert sorted(snapshot(project)) == [
+        ".github",
+        ".github/chatmodes",
+        ".github/chatmodes/planner.chatmode.md",
+    ]
     assert "installed: .github/chatmodes/planner.chatmode.md" in capsys.readouterr().out
 
 
@@ -83,7 +87,9 @@ def test_with_transitions_installs_the_closure_in_breadth_first_order(server, so
     ]
     # The built-in target of reviewer adds nothing; the unrelated modes stay out.
     assert sorted(path.name for path in (project / "modes").iterdir()) == [
-        "builder.agent.md", "planner.chatmode.md", "reviewer.agent.md",
+        "builder.agent.md",
+        "planner.chatmode.md",
+        "reviewer.agent.md",
     ]
     for relative in ("planner.chatmode.md", "team/builder.agent.md", "team/reviewer.agent.md"):
         assert (project / "modes" / Path(relative).name).read_bytes() == (source / relative).read_bytes()
@@ -101,7 +107,9 @@ def test_closure_follows_the_catalog_transitions(site):
 def test_install_from_a_site_folder_and_from_its_catalog_path(site, source, project):
     assert main(["install", "loner", "--from", str(site)]) == 0
     assert main(["install", "reviewer", "--from", str(site / "catalog.json")]) == 0
-    assert (project / ".github/chatmodes/loner.chatmode.md").read_bytes() == (source / "loner.chatmode.md").read_bytes()
+    assert (project / ".github/chatmodes/loner.chatmode.md").read_bytes() == (
+        source / "loner.chatmode.md"
+    ).read_bytes()
     assert (project / ".github/agents/reviewer.agent.md").read_bytes() == (
         source / "team/reviewer.agent.md"
     ).read_bytes()
@@ -274,7 +282,9 @@ def test_redirect_to_an_ftp_url_is_not_followed(server, project, capsys):
 
 
 def test_http_redirect_within_the_site_is_followed(server, project):
-    server.overrides["/old/catalog.json"] = answer(301, b"", headers={"Location": server.url + "catalog.json"})
+    server.overrides["/old/catalog.json"] = answer(
+        301, b"", headers={"Location": server.url + "catalog.json"}
+    )
     site = open_site(server.url + "old/catalog.json", timeout=5)
     assert "loner" in site.entries()
 
@@ -313,8 +323,12 @@ def test_non_json_catalog_exits_2(server, project, capsys):
 
 @pytest.mark.parametrize(
     "document",
-    [[], {"chatmodes": {}}, {"chatmodes": [{"slug": "x"}]},
-     {"chatmodes": [{"slug": "x", "raw_url": "x.agent.md", "sha256": "abc"}]}],
+    [
+        [],
+        {"chatmodes": {}},
+        {"chatmodes": [{"slug": "x"}]},
+        {"chatmodes": [{"slug": "x", "raw_url": "x.agent.md", "sha256": "abc"}]},
+    ],
 )
 def test_catalog_of_the_wrong_shape_exits_2(server, project, capsys, document):
     server.overrides["/catalog.json"] = answer(200, json.dumps(document).encode())
@@ -383,7 +397,9 @@ def test_plan_writes_nothing_and_reports_actions(site, project):
     opened = open_site(str(site), timeout=5)
     plan = plan_install(opened, ["planner"], dest=Path("out"), with_transitions=True)
     assert [(planned.slug, planned.action) for planned in plan.files] == [
-        ("planner", "create"), ("builder", "create"), ("reviewer", "create"),
+        ("planner", "create"),
+        ("builder", "create"),
+        ("reviewer", "create"),
     ]
     assert plan.problems == []
     assert snapshot(project) == {}

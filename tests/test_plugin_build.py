@@ -42,7 +42,12 @@ def section(document: Element, anchor: str) -> list[Element]:
 
 def links_in(elements: list[Element]) -> list[str]:
     """Every ``href`` inside the given elements."""
-    return [a.get("href") for element in elements for a in [element, *element.iter()] if a.tag == "a" and a.get("href")]
+    return [
+        a.get("href")
+        for element in elements
+        for a in [element, *element.iter()]
+        if a.tag == "a" and a.get("href")
+    ]
 
 
 def catalog_json(result: BuildResult) -> dict:
@@ -102,7 +107,13 @@ def test_every_chatmode_has_a_page_with_its_metadata(clean_build: BuildResult) -
     assert article.find("h1").text() == "Beta"
     assert beta.find("title").text().startswith("Beta")
     details = " ".join(element.text() for element in section(beta, "cmr-details"))
-    for expected in ("Implements plans.", "Claude Sonnet 4.5", "What should be built?", "vscode", "beta.agent.md"):
+    for expected in (
+        "Implements plans.",
+        "Claude Sonnet 4.5",
+        "What should be built?",
+        "vscode",
+        "beta.agent.md",
+    ):
         assert expected in details
     tool_links = [link for link in links_in(section(beta, "cmr-details")) if "tools/" in link]
     assert tool_links, "tools link to the tools page"
@@ -123,18 +134,21 @@ def test_switches_to_and_reached_from_link_both_ways(clean_build: BuildResult) -
     incoming = {resolve("catalog/beta/", href) for href in links_in(section(beta, "cmr-reached"))}
     assert incoming == {"catalog/alpha/"}
     gamma = read_page(clean_build.site, "catalog/gamma/")
-    assert {resolve("catalog/gamma/", href) for href in links_in(section(gamma, "cmr-reached"))} == {"catalog/alpha/"}
+    assert {resolve("catalog/gamma/", href) for href in links_in(section(gamma, "cmr-reached"))} == {
+        "catalog/alpha/"
+    }
 
 
 def test_neighbourhood_graph_links_the_neighbours(clean_build: BuildResult) -> None:
     alpha = read_page(clean_build.site, "catalog/alpha/")
-    svgs = [element for part in section(alpha, "cmr-neighbourhood") for element in [part, *part.iter()] if element.tag == "svg"]
+    svgs = [
+        element
+        for part in section(alpha, "cmr-neighbourhood")
+        for element in [part, *part.iter()]
+        if element.tag == "svg"
+    ]
     assert svgs
-    targets = {
-        resolve("catalog/alpha/", a.get("xlink:href"))
-        for svg in svgs
-        for a in svg.find_all("a")
-    }
+    targets = {resolve("catalog/alpha/", a.get("xlink:href")) for svg in svgs for a in svg.find_all("a")}
     assert {"catalog/beta/", "catalog/gamma/"} <= targets
 
 
@@ -144,7 +158,11 @@ def test_body_is_rendered_with_the_site_extensions_below_the_page_headings(clean
     assert body.find(cls="admonition") is not None, "admonition extension applied to the body"
     # The body's "# Alpha Chat Mode" sits below the page's own h1/h2 headings.
     assert body.find("h1") is None and body.find("h3").text().startswith("Alpha Chat Mode")
-    toc_titles = [a.text().strip() for a in alpha.find_all("a", cls="md-nav__link") if (a.get("href") or "").startswith("#")]
+    toc_titles = [
+        a.text().strip()
+        for a in alpha.find_all("a", cls="md-nav__link")
+        if (a.get("href") or "").startswith("#")
+    ]
     assert "Switches to" in toc_titles and "Alpha Chat Mode" not in toc_titles
 
 
@@ -198,7 +216,9 @@ def test_raw_files_are_published_byte_for_byte(make_project) -> None:
     assert json.loads(holder.text()) == crlf_with_bom.decode("utf-8")
     assert article.find("a", download=True).get("download") == "Windows File (v2).chatmode.md"
     # The raw .md file is a static file, not a page.
-    assert not (result.site / "catalog" / "windows-file-v2" / "windows-file-v2.chatmode" / "index.html").exists()
+    assert not (
+        result.site / "catalog" / "windows-file-v2" / "windows-file-v2.chatmode" / "index.html"
+    ).exists()
 
 
 def test_catalog_json_describes_the_build(clean_build: BuildResult) -> None:
@@ -213,7 +233,10 @@ def test_catalog_json_describes_the_build(clean_build: BuildResult) -> None:
     assert alpha["tools"] == ["search/codebase", "edit/editFiles"]
     assert alpha["source"] == "alpha.chatmode.md"
     assert alpha["url"] == "catalog/alpha/"
-    assert {(t["target"], t["via"]) for t in alpha["transitions"]} == {("beta", "handoff"), ("gamma", "prose")}
+    assert {(t["target"], t["via"]) for t in alpha["transitions"]} == {
+        ("beta", "handoff"),
+        ("gamma", "prose"),
+    }
     assert by_slug["gamma"]["source"] == "sub/gamma.chatmode.md"
 
 
@@ -242,7 +265,10 @@ def test_tools_and_models_pages_list_their_chatmodes(clean_build: BuildResult) -
         "catalog/beta/",
     }
     models = content(read_page(clean_build.site, "catalog/models/"))
-    assert {heading.find("code").text() for heading in models.find_all("h2")} == {"GPT-5", "Claude Sonnet 4.5"}
+    assert {heading.find("code").text() for heading in models.find_all("h2")} == {
+        "GPT-5",
+        "Claude Sonnet 4.5",
+    }
 
 
 def test_report_page_says_there_is_nothing_to_report(clean_build: BuildResult) -> None:
@@ -257,7 +283,11 @@ def nav_targets(result: BuildResult, page: str = "") -> set[str]:
     """Site-root URLs the primary navigation of ``page`` links to."""
     document = read_page(result.site, page)
     primary = document.find("nav", cls="md-nav--primary")
-    return {resolve(page, a.get("href")) for a in primary.find_all("a") if a.get("href") and not a.get("href").startswith("#")}
+    return {
+        resolve(page, a.get("href"))
+        for a in primary.find_all("a")
+        if a.get("href") and not a.get("href").startswith("#")
+    }
 
 
 def test_mode_pages_stay_out_of_the_generated_nav(clean_build: BuildResult) -> None:
@@ -267,7 +297,9 @@ def test_mode_pages_stay_out_of_the_generated_nav(clean_build: BuildResult) -> N
 
 
 def test_catalog_is_appended_to_an_explicit_nav(make_project) -> None:
-    project = make_project(config={"nav": [{"Home": "index.md"}, {"About": "about.md"}]}, docs={"about.md": "# About\n"})
+    project = make_project(
+        config={"nav": [{"Home": "index.md"}, {"About": "about.md"}]}, docs={"about.md": "# About\n"}
+    )
     result = build(project, strict=True)
     assert result.ok, result.log
     targets = nav_targets(result)
@@ -323,7 +355,12 @@ def test_dangling_transition_is_shown_and_the_page_still_exists(make_project) ->
     delta = read_page(result.site, "catalog/delta/")
     problems = " ".join(element.text() for element in section(delta, "cmr-problems"))
     assert "Nowhere Engineer" in problems and "error" in problems
-    row = next(e for part in section(delta, "cmr-switches") for e in part.iter() if "cmr-transition--dangling" in e.classes)
+    row = next(
+        e
+        for part in section(delta, "cmr-switches")
+        for e in part.iter()
+        if "cmr-transition--dangling" in e.classes
+    )
     assert "Nowhere Engineer" in row.text() and not row.find_all("a")
     index = content(read_page(result.site, "catalog/"))
     entry = index.find(data_chatmode="delta")
@@ -396,13 +433,25 @@ Switch to **<i onclick=alert(3)>Alpha</i>** chatmode to escape.
 def test_hostile_strings_are_escaped_everywhere(make_project, clean_build: BuildResult) -> None:
     # The theme's own inline scripts, as a build without hostile content writes them.
     theme_scripts = {
-        text for page in clean_build.site.rglob("*.html") for text in inline_scripts(page.read_text(encoding="utf-8"))
+        text
+        for page in clean_build.site.rglob("*.html")
+        for text in inline_scripts(page.read_text(encoding="utf-8"))
     }
     project = make_project({**CLEAN_MODES, "evil.chatmode.md": HOSTILE})
     result = build(project)
     assert result.ok, result.log
-    slug = next(entry["slug"] for entry in catalog_json(result)["chatmodes"] if entry["source"] == "evil.chatmode.md")
-    pages = ["", "catalog/", f"catalog/{slug}/", "catalog/graph/", "catalog/tools/", "catalog/models/", "catalog/report/"]
+    slug = next(
+        entry["slug"] for entry in catalog_json(result)["chatmodes"] if entry["source"] == "evil.chatmode.md"
+    )
+    pages = [
+        "",
+        "catalog/",
+        f"catalog/{slug}/",
+        "catalog/graph/",
+        "catalog/tools/",
+        "catalog/models/",
+        "catalog/report/",
+    ]
     for url in pages:
         html = page_path(result.site, url).read_text(encoding="utf-8")
         findings = find_active_content(
@@ -424,14 +473,23 @@ def test_hostile_strings_are_escaped_everywhere(make_project, clean_build: Build
 def test_body_cannot_include_local_files(make_project, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-VALUE\n", encoding="utf-8")
-    body = f'---\ndescription: Tries to read a file.\ntools: ["search"]\n---\n\n# Reader\n\n--8<-- "{secret}"\n'
+    body = (
+        f'---\ndescription: Tries to read a file.\ntools: ["search"]\n---\n\n# Reader\n\n--8<-- "{secret}"\n'
+    )
     project = make_project(
         {"reader.chatmode.md": body},
-        config={"markdown_extensions": [{"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": False}}]},
+        config={
+            "markdown_extensions": [
+                {"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": False}}
+            ]
+        },
     )
     result = build(project)
     assert result.ok, result.log
-    assert "TOP-SECRET-VALUE" not in content(read_page(result.site, "catalog/reader/")).find(cls="cmr-body").text()
+    assert (
+        "TOP-SECRET-VALUE"
+        not in content(read_page(result.site, "catalog/reader/")).find(cls="cmr-body").text()
+    )
 
 
 # --- themes, other tools ----------------------------------------------------------------------
@@ -443,7 +501,10 @@ def test_templates_can_be_overridden_from_the_theme_custom_dir(make_project) -> 
         '<button type="button" data-cmr-copy="cmr-raw">Copy chatmode file</button>'
         '<script type="application/json" id="cmr-raw">{{ raw_json }}</script>'
     )
-    modes = {**CLEAN_MODES, "tricky.chatmode.md": '---\ndescription: "<b>bold</b> & more"\ntools: ["search"]\n---\n# Tricky\n'}
+    modes = {
+        **CLEAN_MODES,
+        "tricky.chatmode.md": '---\ndescription: "<b>bold</b> & more"\ntools: ["search"]\n---\n# Tricky\n',
+    }
     project = make_project(
         modes,
         config={"theme": {"name": "material", "font": False, "custom_dir": "overrides"}},
@@ -461,14 +522,20 @@ def test_templates_can_be_overridden_from_the_theme_custom_dir(make_project) -> 
 
 
 def test_edit_link_and_last_updated_date_from_git(make_project) -> None:
-    project = make_project(config={"repo_url": "https://github.com/example/registry", "edit_uri": "edit/main/docs/"})
+    project = make_project(
+        config={"repo_url": "https://github.com/example/registry", "edit_uri": "edit/main/docs/"}
+    )
     git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     subprocess.run([*git, "-C", str(project), "add", "chatmodes"], check=True)
     subprocess.run(
         [*git, "-C", str(project), "commit", "-q", "-m", "modes"],
         check=True,
-        env={"GIT_COMMITTER_DATE": "2024-05-06T07:08:09+00:00", "GIT_AUTHOR_DATE": "2024-05-06T07:08:09+00:00", "PATH": "/usr/bin:/bin"},
+        env={
+            "GIT_COMMITTER_DATE": "2024-05-06T07:08:09+00:00",
+            "GIT_AUTHOR_DATE": "2024-05-06T07:08:09+00:00",
+            "PATH": "/usr/bin:/bin",
+        },
     )
     result = build(project)
     assert result.ok, result.log
@@ -528,8 +595,12 @@ def test_properdocs_builds_the_same_catalog(make_project) -> None:
     result = build(project, command="properdocs", strict=True)
     assert result.ok, result.log
     document = read_page(result.site, "catalog/")
-    assert sorted(e.get("data-chatmode") for e in content(document).find_all(data_chatmode=True)) == sorted(SLUGS)
-    assert (result.site / "catalog/beta/beta.agent.md").read_bytes() == (project / "chatmodes/beta.agent.md").read_bytes()
+    assert sorted(e.get("data-chatmode") for e in content(document).find_all(data_chatmode=True)) == sorted(
+        SLUGS
+    )
+    assert (result.site / "catalog/beta/beta.agent.md").read_bytes() == (
+        project / "chatmodes/beta.agent.md"
+    ).read_bytes()
 
 
 def test_parse_helper_reads_nested_markup() -> None:
@@ -566,8 +637,19 @@ def test_baseline_gives_changes_json_a_changes_page_and_preview_banners(make_pro
 
     # The command line compares the same two catalogs the same way.
     report = subprocess.run(
-        [sys.executable, "-m", "chatmode_registry.cli", "diff", str(baseline), str(result.site), "--format", "json"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "chatmode_registry.cli",
+            "diff",
+            str(baseline),
+            str(result.site),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert report.returncode == 0, report.stderr
     cli = json.loads(report.stdout)
@@ -577,12 +659,17 @@ def test_baseline_gives_changes_json_a_changes_page_and_preview_banners(make_pro
     ]
     markdown = subprocess.run(
         [sys.executable, "-m", "chatmode_registry.cli", "diff", str(baseline), str(result.site)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "delta" in markdown and "gamma" in markdown and "web/fetch" in markdown
 
     page = content(read_page(result.site, "catalog/changes/"))
-    assert resolve("catalog/changes/", page.find("li", data_slug="delta").find("a").get("href")) == "catalog/delta/"
+    assert (
+        resolve("catalog/changes/", page.find("li", data_slug="delta").find("a").get("href"))
+        == "catalog/delta/"
+    )
     assert "gamma" in page.find("li", data_slug="gamma").text()
 
     # The whole site says it is a preview; changed chat modes say what changed.
@@ -634,7 +721,9 @@ def test_log_lines_cannot_be_forged_by_file_names(make_project) -> None:
     assert result.ok, result.log
     assert [line for line in result.log.splitlines() if line.startswith("::")] == []
     assert "\x1b" not in result.log
-    assert any("evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md" in line for line in result.warnings())
+    assert any(
+        "evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md" in line for line in result.warnings()
+    )
 
 
 def test_search_indexes_titles_descriptions_and_bodies_only(clean_build: BuildResult) -> None:
@@ -660,4 +749,6 @@ def test_blocks_held_back_from_search_are_back_on_every_page(clean_build: BuildR
         assert entry["sha256"] in page.text()
         assert page.find("script", id="cmr-raw") is not None
     index = content(read_page(clean_build.site, "catalog/"))
-    assert len(index.find_all(where=lambda element: element.get("data-chatmode") is not None)) == len(catalog["chatmodes"])
+    assert len(index.find_all(where=lambda element: element.get("data-chatmode") is not None)) == len(
+        catalog["chatmodes"]
+    )

@@ -114,13 +114,16 @@ def test_markdown_links_with_javascript_in_any_case_lose_their_href() -> None:
 
 
 def test_attr_list_cannot_add_event_handlers_or_styles() -> None:
-    source = '## Heading {: onclick="alert(1)" style="position:fixed" data-x="1" }\n\n' \
-             "Para\n{: onmouseover=\"alert(2)\" }\n"
+    source = (
+        '## Heading {: onclick="alert(1)" style="position:fixed" data-x="1" }\n\n'
+        'Para\n{: onmouseover="alert(2)" }\n'
+    )
     cleaned = sanitize_html(render_material_markdown(source))
     elements = parse_elements(cleaned)
     assert [attrs for tag, attrs in elements if tag == "h2"] == [{"id": "heading"}]
-    assert all(not name.startswith(("on", "data-")) and name != "style"
-               for _, attrs in elements for name in attrs)
+    assert all(
+        not name.startswith(("on", "data-")) and name != "style" for _, attrs in elements for name in attrs
+    )
 
 
 def test_dom_clobbering_ids_are_dropped_and_slug_ids_kept() -> None:
@@ -136,7 +139,7 @@ def test_dom_clobbering_ids_are_dropped_and_slug_ids_kept() -> None:
 
 def test_material_chrome_classes_are_dropped_but_content_classes_kept() -> None:
     cleaned = sanitize_html('<a class="md-header md-button md-button--primary x" href="/">go</a>')
-    (_, attrs), = parse_elements(cleaned)
+    ((_, attrs),) = parse_elements(cleaned)
     assert attrs["class"].split() == ["md-button", "md-button--primary", "x"]
 
 
@@ -149,18 +152,23 @@ def test_links_get_rel_and_keep_safe_urls() -> None:
     elements = parse_elements(cleaned)
     hrefs = [attrs.get("href") for tag, attrs in elements if tag == "a"]
     assert hrefs == ["https://ok.example/p?q=1", "../other/", "#frag", "mailto:a@b.example"]
-    assert all(attrs["rel"] == "noopener noreferrer nofollow" and "target" not in attrs
-               for tag, attrs in elements if tag == "a")
+    assert all(
+        attrs["rel"] == "noopener noreferrer nofollow" and "target" not in attrs
+        for tag, attrs in elements
+        if tag == "a"
+    )
     assert [attrs.get("src") for tag, attrs in elements if tag == "img"] == [
-        "https://ok.example/i.png", "pic.png", None]
+        "https://ok.example/i.png",
+        "pic.png",
+        None,
+    ]
 
 
 def test_inputs_become_disabled_checkboxes() -> None:
     cleaned = sanitize_html('<input type="password" name="p" value="x"><input type=checkbox checked>')
     inputs = [attrs for tag, attrs in parse_elements(cleaned) if tag == "input"]
     assert [attrs["type"] for attrs in inputs] == ["checkbox", "checkbox"]
-    assert all("disabled" in attrs and "name" not in attrs and "value" not in attrs
-               for attrs in inputs)
+    assert all("disabled" in attrs and "name" not in attrs and "value" not in attrs for attrs in inputs)
 
 
 def test_unclosed_markup_cannot_swallow_the_page() -> None:
@@ -171,7 +179,7 @@ def test_unclosed_markup_cannot_swallow_the_page() -> None:
 
 # --- Material markup is kept -------------------------------------------------------------
 
-MATERIAL_SOURCE = '''# Title
+MATERIAL_SOURCE = """# Title
 
 ## Second heading {#custom-id .special}
 
@@ -204,22 +212,36 @@ The HTML spec[^1] is long.
 - [ ] open
 
 [^1]: A footnote.
-'''
+"""
 
 
 def render_material_markdown(source: str) -> str:
     """Render ``source`` with the Markdown extensions a Material site commonly enables."""
     md = markdown.Markdown(
         extensions=[
-            "abbr", "admonition", "attr_list", "footnotes", "tables", "toc",
-            "pymdownx.caret", "pymdownx.critic", "pymdownx.details", "pymdownx.highlight",
-            "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.mark",
-            "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.tilde",
+            "abbr",
+            "admonition",
+            "attr_list",
+            "footnotes",
+            "tables",
+            "toc",
+            "pymdownx.caret",
+            "pymdownx.critic",
+            "pymdownx.details",
+            "pymdownx.highlight",
+            "pymdownx.inlinehilite",
+            "pymdownx.keys",
+            "pymdownx.mark",
+            "pymdownx.superfences",
+            "pymdownx.tasklist",
+            "pymdownx.tilde",
         ],
         extension_configs={
             "toc": {"permalink": True},
             "pymdownx.highlight": {
-                "anchor_linenums": True, "line_spans": "__span", "pygments_lang_class": True,
+                "anchor_linenums": True,
+                "line_spans": "__span",
+                "pygments_lang_class": True,
             },
         },
     )
@@ -233,8 +255,7 @@ def test_material_markup_survives_unchanged_in_structure() -> None:
     original = parse_elements(rendered)
 
     def classes(elements):
-        return sorted({(tag, cls) for tag, attrs in elements
-                       for cls in attrs.get("class", "").split()})
+        return sorted({(tag, cls) for tag, attrs in elements for cls in attrs.get("class", "").split()})
 
     def ids(elements):
         return [attrs["id"] for _, attrs in elements if "id" in attrs]
@@ -243,8 +264,7 @@ def test_material_markup_survives_unchanged_in_structure() -> None:
     assert classes(kept) == classes(original)
     assert ids(kept) == ids(original)
     # Tag structure is the same apart from what html5ever normalises (tbody in tables).
-    assert [tag for tag, _ in kept if tag != "tbody"] == [tag for tag, _ in original
-                                                           if tag != "tbody"]
+    assert [tag for tag, _ in kept if tag != "tbody"] == [tag for tag, _ in original if tag != "tbody"]
     assert ("div", "admonition") in classes(kept)
     assert ("p", "admonition-title") in classes(kept)
     assert ("details", "note") in classes(kept)
@@ -253,8 +273,9 @@ def test_material_markup_survives_unchanged_in_structure() -> None:
     assert ("div", "highlight") in classes(kept)
     alignments = [attrs["style"] for tag, attrs in kept if tag in {"th", "td"} and "style" in attrs]
     assert alignments == ["text-align: left;", "text-align: right;", "text-align: center;"] * 2
-    headerlinks = [attrs["href"] for tag, attrs in kept
-                   if tag == "a" and "headerlink" in attrs.get("class", "")]
+    headerlinks = [
+        attrs["href"] for tag, attrs in kept if tag == "a" and "headerlink" in attrs.get("class", "")
+    ]
     assert headerlinks == ["#title", "#custom-id"]
     assert [tag for tag, _ in kept if tag in {"abbr", "kbd", "sup", "sub", "mark", "del", "ins"}]
 
@@ -267,13 +288,20 @@ def test_sanitizing_is_idempotent_on_material_markup() -> None:
 # --- escaping helpers ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ['"><script>alert(1)</script>', "' onmouseover='alert(1)",
-                                   "a & b < c > d", "</title><svg onload=alert(1)>"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"><script>alert(1)</script>',
+        "' onmouseover='alert(1)",
+        "a & b < c > d",
+        "</title><svg onload=alert(1)>",
+    ],
+)
 def test_escape_text_is_safe_in_text_and_attributes(value: str) -> None:
     escaped = escape_text(value)
     document = f"<p title=\"{escaped}\" class='{escaped}'>{escaped}</p>"
     assert find_active_content(document) == []
-    (tag, attrs), = parse_elements(document)
+    ((tag, attrs),) = parse_elements(document)
     assert attrs == {"title": value, "class": value}
     assert not re.search(r"[<>\"']", escaped)
 

@@ -56,7 +56,10 @@ def test_rebuild_after_one_edit_renders_only_that_body(tmp_path: Path) -> None:
     assert first_hits == 0 and first_misses > 4  # four bodies plus drawings, all new
 
     edited = project / "chatmodes" / "mode-2.chatmode.md"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("Instructions of mode 2.", "Edited words."), encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("Instructions of mode 2.", "Edited words."),
+        encoding="utf-8",
+    )
     config = serve_config(project)
     build(config, serve_url=SERVE_URL)
 
@@ -79,7 +82,9 @@ def test_changed_markdown_extensions_are_not_served_from_the_cache(tmp_path: Pat
     assert 'class="admonition note"' in page
 
     settings = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    settings["markdown_extensions"] = [item for item in settings["markdown_extensions"] if item != "admonition"]
+    settings["markdown_extensions"] = [
+        item for item in settings["markdown_extensions"] if item != "admonition"
+    ]
     (project / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     config = serve_config(project)
     build(config, serve_url=SERVE_URL)

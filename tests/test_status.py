@@ -110,7 +110,8 @@ def test_dest_restricts_the_scan_and_paths_stay_as_given(site, project, capsys):
     code, report = run_json(capsys, "--from", str(site), "--dest", "mine/modes")
     assert code == 0
     assert [entry["path"] for entry in report["files"]] == [
-        "mine/modes/loner.chatmode.md", "mine/modes/reviewer.agent.md",
+        "mine/modes/loner.chatmode.md",
+        "mine/modes/reviewer.agent.md",
     ]
 
 

@@ -56,7 +56,11 @@ def _tree(project: Path, folder: str) -> dict[str, str]:
     """Blob ids of every file under ``folder`` on gh-pages."""
     listing = subprocess.run(
         ["git", "ls-tree", "-r", "gh-pages", "--", folder],
-        cwd=project, capture_output=True, text=True, check=True, env=_environment(),
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_environment(),
     ).stdout
     return {line.split("\t", 1)[1]: line.split()[2] for line in listing.splitlines()}
 
@@ -85,7 +89,9 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _run(project, "mike", "deploy", "1.0", "latest", "--update-aliases")
     (project / "versions-1.0.json").write_text(json.dumps(_tree(project, "1.0")), encoding="utf-8")
     beta = project / "chatmodes" / "beta.agent.md"
-    beta.write_text(beta.read_text(encoding="utf-8").replace("Implements plans.", "Implements plans, version two."))
+    beta.write_text(
+        beta.read_text(encoding="utf-8").replace("Implements plans.", "Implements plans, version two.")
+    )
     _run(project, "git", "commit", "-q", "-am", "registry 2.0")
     _run(project, "mike", "deploy", "2.0", "latest", "--update-aliases")
     return project
@@ -128,7 +134,11 @@ def test_install_links_point_inside_their_version(deployed: Path) -> None:
 
 def test_the_alias_points_at_the_newest_version(deployed: Path) -> None:
     entry = subprocess.run(
-        ["git", "ls-tree", "gh-pages", "latest"], cwd=deployed, capture_output=True, text=True, check=True,
+        ["git", "ls-tree", "gh-pages", "latest"],
+        cwd=deployed,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     mode = entry[0]
     if mode == "120000":  # mike's default alias: a symbolic link to the version folder

@@ -12,7 +12,6 @@ from chatmode_registry.core import vscode
 from chatmode_files import SEED
 
 
-
 def seed_header() -> dict:
     """The seed's frontmatter, parsed with PyYAML (the text between the first two ``---``)."""
     text = SEED.read_text(encoding="utf-8")
@@ -58,8 +57,13 @@ def test_a_full_header_with_every_documented_field_is_valid():
         "argument-hint": "What should I plan?",
         "target": "vscode",
         "handoffs": [
-            {"label": "Implement", "agent": "agent", "prompt": "Go on.", "send": False,
-             "model": "GPT-5 (copilot)"}
+            {
+                "label": "Implement",
+                "agent": "agent",
+                "prompt": "Go on.",
+                "send": False,
+                "model": "GPT-5 (copilot)",
+            }
         ],
         "agents": "*",
         "mcp-servers": {"custom": {"type": "local", "command": "x"}},
@@ -181,8 +185,9 @@ def test_builtin_agents_are_lower_case_and_complete():
     assert vscode.BUILTIN_AGENTS == frozenset({"agent", "ask", "edit", "plan"})
 
 
-@pytest.mark.parametrize(("text", "builtin"), [("Plan", True), (" AGENT ", True), ("ask", True),
-                                               ("Planner", False), ("", False)])
+@pytest.mark.parametrize(
+    ("text", "builtin"), [("Plan", True), (" AGENT ", True), ("ask", True), ("Planner", False), ("", False)]
+)
 def test_is_builtin_agent(text, builtin):
     assert vscode.is_builtin_agent(text) is builtin
 

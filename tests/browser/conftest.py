@@ -218,9 +218,9 @@ class PageWatch:
         """Record the console errors and uncaught exceptions of ``page``."""
         page.on(
             "console",
-            lambda message: self.console_errors.append(f"{page.url}: {message.text}")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                self.console_errors.append(f"{page.url}: {message.text}") if message.type == "error" else None
+            ),
         )
         page.on("pageerror", lambda error: self.page_errors.append(f"{page.url}: {error}"))
 

@@ -158,7 +158,11 @@ def test_without_javascript_every_entry_is_listed(browser, served_site) -> None:
 def visible_slugs_without_script(page) -> list[str]:
     """Visible entries, read through Playwright (the page's own scripts are off)."""
     entries = page.locator("li[data-chatmode]")
-    return [entries.nth(i).get_attribute("data-chatmode") for i in range(entries.count()) if entries.nth(i).is_visible()]
+    return [
+        entries.nth(i).get_attribute("data-chatmode")
+        for i in range(entries.count())
+        if entries.nth(i).is_visible()
+    ]
 
 
 # ============================================================================ the registry's own
@@ -238,7 +242,10 @@ def build_served_site(
 @pytest.fixture(scope="module")
 def repo_site(tmp_path_factory: pytest.TempPathFactory, serve_site_for_session) -> Site:
     """The registry's own ``chatmodes/`` folder, built with the test theme."""
-    modes = {path.relative_to(REPO_CHATMODES).as_posix(): path.read_bytes() for path in REPO_CHATMODES.rglob("*.md")}
+    modes = {
+        path.relative_to(REPO_CHATMODES).as_posix(): path.read_bytes()
+        for path in REPO_CHATMODES.rglob("*.md")
+    }
     assert modes, f"no chat modes in {REPO_CHATMODES}"
     return build_served_site(tmp_path_factory.mktemp("repo"), serve_site_for_session, modes)
 
@@ -273,7 +280,8 @@ def preview_site(tmp_path_factory: pytest.TempPathFactory, serve_site_for_sessio
 def shown_slugs(page) -> list[str]:
     """Entries the reader can see: not hidden, and laid out (``display`` not ``none``)."""
     return page.eval_on_selector_all(
-        "article li[data-chatmode]", "els => els.filter(e => e.getClientRects().length > 0).map(e => e.dataset.chatmode)"
+        "article li[data-chatmode]",
+        "els => els.filter(e => e.getClientRects().length > 0).map(e => e.dataset.chatmode)",
     )
 
 
@@ -285,7 +293,9 @@ def models_of(entry: dict) -> list[str]:
     return [model] if isinstance(model, str) else list(model)
 
 
-def expected_slugs(site: Site, text: str = "", tools: tuple[str, ...] = (), models: tuple[str, ...] = ()) -> list[str]:
+def expected_slugs(
+    site: Site, text: str = "", tools: tuple[str, ...] = (), models: tuple[str, ...] = ()
+) -> list[str]:
     """The filter's documented meaning, computed from catalog.json: every word of ``text`` in
     the name, description or tools (any case); every selected tool; any selected model."""
     found = []
@@ -324,7 +334,8 @@ def test_the_index_lists_every_chat_mode_of_the_registry(page, watch, repo_site:
     page.goto(repo_site.url("catalog/"))
     expect_shown(page, repo_site, list(repo_site.entries))
     names = page.eval_on_selector_all(
-        "article li[data-chatmode]", "els => Object.fromEntries(els.map(e => [e.dataset.chatmode, e.querySelector('a').textContent]))"
+        "article li[data-chatmode]",
+        "els => Object.fromEntries(els.map(e => [e.dataset.chatmode, e.querySelector('a').textContent]))",
     )
     assert names == {slug: entry["name"] for slug, entry in repo_site.entries.items()}
     watch.assert_clean()
@@ -452,7 +463,9 @@ def test_switches_to_and_reached_from_link_both_ways(page, watch, repo_site: Sit
             expect(page.locator("article h1")).to_have_text(entries[target]["name"])
             # ... where 'Reached from' names exactly the chat modes that switch here ...
             backlinks = page.locator("ul.cmr-backlinks > li > a")
-            assert sorted(set(backlinks.all_text_contents())) == sorted(entries[s]["name"] for s in sources[target])
+            assert sorted(set(backlinks.all_text_contents())) == sorted(
+                entries[s]["name"] for s in sources[target]
+            )
             # ... and back through it.
             backlinks.filter(has_text=entry["name"]).first.click()
             page.wait_for_url(repo_site.url(entry["url"]))
@@ -506,7 +519,9 @@ def check_copy_download_install(page, site: Site, slug: str) -> None:
 
 def test_copy_download_and_install_give_the_exact_file(page, watch, repo_site: Site) -> None:
     assert repo_site.catalog["site_url"] == repo_site.base_url
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=repo_site.base_url.split("/registry/")[0])
+    page.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=repo_site.base_url.split("/registry/")[0]
+    )
     kinds = set()
     for slug, entry in repo_site.entries.items():
         check_copy_download_install(page, repo_site, slug)
@@ -532,7 +547,9 @@ def test_every_graph_node_opens_its_chat_mode(page, watch, repo_site: Site) -> N
     graph = repo_site.url("catalog/graph/")
     page.goto(graph)
     nodes = page.locator("article .cmr-graphs--all svg a")
-    targets = nodes.evaluate_all("links => links.map(a => new URL(a.href.baseVal ?? a.getAttribute('href'), location.href).href)")
+    targets = nodes.evaluate_all(
+        "links => links.map(a => new URL(a.href.baseVal ?? a.getAttribute('href'), location.href).href)"
+    )
     # One link per chat mode, and every one of them.
     assert sorted(targets) == sorted(repo_site.url(entry["url"]) for entry in repo_site.catalog["chatmodes"])
     by_url = {repo_site.url(entry["url"]): entry for entry in repo_site.catalog["chatmodes"]}
@@ -548,7 +565,9 @@ def test_every_graph_node_opens_its_chat_mode(page, watch, repo_site: Site) -> N
 # ---------------------------------------------------------------------------- preview build
 
 
-def test_preview_build_shows_banners_and_the_changes_page(page, watch, preview_site: Site, served_site) -> None:
+def test_preview_build_shows_banners_and_the_changes_page(
+    page, watch, preview_site: Site, served_site
+) -> None:
     _, small_project = served_site
     before = json.loads((small_project / "site" / "catalog.json").read_text(encoding="utf-8"))
     old_slugs = {entry["slug"] for entry in before["chatmodes"]}
@@ -633,7 +652,11 @@ def test_no_page_requests_another_host_or_logs_an_error(page, watch, which: str,
     expect(page.locator(".md-search-result__item").first).to_be_visible()
     assert any(url.endswith("/search/search_index.json") for url in watch.requests)
     # Every request went to the site itself, and there were some of each kind.
-    assert all(url.startswith(site.base_url) for url in watch.requests if urllib.parse.urlsplit(url).scheme in ("http", "https"))
+    assert all(
+        url.startswith(site.base_url)
+        for url in watch.requests
+        if urllib.parse.urlsplit(url).scheme in ("http", "https")
+    )
     for suffix in (".js", ".css", ".png"):
         assert any(urllib.parse.urlsplit(url).path.endswith(suffix) for url in watch.requests), suffix
     watch.assert_clean()
@@ -671,7 +694,9 @@ def test_light_and_dark_palettes_both_render(page, watch, repo_site: Site, url: 
     page.goto(repo_site.url(url))
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
     light = background_and_text(page)
-    page.get_by_role("button", name="Switch to dark mode").or_(page.locator("label[title='Switch to dark mode']")).first.click()
+    page.get_by_role("button", name="Switch to dark mode").or_(
+        page.locator("label[title='Switch to dark mode']")
+    ).first.click()
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     dark = background_and_text(page)
     assert dark[0] != light[0] and dark[1] != light[1]

@@ -94,8 +94,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     }
     environment.update(
         NO_MKDOCS_2_WARNING="1",
-        GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.invalid",
-        GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.invalid",
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.invalid",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.invalid",
     )
     git(project, "init", "-q", "-b", "main")
     git(project, "add", ".")
@@ -103,7 +105,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     _mike(project, "deploy", VERSIONS[0], env=environment)
 
     beta = project / "chatmodes" / "beta.agent.md"
-    beta.write_text(beta.read_text(encoding="utf-8").replace(OLD_DESCRIPTION, NEW_DESCRIPTION), encoding="utf-8")
+    beta.write_text(
+        beta.read_text(encoding="utf-8").replace(OLD_DESCRIPTION, NEW_DESCRIPTION), encoding="utf-8"
+    )
     git(project, "commit", "-q", "-am", "registry 2.0")
     _mike(project, "deploy", "--update-aliases", VERSIONS[1], "latest", env=environment)
     _mike(project, "set-default", "latest", env=environment)
@@ -111,7 +115,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     log = (project.parent / "mike-serve.log").open("wb")
     server = subprocess.Popen(
         [shutil.which("mike") or "mike", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project, env=environment, stdout=log, stderr=subprocess.STDOUT,
+        cwd=project,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_until_serving(base_url + "versions.json", server)

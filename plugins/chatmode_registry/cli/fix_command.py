@@ -23,7 +23,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "CM106 renamed tools). Everything else stays byte for byte.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
-    parser.add_argument("--check", action="store_true", help="change nothing; show the diff and exit 1 if a file needs fixing")
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; show the diff and exit 1 if a file needs fixing"
+    )
     parser.set_defaults(handler=run)
 
 

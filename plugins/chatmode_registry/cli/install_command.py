@@ -41,9 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         action="store_true",
         help="also install every chat mode reachable along transitions",
     )
-    parser.add_argument(
-        "--force", action="store_true", help="replace local files whose content differs"
-    )
+    parser.add_argument("--force", action="store_true", help="replace local files whose content differs")
     parser.set_defaults(handler=run)
     return parser
 

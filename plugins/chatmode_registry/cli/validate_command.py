@@ -23,7 +23,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "checked together (a dangling transition is only info). Exit 0: no errors; 1: errors "
         "(with --strict, warnings too); 2: usage.",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", default=["chatmodes"], help="files or folders (default: chatmodes)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        default=["chatmodes"],
+        help="files or folders (default: chatmodes)",
+    )
     parser.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
     parser.add_argument("--strict", action="store_true", help="count warnings as errors")
     parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="largest file accepted")
@@ -42,7 +48,8 @@ def collect(paths: list[str], max_bytes: int) -> tuple[list[Diagnostic], int]:
             total += catalog.files
             prefix = path.as_posix().rstrip("/")
             diagnostics += [
-                Diagnostic(f"{prefix}/{d.path}", d.line, d.code, d.severity, d.message) for d in catalog.diagnostics
+                Diagnostic(f"{prefix}/{d.path}", d.line, d.code, d.severity, d.message)
+                for d in catalog.diagnostics
             ]
         else:
             files.append(path)

@@ -22,7 +22,9 @@ from chatmode_registry.core.reader import DEFAULT_MAX_BYTES, SourceFile, discove
 from chatmode_registry.core.transitions import handoff_transitions, prose_transitions
 
 
-def load_catalog(source: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1, content: bool = True) -> Catalog:
+def load_catalog(
+    source: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1, content: bool = True
+) -> Catalog:
     """Read every chat mode under the folder ``source`` into a catalog.
 
     Diagnostic paths are POSIX paths relative to ``source``; a dangling transition is an error.
@@ -32,7 +34,9 @@ def load_catalog(source: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int 
     if not source.is_dir():
         return Catalog([], [])
     files = [(path, path.relative_to(source).as_posix()) for path in discover(source)]
-    return build_catalog(files, root=source, max_bytes=max_bytes, dangling=Severity.ERROR, jobs=jobs, content=content)
+    return build_catalog(
+        files, root=source, max_bytes=max_bytes, dangling=Severity.ERROR, jobs=jobs, content=content
+    )
 
 
 def load_files(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Catalog:
@@ -152,7 +156,12 @@ def _name(modes: list[ChatMode]) -> None:
         mode.name = choose_name(mode.header.get("name"), mode.heading, mode.slug)
         if index in problems:
             mode.diagnostics.append(
-                rules.make("CM301", mode.source, None, f"{problems[index]}; published as '{mode.slug}': rename the file")
+                rules.make(
+                    "CM301",
+                    mode.source,
+                    None,
+                    f"{problems[index]}; published as '{mode.slug}': rename the file",
+                )
             )
 
 
@@ -210,27 +219,48 @@ def _link(catalog: Catalog, dangling: Severity) -> None:
                 best, tied = _nearest(folder, matches)
                 if len(tied) > 1:
                     names = ", ".join(f"'{other.source}'" for other in tied)
-                    mode.diagnostics.append(rules.make(
-                        "CM305", mode.source, transition.line,
-                        f"'{transition.text}' matches {names} equally; chose '{best.slug}': name the target by its slug"))
+                    mode.diagnostics.append(
+                        rules.make(
+                            "CM305",
+                            mode.source,
+                            transition.line,
+                            f"'{transition.text}' matches {names} equally; chose '{best.slug}': name the target by its slug",
+                        )
+                    )
                 transition.target = best.slug
                 incoming[best.slug].append((mode, transition))
                 if best is mode:
-                    mode.diagnostics.append(rules.make(
-                        "CM303", mode.source, transition.line, f"'{transition.text}' is this chat mode itself: remove the transition"))
+                    mode.diagnostics.append(
+                        rules.make(
+                            "CM303",
+                            mode.source,
+                            transition.line,
+                            f"'{transition.text}' is this chat mode itself: remove the transition",
+                        )
+                    )
             elif vscode.is_builtin_agent(transition.text):
                 transition.builtin = True
-                mode.diagnostics.append(rules.make(
-                    "CM304", mode.source, transition.line,
-                    f"'{transition.text}' is VS Code's built-in {transition.text.strip().lower()} agent"))
+                mode.diagnostics.append(
+                    rules.make(
+                        "CM304",
+                        mode.source,
+                        transition.line,
+                        f"'{transition.text}' is VS Code's built-in {transition.text.strip().lower()} agent",
+                    )
+                )
             else:
                 close = suggestions.closest(transition.text)
                 hint = f"did you mean '{close}'? " if close else ""
-                mode.diagnostics.append(rules.make(
-                    "CM302", mode.source, transition.line,
-                    f"transition to '{transition.text}' matches no chat mode in the catalog: {hint}"
-                    "add it, correct the name, or remove the transition",
-                    severity=dangling))
+                mode.diagnostics.append(
+                    rules.make(
+                        "CM302",
+                        mode.source,
+                        transition.line,
+                        f"transition to '{transition.text}' matches no chat mode in the catalog: {hint}"
+                        "add it, correct the name, or remove the transition",
+                        severity=dangling,
+                    )
+                )
     catalog.incoming = incoming
     for mode in catalog.chatmodes:
         mode.diagnostics.sort(key=lambda d: (d.line or 0, d.code))

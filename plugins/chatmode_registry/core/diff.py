@@ -98,9 +98,7 @@ def fetch_raw(catalog_base: str, raw_url: str) -> bytes | None:
         return None
 
 
-def raw_reader(
-    catalog_base: str, fetch: Callable[[str, str], bytes | None] = fetch_raw
-) -> RawSource:
+def raw_reader(catalog_base: str, fetch: Callable[[str, str], bytes | None] = fetch_raw) -> RawSource:
     """A ``raw_url -> bytes | None`` callable for :func:`diff_catalogs`, bound to a base."""
 
     def read(raw_url: str) -> bytes | None:
@@ -423,9 +421,7 @@ def diff_catalogs(
         result.records[slug] = old_by_slug[slug]
 
     for slug in sorted(set(old_by_slug) & set(new_by_slug)):
-        change = _compare_mode(
-            slug, old_by_slug[slug], new_by_slug[slug], old_raw, new_raw, max_diff_lines
-        )
+        change = _compare_mode(slug, old_by_slug[slug], new_by_slug[slug], old_raw, new_raw, max_diff_lines)
         if change is None:
             continue
         result.changed.append(change)
@@ -453,6 +449,4 @@ def diff_locations(old_location: str, new_location: str, **options: Any) -> Cata
     fetching raw files next to each for the body diffs."""
     old, old_base = load_catalog_json(old_location)
     new, new_base = load_catalog_json(new_location)
-    return diff_catalogs(
-        old, new, old_raw=raw_reader(old_base), new_raw=raw_reader(new_base), **options
-    )
+    return diff_catalogs(old, new, old_raw=raw_reader(old_base), new_raw=raw_reader(new_base), **options)

@@ -102,7 +102,8 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], firs
         return memo[key]
     if key in active:
         raise HeaderError(
-            "CM007", "the header refers to itself through an alias; remove the recursive alias",
+            "CM007",
+            "the header refers to itself through an alias; remove the recursive alias",
             node.start_mark.line + first_line,
         )
     active.add(key)
@@ -262,4 +263,3 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
                 for item in value_node.value
             ]
     return header
-

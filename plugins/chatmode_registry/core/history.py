@@ -68,9 +68,17 @@ def _published_history(
 
     log = _git(
         source_dir,
-        "-c", "core.quotePath=false",
-        "log", "-z", "--format=%H", "--raw", "--no-abbrev", "--no-renames",
-        "--diff-merges=first-parent", "--", ".",
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "-z",
+        "--format=%H",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "--diff-merges=first-parent",
+        "--",
+        ".",
     )
     if log is None:
         return {}

@@ -349,9 +349,7 @@ def find_local_files(folders: Iterable[Path]) -> list[Path]:
     for folder in folders:
         if not folder.is_dir():
             continue
-        found += sorted(
-            child for child in folder.iterdir() if split_suffix(child.name) and child.is_file()
-        )
+        found += sorted(child for child in folder.iterdir() if split_suffix(child.name) and child.is_file())
     return found
 
 

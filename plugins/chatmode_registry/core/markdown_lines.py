@@ -28,7 +28,11 @@ class Fences:
             marker = match.group(1)
             if opening is None:
                 opening = match
-            elif marker[0] == opening.group(1)[0] and len(marker) >= len(opening.group(1)) and not match.group(2).strip():
+            elif (
+                marker[0] == opening.group(1)[0]
+                and len(marker) >= len(opening.group(1))
+                and not match.group(2).strip()
+            ):
                 self.starts.append(opening.start())
                 self.ends.append(match.end())
                 opening = None

@@ -84,7 +84,9 @@ def read_source(
     suffix = chatmode_suffix(path.name) or ""
     try:
         if root is not None:
-            real = Path(os.path.realpath(path)) if path.is_symlink() else _real_folder(path.parent) / path.name
+            real = (
+                Path(os.path.realpath(path)) if path.is_symlink() else _real_folder(path.parent) / path.name
+            )
             if not real.is_relative_to(_real_folder(root)):
                 return _error(
                     source,
@@ -116,8 +118,7 @@ def read_source(
         return _error(
             source,
             "CM001",
-            f"byte 0x{payload[error.start]:02x} at offset {error.start} is not UTF-8; "
-            "save the file as UTF-8",
+            f"byte 0x{payload[error.start]:02x} at offset {error.start} is not UTF-8; save the file as UTF-8",
             line,
         )
     if "\x00" in text:

@@ -47,71 +47,204 @@ _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 RULES: dict[str, Rule] = {
     rule.code: rule
-    for rule in sorted((
-        Rule("CM001", "not-utf8", _E, "The file is not UTF-8 text (or holds NUL bytes).",
-             "Save the file as UTF-8.", rejects=True),
-        Rule("CM002", "empty-file", _E, "The file is empty or cannot be read.",
-             "Write a header and instructions, or delete the file.", rejects=True),
-        Rule("CM003", "too-large", _E, "The file is larger than the max_bytes option (256 KiB by default).",
-             "Split the instructions, or raise max_bytes.", rejects=True),
-        Rule("CM004", "outside-source", _E,
-             "The file resolves outside the source folder (a symlink); it is neither read nor published.",
-             "Put the file itself in the source folder.", rejects=True),
-        Rule("CM005", "yaml-syntax", _E, "The YAML header does not parse, or its '---' is never closed.",
-             "Fix the YAML at the line given (indent with spaces, quote values that contain ': ').",
-             rejects=True),
-        Rule("CM006", "header-not-mapping", _E, "The YAML header is a list or a single value.",
-             "Write the header as 'key: value' lines.", rejects=True),
-        Rule("CM007", "yaml-expansion", _E,
-             "The header nests too deeply or expands through aliases beyond a safe bound.",
-             "Write the values out instead of using anchors and aliases.", rejects=True),
-        Rule("CM008", "field-type", _E, "A header field has a type the schema does not allow.",
-             "Give the field the type the reference lists.", rejects=True),
-        Rule("CM101", "missing-description", _W, "The header has no description, or an empty one.",
-             "Add 'description:': VS Code shows it in the agent picker."),
-        Rule("CM102", "unknown-key", _W, "The header has a key VS Code and GitHub do not document.",
-             "Remove the key or fix its spelling."),
-        Rule("CM103", "deprecated-infer", _W, "The header uses 'infer', which is deprecated.",
-             "Use 'user-invocable' and 'disable-model-invocation' instead."),
-        Rule("CM104", "tools-not-strings", _E, "'tools' is not a list of strings.",
-             "Write tools as a YAML list of tool names.", rejects=True),
-        Rule("CM105", "duplicate-tool", _W, "A tool is listed more than once.", "Remove the repeated entry."),
-        Rule("CM106", "deprecated-tool", _W, "A tool has a legacy name VS Code has renamed.",
-             "Use the current name; 'chatmodes fix' renames it.", fixable=True),
-        Rule("CM109", "retired-tool", _I, "A tool name VS Code no longer offers and names no replacement for.",
-             "VS Code ignores it; remove it when convenient."),
-        Rule("CM107", "odd-model", _W,
-             "'model' looks malformed: empty, several names in one string, or stray quotes.",
-             "Give one model name, or a YAML list of names."),
-        Rule("CM108", "header-without-delimiters", _W,
-             "The file starts with 'key: value' lines but has no '---' header, so they are read as text.",
-             "Put a line '---' before and after the header."),
-        Rule("CM201", "empty-body", _W, "There are no instructions below the header.",
-             "Write the instructions the chat mode gives the model."),
-        Rule("CM202", "mojibake", _W, "Text was decoded with the wrong encoding (e.g. 'â€“' for '–').",
-             "Replace it with the repaired text shown; 'chatmodes fix' does it.", fixable=True),
-        Rule("CM203", "invisible-character", _W,
-             "An invisible or bidirectional control character (zero-width space, ...) is in the text.",
-             "Delete the character: it can hide text or break code fences."),
-        Rule("CM204", "body-too-long", _W,
-             f"The instructions are longer than {MAX_BODY_CHARACTERS:,} characters; GitHub truncates them.",
-             "Shorten the instructions or move reference material to files the agent can read."),
-        Rule("CM301", "slug-collision", _W,
-             "The file name gives an empty, reserved or shared slug; a suffix was added.",
-             "Rename the file so that its slug is unique."),
-        Rule("CM302", "dangling-transition", _E,
-             "A transition names a chat mode that is not in the catalog (info when single files are checked).",
-             "Add the chat mode, correct the name, or remove the transition."),
-        Rule("CM303", "self-transition", _W, "A chat mode switches to itself.", "Remove the transition."),
-        Rule("CM304", "builtin-transition", _I, "A transition goes to a VS Code built-in agent.",
-             "Nothing to do; it is listed so that it is not mistaken for a dangling transition."),
-        Rule("CM305", "ambiguous-transition", _W,
-             "A transition matches several chat modes equally near.", "Name the chat mode by its slug."),
-    ), key=lambda rule: rule.code)
+    for rule in sorted(
+        (
+            Rule(
+                "CM001",
+                "not-utf8",
+                _E,
+                "The file is not UTF-8 text (or holds NUL bytes).",
+                "Save the file as UTF-8.",
+                rejects=True,
+            ),
+            Rule(
+                "CM002",
+                "empty-file",
+                _E,
+                "The file is empty or cannot be read.",
+                "Write a header and instructions, or delete the file.",
+                rejects=True,
+            ),
+            Rule(
+                "CM003",
+                "too-large",
+                _E,
+                "The file is larger than the max_bytes option (256 KiB by default).",
+                "Split the instructions, or raise max_bytes.",
+                rejects=True,
+            ),
+            Rule(
+                "CM004",
+                "outside-source",
+                _E,
+                "The file resolves outside the source folder (a symlink); it is neither read nor published.",
+                "Put the file itself in the source folder.",
+                rejects=True,
+            ),
+            Rule(
+                "CM005",
+                "yaml-syntax",
+                _E,
+                "The YAML header does not parse, or its '---' is never closed.",
+                "Fix the YAML at the line given (indent with spaces, quote values that contain ': ').",
+                rejects=True,
+            ),
+            Rule(
+                "CM006",
+                "header-not-mapping",
+                _E,
+                "The YAML header is a list or a single value.",
+                "Write the header as 'key: value' lines.",
+                rejects=True,
+            ),
+            Rule(
+                "CM007",
+                "yaml-expansion",
+                _E,
+                "The header nests too deeply or expands through aliases beyond a safe bound.",
+                "Write the values out instead of using anchors and aliases.",
+                rejects=True,
+            ),
+            Rule(
+                "CM008",
+                "field-type",
+                _E,
+                "A header field has a type the schema does not allow.",
+                "Give the field the type the reference lists.",
+                rejects=True,
+            ),
+            Rule(
+                "CM101",
+                "missing-description",
+                _W,
+                "The header has no description, or an empty one.",
+                "Add 'description:': VS Code shows it in the agent picker.",
+            ),
+            Rule(
+                "CM102",
+                "unknown-key",
+                _W,
+                "The header has a key VS Code and GitHub do not document.",
+                "Remove the key or fix its spelling.",
+            ),
+            Rule(
+                "CM103",
+                "deprecated-infer",
+                _W,
+                "The header uses 'infer', which is deprecated.",
+                "Use 'user-invocable' and 'disable-model-invocation' instead.",
+            ),
+            Rule(
+                "CM104",
+                "tools-not-strings",
+                _E,
+                "'tools' is not a list of strings.",
+                "Write tools as a YAML list of tool names.",
+                rejects=True,
+            ),
+            Rule(
+                "CM105",
+                "duplicate-tool",
+                _W,
+                "A tool is listed more than once.",
+                "Remove the repeated entry.",
+            ),
+            Rule(
+                "CM106",
+                "deprecated-tool",
+                _W,
+                "A tool has a legacy name VS Code has renamed.",
+                "Use the current name; 'chatmodes fix' renames it.",
+                fixable=True,
+            ),
+            Rule(
+                "CM109",
+                "retired-tool",
+                _I,
+                "A tool name VS Code no longer offers and names no replacement for.",
+                "VS Code ignores it; remove it when convenient.",
+            ),
+            Rule(
+                "CM107",
+                "odd-model",
+                _W,
+                "'model' looks malformed: empty, several names in one string, or stray quotes.",
+                "Give one model name, or a YAML list of names.",
+            ),
+            Rule(
+                "CM108",
+                "header-without-delimiters",
+                _W,
+                "The file starts with 'key: value' lines but has no '---' header, so they are read as text.",
+                "Put a line '---' before and after the header.",
+            ),
+            Rule(
+                "CM201",
+                "empty-body",
+                _W,
+                "There are no instructions below the header.",
+                "Write the instructions the chat mode gives the model.",
+            ),
+            Rule(
+                "CM202",
+                "mojibake",
+                _W,
+                "Text was decoded with the wrong encoding (e.g. 'â€“' for '–').",
+                "Replace it with the repaired text shown; 'chatmodes fix' does it.",
+                fixable=True,
+            ),
+            Rule(
+                "CM203",
+                "invisible-character",
+                _W,
+                "An invisible or bidirectional control character (zero-width space, ...) is in the text.",
+                "Delete the character: it can hide text or break code fences.",
+            ),
+            Rule(
+                "CM204",
+                "body-too-long",
+                _W,
+                f"The instructions are longer than {MAX_BODY_CHARACTERS:,} characters; GitHub truncates them.",
+                "Shorten the instructions or move reference material to files the agent can read.",
+            ),
+            Rule(
+                "CM301",
+                "slug-collision",
+                _W,
+                "The file name gives an empty, reserved or shared slug; a suffix was added.",
+                "Rename the file so that its slug is unique.",
+            ),
+            Rule(
+                "CM302",
+                "dangling-transition",
+                _E,
+                "A transition names a chat mode that is not in the catalog (info when single files are checked).",
+                "Add the chat mode, correct the name, or remove the transition.",
+            ),
+            Rule("CM303", "self-transition", _W, "A chat mode switches to itself.", "Remove the transition."),
+            Rule(
+                "CM304",
+                "builtin-transition",
+                _I,
+                "A transition goes to a VS Code built-in agent.",
+                "Nothing to do; it is listed so that it is not mistaken for a dangling transition.",
+            ),
+            Rule(
+                "CM305",
+                "ambiguous-transition",
+                _W,
+                "A transition matches several chat modes equally near.",
+                "Name the chat mode by its slug.",
+            ),
+        ),
+        key=lambda rule: rule.code,
+    )
 }
 
 
-def make(code: str, path: str, line: int | None, message: str, severity: Severity | None = None) -> Diagnostic:
+def make(
+    code: str, path: str, line: int | None, message: str, severity: Severity | None = None
+) -> Diagnostic:
     """A diagnostic of rule ``code`` with the rule's severity unless ``severity`` is given."""
     return Diagnostic(path, line, code, severity or RULES[code].severity, message)
 
@@ -146,7 +279,9 @@ def _shape(value: Any) -> Any:
 @cache
 def _const_keys() -> frozenset[str]:
     """Top-level keys whose schema pins a value (their values are part of a header's shape)."""
-    return frozenset(key for key, spec in vscode.schema().get("properties", {}).items() if '"const"' in json.dumps(spec))
+    return frozenset(
+        key for key, spec in vscode.schema().get("properties", {}).items() if '"const"' in json.dumps(spec)
+    )
 
 
 #: Header shapes the schema accepted. The schema constrains types, required keys and (for a
@@ -167,7 +302,14 @@ def check_schema(path: str, header: dict[str, Any], lines: dict[str, int]) -> li
         key = where[0] if where else ""
         field = ".".join(where) or "header"
         if key == "tools":
-            found.append(make("CM104", path, lines.get(key), f"'{field}': {error.message}; write tools as a list of names"))
+            found.append(
+                make(
+                    "CM104",
+                    path,
+                    lines.get(key),
+                    f"'{field}': {error.message}; write tools as a list of names",
+                )
+            )
         else:
             found.append(make("CM008", path, lines.get(key), f"'{field}': {error.message}"))
     if not found and len(_VALID_SHAPES) < 4096:
@@ -175,20 +317,36 @@ def check_schema(path: str, header: dict[str, Any], lines: dict[str, int]) -> li
     return found
 
 
-def check_header(path: str, header: dict[str, Any], lines: dict[str, int], item_lines: dict[str, list[int]]) -> list[Diagnostic]:
+def check_header(
+    path: str, header: dict[str, Any], lines: dict[str, int], item_lines: dict[str, list[int]]
+) -> list[Diagnostic]:
     """Rules about the header's content: description, keys, infer, tools, model."""
     found: list[Diagnostic] = []
     description = header.get("description")
     if not isinstance(description, str) or not description.strip():
-        found.append(make("CM101", path, lines.get("description", 1),
-                          "no description: add 'description:' with one sentence on what this chat mode does"))
+        found.append(
+            make(
+                "CM101",
+                path,
+                lines.get("description", 1),
+                "no description: add 'description:' with one sentence on what this chat mode does",
+            )
+        )
     known = known_keys()
     for key in header:
         if key not in known:
-            found.append(make("CM102", path, lines.get(key), f"unknown key '{key}': remove it or fix its spelling"))
+            found.append(
+                make("CM102", path, lines.get(key), f"unknown key '{key}': remove it or fix its spelling")
+            )
     if "infer" in header:
-        found.append(make("CM103", path, lines.get("infer"),
-                          "'infer' is deprecated: use 'user-invocable' / 'disable-model-invocation'"))
+        found.append(
+            make(
+                "CM103",
+                path,
+                lines.get("infer"),
+                "'infer' is deprecated: use 'user-invocable' / 'disable-model-invocation'",
+            )
+        )
     tools = header.get("tools")
     if isinstance(tools, list):
         tool_lines = item_lines.get("tools", [])
@@ -203,16 +361,35 @@ def check_header(path: str, header: dict[str, Any], lines: dict[str, int], item_
             replacements = vscode.legacy_tool_replacements(tool)
             if replacements:
                 new = ", ".join(f"'{name}'" for name in replacements)
-                found.append(make("CM106", path, line,
-                                  f"tool '{tool}' was renamed: use {new} (chatmodes fix renames it)"))
+                found.append(
+                    make(
+                        "CM106",
+                        path,
+                        line,
+                        f"tool '{tool}' was renamed: use {new} (chatmodes fix renames it)",
+                    )
+                )
             elif vscode.retired_tool_reason(tool):
-                found.append(make("CM109", path, line, f"tool '{tool}' is no longer offered by VS Code, which ignores it"))
+                found.append(
+                    make(
+                        "CM109",
+                        path,
+                        line,
+                        f"tool '{tool}' is no longer offered by VS Code, which ignores it",
+                    )
+                )
     model = header.get("model")
     models = model if isinstance(model, list) else [model] if isinstance(model, str) else []
     for value in models:
         if isinstance(value, str) and (not value.strip() or re.search(r"[|,'\"\n]", value)):
-            found.append(make("CM107", path, lines.get("model"),
-                              f"model {value!r} looks malformed: give one model name, or a YAML list of names"))
+            found.append(
+                make(
+                    "CM107",
+                    path,
+                    lines.get("model"),
+                    f"model {value!r} looks malformed: give one model name, or a YAML list of names",
+                )
+            )
     return found
 
 
@@ -224,25 +401,47 @@ def check_undelimited(path: str, text: str) -> list[Diagnostic]:
     first = text.lstrip("\n").split("\n", 1)[0]
     if _HEADER_LIKE.match(first):
         line = len(text) - len(text.lstrip("\n")) + 1
-        return [make("CM108", path, line, "the file starts with header fields but no '---' line: put '---' before and after them")]
+        return [
+            make(
+                "CM108",
+                path,
+                line,
+                "the file starts with header fields but no '---' line: put '---' before and after them",
+            )
+        ]
     return []
 
 
 def check_body(path: str, body: str, body_line: int) -> list[Diagnostic]:
     """Rules about the instructions: empty, too long."""
     if not body.strip():
-        return [make("CM201", path, body_line, "no instructions below the header: write what the chat mode should do")]
+        return [
+            make(
+                "CM201",
+                path,
+                body_line,
+                "no instructions below the header: write what the chat mode should do",
+            )
+        ]
     if len(body) > MAX_BODY_CHARACTERS:
-        return [make("CM204", path, body_line,
-                     f"instructions are {len(body):,} characters; GitHub truncates custom agent prompts at "
-                     f"{MAX_BODY_CHARACTERS:,}")]
+        return [
+            make(
+                "CM204",
+                path,
+                body_line,
+                f"instructions are {len(body):,} characters; GitHub truncates custom agent prompts at "
+                f"{MAX_BODY_CHARACTERS:,}",
+            )
+        ]
     return []
 
 
 # Mojibake of UTF-8 read as cp1252 / Latin-1 always shows a lead-byte character from this range;
 # only lines that have one are handed to ftfy, which keeps a 13 KB body check under a millisecond.
 _MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4]")
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u180e"
+_INVISIBLE_CHARS = (
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u180e"
+)
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 

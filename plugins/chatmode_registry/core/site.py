@@ -209,8 +209,7 @@ def parse_catalog(raw: bytes, origin: str, *, require_files: bool = True) -> dic
         raise CatalogError(f"{origin} is not JSON: not UTF-8 text ({error.reason})") from None
     except json.JSONDecodeError as error:
         raise CatalogError(
-            f"{origin} is not JSON: not valid JSON ({error.msg} at line {error.lineno}, "
-            f"column {error.colno})"
+            f"{origin} is not JSON: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
         ) from None
     return check_catalog(data, origin, require_files=require_files)
 
@@ -256,9 +255,7 @@ def is_http_url(location: str) -> bool:
     return urllib.parse.urlsplit(location).scheme.lower() in ("http", "https")
 
 
-def open_site(
-    location: str, *, timeout: float = DEFAULT_TIMEOUT, require_files: bool = True
-) -> Site:
+def open_site(location: str, *, timeout: float = DEFAULT_TIMEOUT, require_files: bool = True) -> Site:
     """Open the site at ``location`` and load its catalog.
 
     ``location`` is an ``http``/``https`` URL of the site root or of a catalog file (a path
@@ -340,9 +337,7 @@ def _read_url(url: str, timeout: float, limit: int | None) -> bytes:
     except (http.client.HTTPException, ConnectionError, ssl.SSLError, OSError) as error:
         raise SiteUnavailable(f"{url}: {_describe_network_error(error)}") from None
     if expected is not None and expected.strip().isdigit() and int(expected) != len(body):
-        raise SiteFileError(
-            f"{url}: truncated download ({len(body)} of {int(expected)} bytes received)"
-        )
+        raise SiteFileError(f"{url}: truncated download ({len(body)} of {int(expected)} bytes received)")
     return body
 
 

@@ -16,7 +16,8 @@ from chatmode_registry.core.model import Transition
 
 _TARGET = r"\*\*(?P<text>[^*\n]{1,120}?)\*\*"
 _PROSE = re.compile(
-    r"\bswitch(?:ing|es)?\s+(?:over\s+)?to\s+(?:the\s+)?" + _TARGET
+    r"\bswitch(?:ing|es)?\s+(?:over\s+)?to\s+(?:the\s+)?"
+    + _TARGET
     + r"(?P<kind>\s*(?:chat\s*mode|chatmode|mode|agent)\b)"
     r"|\bhand(?:ing|s)?[\s-]*off\s+to\s+(?:the\s+)?" + _TARGET.replace("text", "text2"),
     re.IGNORECASE,
@@ -72,10 +73,14 @@ def prose_transitions(body: str, body_line: int) -> list[Transition]:
         line_end = len(body) if line_end < 0 else line_end
         label_match = _LABEL.match(body, line_start, line_end)
         label = _clean(label_match.group("label")) if label_match else ""
-        next_match = _PROSE.search(body, match.end(), line_end) if "**" in body[match.end() : line_end] else None
+        next_match = (
+            _PROSE.search(body, match.end(), line_end) if "**" in body[match.end() : line_end] else None
+        )
         reason = body[match.end() : next_match.start() if next_match else line_end]
         reason = _clean(reason).strip(_REASON_TRIM)
-        found.append(Transition(text=text, via="prose", line=body_line + line_index, label=label, reason=reason))
+        found.append(
+            Transition(text=text, via="prose", line=body_line + line_index, label=label, reason=reason)
+        )
     return found
 
 

@@ -81,16 +81,12 @@ def edit_link(
     """
     if not repo_url or not (edit_uri or edit_uri_template):
         return None
-    relative = posixpath.normpath(
-        os.path.relpath(source_file, docs_dir).replace(os.sep, "/")
-    )
+    relative = posixpath.normpath(os.path.relpath(source_file, docs_dir).replace(os.sep, "/"))
     root = repo_url if repo_url.endswith("/") else repo_url + "/"
     if edit_uri_template:
         # The template names a file below the docs folder; the ``../`` parts of the path
         # are resolved by ``urljoin`` (RFC 3986 dot segments), as for a plain ``edit_uri``.
         stem = relative.rsplit(".", 1)[0]
-        return urljoin(
-            root, edit_uri_template.format(path=quote(relative), path_noext=quote(stem))
-        )
+        return urljoin(root, edit_uri_template.format(path=quote(relative), path_noext=quote(stem)))
     base = urljoin(root, edit_uri if edit_uri.endswith("/") else edit_uri + "/")
     return urljoin(base, quote(relative))

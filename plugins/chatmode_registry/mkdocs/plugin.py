@@ -110,7 +110,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.source = (root / self.config.source).resolve()
         prefix = self.config.prefix.strip("/")
         if not prefix or any(part in ("", ".", "..") for part in prefix.split("/")):
-            raise PluginError(f"chatmodes: 'prefix' must be a folder path like 'catalog', not {self.config.prefix!r}")
+            raise PluginError(
+                f"chatmodes: 'prefix' must be a folder path like 'catalog', not {self.config.prefix!r}"
+            )
         self.layout = CatalogLayout(prefix)
         self.baseline = self._baseline_location(root)
 
@@ -130,7 +132,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             return None
         assert self.source is not None and self.layout is not None
         if not self.source.is_dir():
-            log.warning(f"the chat mode folder '{self.config.source}' ({self.source}) does not exist: the catalog is empty")
+            log.warning(
+                f"the chat mode folder '{self.config.source}' ({self.source}) does not exist: the catalog is empty"
+            )
         catalog = load_catalog(self.source, max_bytes=self.config.max_bytes)
         self.catalog = catalog
         sources = [mode.source for mode in catalog.chatmodes]
@@ -182,7 +186,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self._log_diagnostics(catalog)
         return files
 
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
         """Give catalog pages their (escaped) title and description; their content comes later."""
         spec = self._spec(page)
         if spec is None:
@@ -397,7 +403,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             message = f"the baseline could not be read: {error}"
             log.warning(terminal_safe(message))
             return None, message
-        raw_by_url = {record["raw_url"]: mode.raw for record, mode in zip(data["chatmodes"], catalog.chatmodes)}
+        raw_by_url = {
+            record["raw_url"]: mode.raw for record, mode in zip(data["chatmodes"], catalog.chatmodes)
+        }
         diff = diff_catalogs(old, data, old_raw=raw_reader(old_base), new_raw=raw_by_url.get)
         summary = diff.summary()
         log.info(
@@ -433,7 +441,13 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         if mentions_catalog(config.nav):
             return
         kinds = [kind for kind in NAV_PAGES if kind != "changes" or self.baseline]
-        titles = {"index": "All chat modes", "graph": "Graph", "tools": "Tools", "report": "Report", "changes": "Changes"}
+        titles = {
+            "index": "All chat modes",
+            "graph": "Graph",
+            "tools": "Tools",
+            "report": "Report",
+            "changes": "Changes",
+        }
         config.nav.append({"Catalog": [{titles[kind]: self.layout.special_uri(kind)} for kind in kinds]})
 
     def _stylesheet(self) -> str:
@@ -447,7 +461,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         hidden = 0
         for diagnostic in catalog.diagnostics:
             where = diagnostic.path + (f":{diagnostic.line}" if diagnostic.line else "")
-            line = terminal_safe(f"{where}: {diagnostic.code} {diagnostic.severity.value}: {diagnostic.message}")
+            line = terminal_safe(
+                f"{where}: {diagnostic.code} {diagnostic.severity.value}: {diagnostic.message}"
+            )
             if diagnostic.severity is Severity.INFO:
                 log.debug(line)
             elif shown < self.config.max_logged:
@@ -456,5 +472,6 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             else:
                 hidden += 1
         if hidden:
-            log.warning(f"{hidden} more errors and warnings are not listed here: see {self.layout.prefix}/report/")
-
+            log.warning(
+                f"{hidden} more errors and warnings are not listed here: see {self.layout.prefix}/report/"
+            )

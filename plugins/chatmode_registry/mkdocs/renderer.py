@@ -160,8 +160,6 @@ def section_toc(sections: list[tuple[str, str]]) -> TableOfContents:
     Titles are escaped here because themes print TOC titles as HTML.
     """
     tokens = [
-        {"level": 2, "id": anchor, "name": str(escape(title)), "children": []}
-        for anchor, title in sections
+        {"level": 2, "id": anchor, "name": str(escape(title)), "children": []} for anchor, title in sections
     ]
     return get_toc(tokens)  # type: ignore[arg-type]
-

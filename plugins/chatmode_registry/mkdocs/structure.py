@@ -216,7 +216,9 @@ class CatalogSite:
                 )
             )
         for uri, content in extra.items():
-            result.append(StaticFile.generated(config, uri, content=content, inclusion=InclusionLevel.INCLUDED))
+            result.append(
+                StaticFile.generated(config, uri, content=content, inclusion=InclusionLevel.INCLUDED)
+            )
         for file in result:
             self.files[file.src_uri] = file
         return result
@@ -486,12 +488,17 @@ class CatalogSite:
         if transition.builtin:
             name = transition.text.strip().lower()
             node_id = f"builtin:{name}"
-            nodes.setdefault(node_id, GraphNode(id=node_id, label=name, title="VS Code built-in agent", css_class="builtin"))
+            nodes.setdefault(
+                node_id,
+                GraphNode(id=node_id, label=name, title="VS Code built-in agent", css_class="builtin"),
+            )
             return node_id
         node_id = f"missing:{transition.text}"
         nodes.setdefault(
             node_id,
-            GraphNode(id=node_id, label=transition.text, title="No chat mode of this name", css_class="dangling"),
+            GraphNode(
+                id=node_id, label=transition.text, title="No chat mode of this name", css_class="dangling"
+            ),
         )
         return node_id
 
@@ -513,4 +520,3 @@ def _decoded(raw: bytes) -> str:
 def _query_value(value: str) -> str:
     """``value`` percent-encoded for a query string."""
     return quote(value, safe="")
-

@@ -66,7 +66,8 @@ def catalog_to_dict(
         "schema": SCHEMA_VERSION,
         "site_url": site_url,
         "chatmodes": [
-            chatmode_to_dict(mode, prefix=prefix, history=history.get(mode.source)) for mode in catalog.chatmodes
+            chatmode_to_dict(mode, prefix=prefix, history=history.get(mode.source))
+            for mode in catalog.chatmodes
         ],
         "rejected": [
             {

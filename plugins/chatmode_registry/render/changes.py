@@ -273,9 +273,7 @@ def _html_diff(text: str) -> Markup:
     ]
     # Lines are joined by newlines (a <pre> keeps them); no diff line is empty, since each
     # starts with its marker, so the fragment still has no blank line.
-    return Markup('<pre class="chatmodes-diff"><code>{}</code></pre>').format(
-        Markup("\n").join(spans)
-    )
+    return Markup('<pre class="chatmodes-diff"><code>{}</code></pre>').format(Markup("\n").join(spans))
 
 
 def _html_code_list(values: list) -> Markup:
@@ -344,23 +342,25 @@ def _html_changed(diff: CatalogDiff, mode: ChangedMode, link: Callable[[str], st
                 bits.append(Markup("removed {}").format(_html_code_list(detail["removed"])))
             value = Markup("; ").join(bits)
         elif name == "transitions":
-            items = [
-                Markup("<li>added: {}</li>").format(_html_transition(edge, link))
-                for edge in detail.get("added", [])
-            ] + [
-                Markup("<li>removed: {}</li>").format(_html_transition(edge, link))
-                for edge in detail.get("removed", [])
-            ] + [
-                Markup("<li>retargeted: {} now → {}</li>").format(
-                    _html_transition(pair["old"], link), _html_target(pair["new"], link)
-                )
-                for pair in detail.get("retargeted", [])
-            ]
+            items = (
+                [
+                    Markup("<li>added: {}</li>").format(_html_transition(edge, link))
+                    for edge in detail.get("added", [])
+                ]
+                + [
+                    Markup("<li>removed: {}</li>").format(_html_transition(edge, link))
+                    for edge in detail.get("removed", [])
+                ]
+                + [
+                    Markup("<li>retargeted: {} now → {}</li>").format(
+                        _html_transition(pair["old"], link), _html_target(pair["new"], link)
+                    )
+                    for pair in detail.get("retargeted", [])
+                ]
+            )
             value = Markup("<ul>{}</ul>").format(Markup("").join(items))
         elif name == "diagnostics":
-            items = [
-                _html_diagnostic(item, link, with_slug=False) for item in detail.get("new", [])
-            ]
+            items = [_html_diagnostic(item, link, with_slug=False) for item in detail.get("new", [])]
             value = Markup("{} new, {} resolved{}").format(
                 len(detail.get("new", [])),
                 len(detail.get("resolved", [])),
@@ -374,7 +374,7 @@ def _html_changed(diff: CatalogDiff, mode: ChangedMode, link: Callable[[str], st
             else:
                 value = Markup("changed (no diff available)")
         elif name == "description":
-            value = Markup('<del>{}</del> → <ins>{}</ins>').format(
+            value = Markup("<del>{}</del> → <ins>{}</ins>").format(
                 detail.get("old") or "", detail.get("new") or ""
             )
         else:
@@ -412,7 +412,9 @@ def render_html(diff: CatalogDiff, link: Callable[[str], str] | None = None) -> 
     link = _only_existing(diff, link)
     parts: list[Markup] = []
     if diff.empty:
-        parts.append(Markup('<p class="chatmodes-changes-summary">No chat mode was added, removed or changed.</p>'))
+        parts.append(
+            Markup('<p class="chatmodes-changes-summary">No chat mode was added, removed or changed.</p>')
+        )
     else:
         counts = diff.summary()
         parts.append(
@@ -423,14 +425,16 @@ def render_html(diff: CatalogDiff, link: Callable[[str], str] | None = None) -> 
         )
     if diff.new_diagnostics or diff.rejected_added:
         items = [
-            Markup('<li class="chatmodes-diagnostic"><span class="chatmodes-severity-error">rejected</span> '
-                   "<code>{}</code>: no page is published</li>").format(item.get("source") or "")
+            Markup(
+                '<li class="chatmodes-diagnostic"><span class="chatmodes-severity-error">rejected</span> '
+                "<code>{}</code>: no page is published</li>"
+            ).format(item.get("source") or "")
             for item in diff.rejected_added
         ] + [_html_diagnostic(item, link, with_slug=True) for item in diff.new_diagnostics]
         parts.append(
-            Markup('<h2 id="new-diagnostics">New diagnostics</h2><ul class="chatmodes-new-diagnostics">{}</ul>').format(
-                Markup("").join(items)
-            )
+            Markup(
+                '<h2 id="new-diagnostics">New diagnostics</h2><ul class="chatmodes-new-diagnostics">{}</ul>'
+            ).format(Markup("").join(items))
         )
     if diff.added:
         items = []
@@ -442,7 +446,11 @@ def render_html(diff: CatalogDiff, link: Callable[[str], str] | None = None) -> 
             if record.get("description"):
                 entry += Markup(": {}").format(record["description"])
             items.append(entry + Markup("</li>"))
-        parts.append(Markup('<h2 id="added">Added</h2><ul class="chatmodes-added">{}</ul>').format(Markup("").join(items)))
+        parts.append(
+            Markup('<h2 id="added">Added</h2><ul class="chatmodes-added">{}</ul>').format(
+                Markup("").join(items)
+            )
+        )
     if diff.removed:
         items = [
             Markup('<li data-slug="{}">{} <code>{}</code></li>').format(
@@ -450,7 +458,11 @@ def render_html(diff: CatalogDiff, link: Callable[[str], str] | None = None) -> 
             )
             for slug in diff.removed
         ]
-        parts.append(Markup('<h2 id="removed">Removed</h2><ul class="chatmodes-removed">{}</ul>').format(Markup("").join(items)))
+        parts.append(
+            Markup('<h2 id="removed">Removed</h2><ul class="chatmodes-removed">{}</ul>').format(
+                Markup("").join(items)
+            )
+        )
     if diff.changed:
         parts.append(
             Markup('<h2 id="changed">Changed</h2>{}').format(

@@ -22,7 +22,9 @@ def terminal_safe(text: str) -> str:
     """
     if text.isprintable():
         return text
-    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -86,6 +88,8 @@ def format_github(diagnostics: Sequence[Diagnostic], files: int) -> str:
         if diagnostic.line:
             properties += f",line={diagnostic.line}"
         properties += f",title={_escape_property(diagnostic.code)}"
-        lines.append(f"::{command} {properties}::{terminal_safe(_escape_data(diagnostic.code + ' ' + diagnostic.message))}")
+        lines.append(
+            f"::{command} {properties}::{terminal_safe(_escape_data(diagnostic.code + ' ' + diagnostic.message))}"
+        )
     lines.append(summary(files, diagnostics))
     return "\n".join(lines) + "\n"

@@ -182,7 +182,7 @@ def _char_em(char: str) -> float:
         return 1.15 if unicodedata.category(char) == "So" else 1.0
     if char in "ijlI!|.,:;'`":
         return 0.28
-    if char in "frt()[]{} -\"/\\":
+    if char in 'frt()[]{} -"/\\':
         return 0.36
     if char in "mwMW@":
         return 0.88
@@ -301,7 +301,10 @@ def neighbourhood(
     frontier = [center]
     for _ in range(max(depth, 0)):
         frontier = [
-            other for node_id in frontier for other in sorted(adjacent.get(node_id, ())) if other not in reached
+            other
+            for node_id in frontier
+            for other in sorted(adjacent.get(node_id, ()))
+            if other not in reached
         ]
         reached.update(frontier)
         if not frontier:
@@ -832,7 +835,9 @@ class _LayeredLayout:
         """
         offsets = [0.0]
         for before, after in zip(row, row[1:]):
-            step = (self.widths[before] + self.widths[after]) / 2 + self._pad(before) + self._gap(before, after)
+            step = (
+                (self.widths[before] + self.widths[after]) / 2 + self._pad(before) + self._gap(before, after)
+            )
             offsets.append(offsets[-1] + step)
         blocks: list[list[float]] = []  # [weight, weighted sum, size]
         for wanted, offset, weight in zip(desired, offsets, weights):
@@ -872,9 +877,11 @@ class _LayeredLayout:
 def _drawing_id(kind: str, title: str, focus: str | None, nodes: Sequence[GraphNode], edges: Sequence) -> str:
     """A short id derived from what is drawn, so several drawings on one page never clash."""
     digest = hashlib.sha256()
-    digest.update(repr((kind, title, focus, [(n.id, n.label, n.href) for n in nodes], list(edges))).encode(
-        "utf-8", "surrogatepass"
-    ))
+    digest.update(
+        repr((kind, title, focus, [(n.id, n.label, n.href) for n in nodes], list(edges))).encode(
+            "utf-8", "surrogatepass"
+        )
+    )
     return "cm-arrow-" + digest.hexdigest()[:12]
 
 
@@ -1010,8 +1017,12 @@ def _draw_component(
         right = layout.x[vertex] + layout.widths[vertex] / 2
         top = layout.top[vertex]
         loop = [
-            ((right, top + 9), (right + LOOP_EXTENT, top - 6), (right + LOOP_EXTENT, top + NODE_HEIGHT + 6),
-             (right, top + NODE_HEIGHT - 9)),
+            (
+                (right, top + 9),
+                (right + LOOP_EXTENT, top - 6),
+                (right + LOOP_EXTENT, top + NODE_HEIGHT + 6),
+                (right, top + NODE_HEIGHT - 9),
+            ),
         ]
         edge_markup.append(
             f'<g class="cm-edge loop" data-source="{_attr(source)}" data-target="{_attr(target)}">'

@@ -65,7 +65,9 @@ def rules_table() -> str:
 def legacy_tools_table() -> str:
     """A Markdown table of the legacy tool names ``chatmodes fix`` renames."""
     rows = ["| Legacy name | Current name(s) |", "| --- | --- |"]
-    for name, replacements in sorted(vscode.facts()["legacy_tools"].items(), key=lambda item: item[0].lower()):
+    for name, replacements in sorted(
+        vscode.facts()["legacy_tools"].items(), key=lambda item: item[0].lower()
+    ):
         rows.append(f"| `{name}` | {', '.join(f'`{new}`' for new in replacements)} |")
     return "\n".join(rows)
 
