@@ -498,7 +498,7 @@ def write_page(
     text_table: str, info: dict[str, str], command: str, loads: tuple[str, str], seconds: float
 ) -> None:
     """Replace ``docs/performance.md`` with the table, the machine and how to rerun."""
-    today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     notes = ""
     if PERFORMANCE_PAGE.exists():
         old = PERFORMANCE_PAGE.read_text(encoding="utf-8")

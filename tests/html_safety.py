@@ -133,9 +133,10 @@ class _ActiveContentParser(HTMLParser):
         if tag in {"animate", "set", "animatetransform", "animatemotion"}:
             target = values.get("attributename", "").lower()
             written = " ".join(values.get(key, "") for key in ("to", "values", "from", "by"))
-            if target in URL_ATTRIBUTES or target.startswith("on"):
-                if any(is_dangerous_url(part) for part in written.split(";")) or target.startswith("on"):
-                    self._report(tag, f"animation writes {target}={written!r}")
+            if (target in URL_ATTRIBUTES or target.startswith("on")) and (
+                any(is_dangerous_url(part) for part in written.split(";")) or target.startswith("on")
+            ):
+                self._report(tag, f"animation writes {target}={written!r}")
         if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
             content = values.get("content", "")
             target = re.search(r"url\s*=\s*(.*)", content, re.IGNORECASE)

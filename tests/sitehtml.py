@@ -149,10 +149,7 @@ def content(document: Element) -> Element:
 
 def resolve(page_url: str, href: str) -> str:
     """A relative link from the page at ``page_url`` as a URL relative to the site root."""
-    if page_url.endswith("/") or not page_url:
-        base = page_url
-    else:
-        base = posixpath.dirname(page_url) + "/"
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
     target = posixpath.normpath(posixpath.join(base, href.split("#", 1)[0].split("?", 1)[0]) or ".")
     if target == ".":
         return ""

@@ -17,10 +17,10 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
-from chatmode_files import SEED
 
+from chatmode_files import SEED
 
 #: A small registry: planner -> builder (prose), builder -> reviewer (handoff), reviewer ->
 #: the built-in ``agent`` (no slug), loner with no transitions, and the seed.
@@ -168,7 +168,7 @@ class SiteServer:
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, directory=str(server.folder), **kwargs)
 
-            def do_GET(self):  # noqa: N802 - http.server's naming
+            def do_GET(self):  # http.server's naming
                 server.requests.append(self.path)
                 override = server.overrides.get(urllib.parse.urlsplit(self.path).path)
                 if override is not None:
@@ -191,7 +191,7 @@ class SiteServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}/"
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         self.thread.start()
         return self
 

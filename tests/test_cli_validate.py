@@ -9,9 +9,8 @@ import sys
 
 import pytest
 
-from chatmode_registry.cli import main
-
 from chatmode_files import SEED, SEED_MOJIBAKE_LINE, chatmode, write_file, write_tree
+from chatmode_registry.cli import main
 
 TEXT_LINE = re.compile(
     r"^(?P<path>.+?)(?::(?P<line>\d+))?: (?P<code>CM\d{3}) (?P<severity>error|warning|info): (?P<message>.+)$"

@@ -8,12 +8,11 @@ import shutil
 
 import pytest
 
+from chatmode_files import SEED, SEED_MOJIBAKE_LINE, codes, link_outside, write_file
 from chatmode_registry.cli import main
 from chatmode_registry.core import vscode
 from chatmode_registry.core.catalog import load_files
 from chatmode_registry.core.fix import fix_bytes
-
-from chatmode_files import SEED, SEED_MOJIBAKE_LINE, codes, link_outside, write_file
 
 MOJIBAKE = "Backend \u00e2\u20ac\u201c technologies"
 REPAIRED = "Backend \u2013 technologies"

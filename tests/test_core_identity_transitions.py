@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from chatmode_files import chatmode, codes, mode_by_source, with_code, write_tree
 from chatmode_registry.core.catalog import load_catalog, load_files
 from chatmode_registry.core.identity import RESERVED_SLUGS, assign_slugs, display_name, slugify
 from chatmode_registry.core.model import Severity
-
-from chatmode_files import chatmode, codes, mode_by_source, with_code, write_tree
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

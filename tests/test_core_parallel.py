@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from chatmode_files import chatmode, write_tree
 from chatmode_registry.core import catalog as catalog_module
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.render.catalog_json import catalog_to_dict
 from chatmode_registry.render.diagnostics import to_json
-from chatmode_files import chatmode, write_tree
 
 
 @pytest.fixture

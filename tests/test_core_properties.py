@@ -15,13 +15,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chatmode_files import write_tree
 from chatmode_registry.core.catalog import build_catalog, load_catalog
 from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.core.model import Severity
 from chatmode_registry.core.reader import DEFAULT_MAX_BYTES
 from chatmode_registry.render.catalog_json import catalog_to_dict
-
-from chatmode_files import write_tree
 
 PROPERTY_SETTINGS = settings(
     max_examples=200,
@@ -243,11 +242,11 @@ def test_tagged_and_typed_yaml_values_never_raise():
     assertion and no failing-example patch is written."""
     raising = []
     for token in YAML_TOKENS:
-        raw = f"---\ndescription: d\nx: {token}\n---\nbody\n".encode("utf-8")
+        raw = f"---\ndescription: d\nx: {token}\n---\nbody\n".encode()
         try:
             check_catalog(catalog_of({"m.chatmode.md": raw}), 1)
             fix_bytes(raw)
-        except Exception as error:  # noqa: BLE001 - any exception is the finding
+        except Exception as error:  # any exception is the finding
             raising.append((token, type(error).__name__))
     assert raising == []
 

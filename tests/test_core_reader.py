@@ -10,11 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from chatmode_registry.core.catalog import load_catalog, load_files
-from chatmode_registry.core.model import Severity
-from chatmode_registry.core.reader import discover
-from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
-
 from chatmode_files import (
     chatmode,
     codes,
@@ -24,6 +19,10 @@ from chatmode_files import (
     with_code,
     write_tree,
 )
+from chatmode_registry.core.catalog import load_catalog, load_files
+from chatmode_registry.core.model import Severity
+from chatmode_registry.core.reader import discover
+from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
 
 
 def load(tmp_path: Path, files: dict[str, str | bytes], **options):

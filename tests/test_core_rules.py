@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from chatmode_files import chatmode, link_outside, rejected_sources, with_code, write_tree
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.model import Severity
 from chatmode_registry.core.rules import MAX_BODY_CHARACTERS, RULES
-
-from chatmode_files import chatmode, link_outside, rejected_sources, with_code, write_tree
 
 MOJIBAKE = "Backend \u00e2\u20ac\u201c technologies"  # "Backend – technologies" read as cp1252
 

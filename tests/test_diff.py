@@ -545,7 +545,7 @@ def test_cli_folder_without_catalog_and_usage_errors(tmp_path, capsys, sites):
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - keep test output clean
+    def log_message(self, format, *args):  # keep test output clean
         pass
 
 

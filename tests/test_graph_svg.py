@@ -240,8 +240,8 @@ def test_drawing_is_an_accessible_image_with_consistent_size():
     assert (minimum_x, minimum_y) == (0, 0)
     assert (float(root.get("width")), float(root.get("height"))) == (width, height)
     for rect in root.iter(SVG + "rect"):
-        assert 0 <= float(rect.get("x")) and float(rect.get("x")) + float(rect.get("width")) <= width
-        assert 0 <= float(rect.get("y")) and float(rect.get("y")) + float(rect.get("height")) <= height
+        assert float(rect.get("x")) >= 0 and float(rect.get("x")) + float(rect.get("width")) <= width
+        assert float(rect.get("y")) >= 0 and float(rect.get("y")) + float(rect.get("height")) <= height
 
 
 def boxes(root: ET.Element) -> list[tuple[float, float, float, float]]:
@@ -261,8 +261,8 @@ def test_boxes_never_overlap(seed):
     nodes, edges = random_graph(150, 300, seed=seed)
     for svg in render_graph(nodes, edges):
         placed = sorted(boxes(parse(svg)))
-        for index, (left, top, right, bottom) in enumerate(placed):
-            for other_left, other_top, other_right, other_bottom in placed[index + 1 :]:
+        for index, (_left, top, right, bottom) in enumerate(placed):
+            for other_left, other_top, _other_right, other_bottom in placed[index + 1 :]:
                 if other_left >= right:
                     break
                 assert other_top >= bottom or top >= other_bottom, "two node boxes overlap"
@@ -494,7 +494,7 @@ def test_random_graphs_give_well_formed_xml_with_one_link_per_linked_node(data, 
             assert len(anchors) <= 1
             emitted.update(anchor.get(XLINK_HREF) for anchor in anchors)
     assert seen[True] == len(nodes)
-    for href, count in emitted.items():
+    for href in emitted:
         assert browser_scheme(href) in (None, "http", "https")
     linked = [node for node in nodes if node.href and node.href.startswith("../") and "\n" not in node.href]
     for node in linked:

@@ -13,14 +13,15 @@ import subprocess
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+
+from chatmode_registry.mkdocs.git import parse_log
 from conftest import CLEAN_MODES, SITE_URL, BuildResult, build
 from html_safety import find_active_content, inline_scripts
 from sitehtml import Element, content, page_path, parse, read_page, resolve
-
-from chatmode_registry.mkdocs.git import parse_log
 
 SLUGS = {"alpha", "beta", "gamma"}
 
@@ -557,7 +558,7 @@ def test_git_log_parsing_keeps_the_newest_date_per_file() -> None:
 def test_assets_are_published_and_referenced(clean_build: BuildResult) -> None:
     document = read_page(clean_build.site, "catalog/")
     scripts = {resolve("catalog/", s.get("src")) for s in document.find_all("script") if s.get("src")}
-    styles = {resolve("catalog/", l.get("href")) for l in document.find_all("link", rel="stylesheet")}
+    styles = {resolve("catalog/", link.get("href")) for link in document.find_all("link", rel="stylesheet")}
     assert "assets/chatmodes/chatmodes.js" in scripts
     assert "assets/chatmodes/chatmodes.css" in styles
     assert "document$" in (clean_build.site / "assets/chatmodes/chatmodes.js").read_text(encoding="utf-8")
@@ -573,7 +574,7 @@ def test_serve_watches_the_source_folder(make_project) -> None:
     config = config.plugins.on_config(config)
 
     class Server:
-        watched: list[str] = []
+        watched: ClassVar[list[str]] = []
 
         def watch(self, path: str) -> None:
             self.watched.append(path)

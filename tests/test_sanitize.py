@@ -301,7 +301,7 @@ def test_escape_text_is_safe_in_text_and_attributes(value: str) -> None:
     escaped = escape_text(value)
     document = f"<p title=\"{escaped}\" class='{escaped}'>{escaped}</p>"
     assert find_active_content(document) == []
-    ((tag, attrs),) = parse_elements(document)
+    ((_tag, attrs),) = parse_elements(document)
     assert attrs == {"title": value, "class": value}
     assert not re.search(r"[<>\"']", escaped)
 

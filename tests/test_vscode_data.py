@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-
 import jsonschema
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from chatmode_registry.core import vscode
 from chatmode_files import SEED
+from chatmode_registry.core import vscode
 
 
 def seed_header() -> dict:
@@ -182,7 +181,7 @@ def test_tool_descriptions():
 
 
 def test_builtin_agents_are_lower_case_and_complete():
-    assert vscode.BUILTIN_AGENTS == frozenset({"agent", "ask", "edit", "plan"})
+    assert frozenset({"agent", "ask", "edit", "plan"}) == vscode.BUILTIN_AGENTS
 
 
 @pytest.mark.parametrize(

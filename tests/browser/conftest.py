@@ -38,7 +38,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -62,14 +62,14 @@ CHROMIUM_ARGS = [
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves a folder without logging every request to stderr."""
 
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".md": "text/markdown; charset=utf-8",
         ".json": "application/json",
         ".svg": "image/svg+xml",
     }
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:  # stdlib name
         pass
 
 
@@ -261,7 +261,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     path = folder / f"{name}.png"
     try:
         page.screenshot(path=str(path), full_page=True)
-    except Exception as error:  # noqa: BLE001 - a failed screenshot must not hide the failure
+    except Exception as error:  # a failed screenshot must not hide the failure
         report.sections.append(("screenshot", f"could not save {path}: {error}"))
     else:
         report.sections.append(("screenshot", str(path)))

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pytest
-from conftest import CLEAN_MODES, build, write_project
 from playwright.sync_api import expect
 
+from conftest import CLEAN_MODES, build, write_project
 
 pytestmark = pytest.mark.browser
 
@@ -453,7 +453,7 @@ def test_switches_to_and_reached_from_link_both_ways(page, watch, repo_site: Sit
             if transition["target"]:
                 sources[transition["target"]].add(entry["slug"])
     followed = 0
-    for slug, entry in entries.items():
+    for entry in entries.values():
         targets = sorted({t["target"] for t in entry["transitions"] if t["target"]})
         page.goto(repo_site.url(entry["url"]))
         for target in targets:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import build, write_project
 from hostile import HostileTree, write_hostile_tree
 

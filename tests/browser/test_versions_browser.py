@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_MODES, write_project
 from playwright.sync_api import expect
+
+from conftest import CLEAN_MODES, write_project
 from sitekit import closed_port, git
 
 pytestmark = pytest.mark.browser

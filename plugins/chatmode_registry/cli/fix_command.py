@@ -9,8 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.cli.validate_command import report_missing_paths
+from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.core.reader import discover
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import difflib
 import gc
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
 import posixpath
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 
 from chatmode_registry.core import rules, vscode

@@ -437,7 +437,7 @@ def diff_catalogs(
     )
     result.rejected_removed = sorted(str(s) for s in old_rejected - new_rejected)
 
-    severity_order = {"error": 0, "warning": 1, "info": 2}
+    severity_order: dict[Any, int] = {"error": 0, "warning": 1, "info": 2}
     result.new_diagnostics.sort(
         key=lambda d: (severity_order.get(d.get("severity"), 3), d["slug"], d.get("line") or 0)
     )

@@ -35,7 +35,7 @@ def _lines(text: str) -> tuple[list[str], list[str]]:
     """Split into line contents and their line endings ('' for a last line without one)."""
     parts = _LINE_BREAK.split(text)
     contents = parts[0::2]
-    endings = parts[1::2] + [""]
+    endings = [*parts[1::2], ""]
     return contents, endings
 
 

@@ -170,7 +170,7 @@ def _key(key: Any) -> str:
     return str(_plain(key))
 
 
-def _line(text: str, mark: yaml.Mark | None, first_line: int) -> int:
+def _line(text: str, mark: Any, first_line: int) -> int:
     """The file line of a YAML mark, counted by '\\n' only: YAML also breaks lines at U+2028,
     U+2029 and U+0085, which would shift its own line numbers."""
     if mark is None:

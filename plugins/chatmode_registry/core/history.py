@@ -17,6 +17,7 @@ in git 2.39, so it is not used.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -52,17 +53,17 @@ def published_history(
     """
     try:
         return _published_history(Path(source_dir), files, current or {}, max_versions)
-    except Exception:  # noqa: BLE001 - history is a nicety; a build must not fail over it
+    except Exception:  # history is a nicety; a build must not fail over it
         return {}
 
 
 def _published_history(
     source_dir: Path, files: list[str], current: Mapping[str, str], max_versions: int
 ) -> dict[str, list[str]]:
-    prefix = _git(source_dir, "rev-parse", "--show-prefix")
-    if prefix is None:
+    shown_prefix = _git(source_dir, "rev-parse", "--show-prefix")
+    if shown_prefix is None:
         return {}
-    prefix = prefix.decode("utf-8", "surrogateescape").strip("\n")
+    prefix = shown_prefix.decode("utf-8", "surrogateescape").strip("\n")
     # Paths as git prints them (relative to the repository root) back to the caller's names.
     wanted = {prefix + name: name for name in files if "\n" not in name}
 
@@ -129,39 +130,39 @@ def _blob_digests(source_dir: Path, order: list[str]) -> dict[str, str] | None:
         )
     except OSError:
         return None
+    stdin, stdout = process.stdin, process.stdout
+    assert stdin is not None and stdout is not None  # both are pipes
     # Feed requests from a thread: git answers while we write, and both pipes can fill.
     requests = "".join(f"{blob}\n" for blob in order).encode("ascii")
 
     def feed() -> None:
         try:
-            process.stdin.write(requests)
+            stdin.write(requests)
         except OSError:
             pass
         finally:
-            try:
-                process.stdin.close()
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                stdin.close()
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
     digests: dict[str, str] = {}
     try:
         for blob in order:
-            header = process.stdout.readline()
+            header = stdout.readline()
             fields = header.split()
             if len(fields) != 3:  # "<name> missing" or an unexpected answer: skip this blob
                 if not header:
                     break
                 continue
             size = int(fields[2])
-            content = _read_exactly(process.stdout, size)
-            process.stdout.read(1)  # the newline after each object
+            content = _read_exactly(stdout, size)
+            stdout.read(1)  # the newline after each object
             if content is None:
                 break
             digests[blob] = hashlib.sha256(content).hexdigest()
     finally:
-        process.stdout.close()
+        stdout.close()
         writer.join(timeout=GIT_TIMEOUT)
         try:
             process.wait(timeout=GIT_TIMEOUT)

@@ -62,9 +62,7 @@ def assign_slugs(stems: Sequence[str]) -> tuple[list[str], dict[int, str]]:
     taken: set[str] = set()
     pending: list[int] = []
     for index, base in enumerate(bases):
-        if not base or base in RESERVED_SLUGS:
-            pending.append(index)
-        elif base in taken:
+        if not base or base in RESERVED_SLUGS or base in taken:
             pending.append(index)
         else:
             slugs[index] = base

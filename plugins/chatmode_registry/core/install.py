@@ -16,6 +16,7 @@ digests. Nothing here prints; the command line turns the results into output.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import os
@@ -23,9 +24,10 @@ import re
 import secrets
 import urllib.parse
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from chatmode_registry.core.identity import slugify
 from chatmode_registry.core.model import SUFFIXES
@@ -210,7 +212,9 @@ def plan_install(
         if integrity:
             plan.problems.append(Problem(slug, "integrity", f"{slug}: {integrity}"))
             continue
-        folder = dest if dest is not None else DEFAULT_DIRS[split_suffix(name)[1]]
+        parts = split_suffix(name)
+        assert parts is not None  # install_name only gives chat mode file names
+        folder = dest if dest is not None else DEFAULT_DIRS[parts[1]]
         path = folder / name
         try:
             action = _compare_with_disk(path, content)
@@ -275,10 +279,8 @@ def apply(plan: InstallPlan, *, force: bool = False) -> InstallResult:
         for temp, _ in staged:
             _remove_quietly(temp)
         for folder in reversed(created_dirs):
-            try:
+            with contextlib.suppress(OSError):
                 folder.rmdir()
-            except OSError:
-                pass
         result.problems.append(Problem("", "destination", f"cannot write: {error}"))
         return result
     for temp, planned in staged:
@@ -323,10 +325,8 @@ def _stage(path: Path, content: bytes) -> Path:
 
 
 def _remove_quietly(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass
 
 
 @dataclass

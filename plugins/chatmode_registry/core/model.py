@@ -6,13 +6,13 @@ catalog builder (``core.catalog``) fill these in; renderers only read them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from collections.abc import Callable, Iterable
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(str, Enum):  # noqa: UP042 - StrEnum would change str() of a member
     """How bad a diagnostic is. ``error`` fails a validation, ``warning`` fails it with --strict."""
 
     ERROR = "error"

@@ -72,7 +72,7 @@ class _RefusedRedirect(SiteUnavailable):
 class _SafeRedirectHandler(urllib.request.HTTPRedirectHandler):
     """Follows redirects only to ``http`` and ``https`` URLs (urllib alone also allows ``ftp``)."""
 
-    def http_error_302(self, req, fp, code, msg, headers):  # noqa: D102 - urllib API
+    def http_error_302(self, req, fp, code, msg, headers):  # urllib API
         location = headers.get("location") or headers.get("uri")
         if location:
             target = urllib.parse.urljoin(req.full_url, location)
@@ -327,7 +327,7 @@ def _read_url(url: str, timeout: float, limit: int | None) -> bytes:
         if isinstance(error.reason, (TimeoutError, socket.timeout)):
             raise SiteUnavailable(f"{url}: timed out after {timeout:g} s") from None
         raise SiteUnavailable(f"{url}: {_describe_network_error(error.reason)}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise SiteUnavailable(f"{url}: timed out after {timeout:g} s") from None
     except http.client.IncompleteRead as error:
         raise SiteFileError(

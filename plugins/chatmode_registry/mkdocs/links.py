@@ -88,5 +88,6 @@ def edit_link(
         # are resolved by ``urljoin`` (RFC 3986 dot segments), as for a plain ``edit_uri``.
         stem = relative.rsplit(".", 1)[0]
         return urljoin(root, edit_uri_template.format(path=quote(relative), path_noext=quote(stem)))
+    assert edit_uri is not None  # checked above: one of the two is set
     base = urljoin(root, edit_uri if edit_uri.endswith("/") else edit_uri + "/")
     return urljoin(base, quote(relative))

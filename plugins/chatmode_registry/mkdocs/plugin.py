@@ -46,7 +46,6 @@ from chatmode_registry.mkdocs.cache import BuildCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.git import last_commit_dates
 from chatmode_registry.mkdocs.links import edit_link, published_base
-from chatmode_registry.render.diagnostics import terminal_safe
 from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
@@ -59,6 +58,7 @@ from chatmode_registry.mkdocs.structure import (
 )
 from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
 from chatmode_registry.render.changes import CHANGES_CSS, render_html
+from chatmode_registry.render.diagnostics import terminal_safe
 from chatmode_registry.render.graph_svg import graph_css, render_graph
 from chatmode_registry.render.sanitize import json_for_html
 
@@ -144,6 +144,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         data = catalog_to_dict(catalog, site_url=self.base, prefix=self.layout.prefix, history=history)
         diff, baseline_error = self._compare_with_baseline(data, catalog)
 
+        source_dir = self.source
         self.site = CatalogSite(
             catalog,
             self.layout,
@@ -154,7 +155,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
                 edit_uri=config.edit_uri,
                 edit_uri_template=config.edit_uri_template,
                 docs_dir=config.docs_dir,
-                source_file=str(self.source / source),
+                source_file=str(source_dir / source),
             ),
             diff=diff,
             baseline_error=baseline_error,
@@ -195,6 +196,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             return None
         assert self.site is not None
         if spec.kind == "mode":
+            assert spec.slug is not None
             mode = self.site.catalog.by_slug[spec.slug]
             page.meta["title"] = str(Markup.escape(mode.name))
             if mode.description:
@@ -288,6 +290,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         if spec.kind == "index":
             context.update(site.index_context(url))
         elif spec.kind == "mode":
+            assert spec.slug is not None
             mode = site.catalog.by_slug[spec.slug]
             context.update(site.mode_context(mode, url))
             context["body"] = self.bodies.render(mode.body, source=mode.source)
@@ -348,7 +351,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             return list(cached)
         try:
             drawings = [Markup(svg) for svg in render_graph(nodes, edges, **options)]
-        except Exception as error:  # noqa: BLE001 - see the docstring
+        except Exception as error:  # see the docstring
             log.warning(terminal_safe(f"{options.get('title', 'graph')}: the drawing failed ({error!r})"))
             return []
         if self.cache is not None:
@@ -438,6 +441,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
                 return any(mentions_catalog(value) for value in items.values())
             return False
 
+        assert config.nav is not None
         if mentions_catalog(config.nav):
             return
         kinds = [kind for kind in NAV_PAGES if kind != "changes" or self.baseline]
@@ -457,6 +461,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
 
     def _log_diagnostics(self, catalog: Catalog) -> None:
         """Errors and warnings as WARNING (strict builds fail), infos as DEBUG, capped."""
+        assert self.layout is not None
         shown = 0
         hidden = 0
         for diagnostic in catalog.diagnostics:

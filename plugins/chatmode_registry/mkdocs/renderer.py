@@ -138,7 +138,7 @@ class BodyRenderer:
         try:
             self.markdown.reset()
             html = self.markdown.convert(body)
-        except Exception as error:  # noqa: BLE001 - a hostile body must not stop the build
+        except Exception as error:  # a hostile body must not stop the build
             if self.on_error is not None:
                 self.on_error(source, error)
             return Markup('<pre class="cmr-body-fallback">{}</pre>').format(body)

@@ -155,7 +155,7 @@ def _md_changed(diff: CatalogDiff, mode: ChangedMode, *, with_body: bool, with_d
             items.append(
                 f"- **{md_text(name)}**: {_md_value(detail.get('old'))} → {_md_value(detail.get('new'))}"
             )
-    lines += items + [""]
+    lines += [*items, ""]
     body = mode.details.get("body") or {}
     if with_body and body.get("diff"):
         lines.append(md_fence(body["diff"], "diff"))
@@ -288,7 +288,7 @@ def _html_value(value: Any) -> Markup:
     return Markup("<code>{}</code>").format(value)
 
 
-def _html_target(edge: dict, link: Callable[[str], str] | None) -> Markup:
+def _html_target(edge: dict, link: Callable[[str], str | None] | None) -> Markup:
     target = edge.get("target")
     href = link(target) if target and link else None
     if href:
@@ -298,13 +298,15 @@ def _html_target(edge: dict, link: Callable[[str], str] | None) -> Markup:
     return Markup("built-in" if edge.get("builtin") else "dangling")
 
 
-def _html_transition(edge: dict, link: Callable[[str], str] | None) -> Markup:
+def _html_transition(edge: dict, link: Callable[[str], str | None] | None) -> Markup:
     return Markup("{} → {} ({})").format(
         edge.get("text") or "", _html_target(edge, link), edge.get("via") or ""
     )
 
 
-def _html_diagnostic(diagnostic: dict, link: Callable[[str], str] | None, *, with_slug: bool) -> Markup:
+def _html_diagnostic(
+    diagnostic: dict, link: Callable[[str], str | None] | None, *, with_slug: bool
+) -> Markup:
     severity = str(diagnostic.get("severity") or "")
     parts = [
         Markup('<span class="chatmodes-severity-{0}">{0}</span> <code>{1}</code>').format(
@@ -329,7 +331,7 @@ def _html_mode_link(slug: str, label: str, link: Callable[[str], str | None] | N
     return Markup('<a href="{}">{}</a>').format(href, label)
 
 
-def _html_changed(diff: CatalogDiff, mode: ChangedMode, link: Callable[[str], str] | None) -> Markup:
+def _html_changed(diff: CatalogDiff, mode: ChangedMode, link: Callable[[str], str | None] | None) -> Markup:
     record = diff.records.get(mode.slug, {})
     rows: list[Markup] = []
     for name in mode.fields:
@@ -390,7 +392,9 @@ def _html_changed(diff: CatalogDiff, mode: ChangedMode, link: Callable[[str], st
     )
 
 
-def _only_existing(diff: CatalogDiff, link: Callable[[str], str] | None) -> Callable[[str], str] | None:
+def _only_existing(
+    diff: CatalogDiff, link: Callable[[str], str | None] | None
+) -> Callable[[str], str | None] | None:
     """``link`` restricted to pages of the new site: a removed chat mode has no page to open."""
     if link is None:
         return None
@@ -401,7 +405,7 @@ def _only_existing(diff: CatalogDiff, link: Callable[[str], str] | None) -> Call
     return existing
 
 
-def render_html(diff: CatalogDiff, link: Callable[[str], str] | None = None) -> str:
+def render_html(diff: CatalogDiff, link: Callable[[str], str | None] | None = None) -> str:
     """The diff as an HTML fragment for the ``catalog/changes/`` page.
 
     ``link(slug)`` gives the URL of a chat mode's page in the new site (e.g.

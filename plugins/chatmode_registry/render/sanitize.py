@@ -29,8 +29,8 @@ import nh3
 from markupsafe import escape as _markupsafe_escape
 
 __all__ = [
-    "ALLOWED_TAGS",
     "ALLOWED_ATTRIBUTES",
+    "ALLOWED_TAGS",
     "ALLOWED_URL_SCHEMES",
     "RESERVED_ID_PREFIXES",
     "escape_text",
