@@ -45,12 +45,26 @@ class ChatmodesConfig(base.Config):
     graph_limit = c.Type(int, default=300)
     """Largest catalog whose whole graph page is drawn with its arrows.
 
-    Laying out a graph costs more than linear time (about 1 s for 300 chat modes with 900
-    transitions, 7.5 s for 1,000, minutes for 10,000), and a drawing past a few hundred boxes
-    is no longer readable.
-    Above the limit the graph page shows every chat mode as a linked box without arrows;
-    each chat mode's own page still draws its neighbourhood.
+    A drawing past a few hundred boxes is no longer readable. Above the limit (or above
+    ``graph_edge_limit`` transitions) the graph page shows every chat mode as a linked box
+    without arrows; each chat mode's own page still draws its neighbourhood.
     """
+
+    graph_edge_limit = c.Type(int, default=1000)
+    """Largest number of transitions the whole graph page draws as arrows.
+
+    A catalog over this limit (or over ``graph_limit`` chat modes) gets the boxes-only page.
+    """
+
+    neighbourhood_limit = c.Type(int, default=16)
+    """Most boxes a chat mode page's neighbourhood drawing shows (the mode included).
+
+    The mode's own targets come first, then the modes that switch to it; the rest are
+    counted under the drawing ("and N more") and still listed in the page's sections.
+    """
+
+    neighbourhood_edge_limit = c.Type(int, default=40)
+    """Most arrows a chat mode page's neighbourhood drawing shows (the mode's own first)."""
 
     max_logged = c.Type(int, default=200)
     """At most this many diagnostics are printed one by one; the rest are counted in one line.

@@ -294,16 +294,25 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             mode = site.catalog.by_slug[spec.slug]
             context.update(site.mode_context(mode, url))
             context["body"] = self.bodies.render(mode.body, source=mode.source)
-            nodes, edges = site.neighbourhood_parts(mode, url)
-            graphs = self._draw(nodes, edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}")
-            context["graphs"] = [self._late(page, "".join(graphs))] if graphs else []
+            hood = site.neighbourhood_parts(
+                mode,
+                url,
+                max_nodes=self.config.neighbourhood_limit,
+                max_edges=self.config.neighbourhood_edge_limit,
+            )
+            graphs = self._draw(
+                hood.nodes, hood.edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}"
+            )
+            markup = "".join(graphs) + _left_out_note(hood.more_nodes, hood.more_edges)
+            context["graphs"] = [self._late(page, markup)] if graphs else []
             context["raw_json"] = self._late(page, json_for_html(context["raw_text"], ensure_ascii=True))
             context["raw_text"] = self._late(page, Markup.escape(context["raw_text"]))
             sections = self._mode_sections(context)
             page.edit_url = context["edit_url"]
         elif spec.kind == "graph":
             nodes, edges = site.graph_parts(url)
-            if len(nodes) > self.config.graph_limit:
+            kinds = {(edge.source, edge.target, edge.kind) for edge in edges}
+            if len(nodes) > self.config.graph_limit or len(kinds) > self.config.graph_edge_limit:
                 context["arrows_left_out"] = len(edges)
                 edges = []
             graphs = self._draw(nodes, edges, title="Transition graph")
@@ -480,3 +489,18 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             log.warning(
                 f"{hidden} more errors and warnings are not listed here: see {self.layout.prefix}/report/"
             )
+
+
+def _left_out_note(more_nodes: int, more_edges: int) -> str:
+    """The line under a capped neighbourhood drawing that says what it leaves out."""
+    parts = []
+    if more_nodes:
+        parts.append(f"{more_nodes:,} more chat mode{'s' if more_nodes != 1 else ''}")
+    if more_edges:
+        parts.append(f"{more_edges:,} more transition{'s' if more_edges != 1 else ''}")
+    if not parts:
+        return ""
+    return (
+        '<p class="cmr-graph-more">And ' + " and ".join(parts) + ", not drawn here: the lists of"
+        " transitions on this page name them all.</p>"
+    )

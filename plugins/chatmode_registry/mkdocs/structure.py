@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 from chatmode_registry.core import vscode
 from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic, Severity, Transition
 from chatmode_registry.mkdocs.links import InstallLinks, install_links
-from chatmode_registry.render.graph_svg import GraphEdge, GraphNode, neighbourhood
+from chatmode_registry.render.graph_svg import GraphEdge, GraphNode
 
 #: The catalog pages that are not a chat mode, in navigation order. Their names are the
 #: reserved slugs of the contract, so no chat mode page can take their place.
@@ -133,6 +133,18 @@ class ToolInfo:
         return bool(self.replacements) or self.retired is not None
 
 
+@dataclass(frozen=True)
+class Neighbourhood:
+    """What a chat mode page draws around its mode, and how much was left out."""
+
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    more_nodes: int = 0
+    """Neighbours not drawn (the node limit was reached)."""
+    more_edges: int = 0
+    """Edges between drawn nodes that were not drawn (the edge limit was reached)."""
+
+
 class CatalogSite:
     """A catalog placed in a site: files to add, pages to render and their contexts.
 
@@ -171,6 +183,7 @@ class CatalogSite:
         for mode in catalog.chatmodes:
             self.specs[layout.mode_uri(mode.slug)] = PageSpec("mode", layout.mode_uri(mode.slug), mode.slug)
         self.files: dict[str, File] = {}
+        self._pairs: dict[tuple[str, str], list[Transition]] | None = None
         tools = catalog.tools()
         anchors = _anchor_ids(tools, "cmr-tool-")
         self.tools: dict[str, ToolInfo] = {
@@ -443,30 +456,92 @@ class CatalogSite:
             for transition in mode.transitions:
                 target = self._target_node(transition, nodes)
                 if target is not None:
-                    edges.append(GraphEdge(mode.slug, target, transition.label or transition.text))
+                    edges.append(
+                        GraphEdge(mode.slug, target, transition.label or transition.text, kind=transition.via)
+                    )
         return list(nodes.values()), edges
 
-    def neighbourhood_parts(self, mode: ChatMode, page_url: str) -> tuple[list[Any], list[Any]]:
-        """Nodes and edges around one chat mode: its targets, its sources, edges among them.
+    def neighbourhood_parts(
+        self, mode: ChatMode, page_url: str, *, max_nodes: int, max_edges: int
+    ) -> Neighbourhood:
+        """The drawing around one chat mode: the mode, its direct neighbours (the modes it
+        switches to first, in the order it names them, then the modes that switch to it) and
+        the edges among them, at most ``max_nodes`` nodes and ``max_edges`` edges.
 
-        Built from the chat mode's own links, not by filtering the whole graph, so that
-        every page costs only as much as its neighbourhood.
+        The edges of the mode itself come first, then the edges between its neighbours. What
+        does not fit is counted in :attr:`Neighbourhood.more_nodes` and
+        :attr:`Neighbourhood.more_edges`. The cost does not depend on how connected the
+        neighbours are elsewhere: only pairs of kept nodes are looked up, so a page costs at
+        most ``max_nodes`` squared lookups plus the mode's own transitions.
         """
-        members = [mode.slug, *self.outgoing_slugs(mode), *self.incoming_slugs(mode)]
-        nodes: dict[str, Any] = {}
-        for slug in dict.fromkeys(members):
-            nodes[slug] = self._mode_node(self.catalog.by_slug[slug], page_url)
-        edges: list[Any] = []
-        for slug in list(dict.fromkeys(members)):
-            for transition in self.catalog.by_slug[slug].transitions:
-                if transition.target and transition.target not in nodes:
-                    continue
-                if not transition.target and slug != mode.slug:
-                    continue  # built-ins and dangling names only for the page's own mode
-                target = self._target_node(transition, nodes)
-                if target is not None:
-                    edges.append(GraphEdge(slug, target, transition.label or transition.text))
-        return neighbourhood(list(nodes.values()), edges, mode.slug, depth=1)
+        max_nodes = max(max_nodes, 1)
+        nodes: dict[str, Any] = {mode.slug: self._mode_node(mode, page_url)}
+        edges: dict[tuple[str, str, str], GraphEdge] = {}
+        neighbours: dict[str, None] = {}
+        more_nodes: set[str] = set()
+
+        def keep(node_id: str) -> bool:
+            if node_id in nodes:
+                return True
+            if len(nodes) >= max_nodes:
+                more_nodes.add(node_id)
+                return False
+            nodes[node_id] = self._mode_node(self.catalog.by_slug[node_id], page_url)
+            neighbours[node_id] = None
+            return True
+
+        def add(source: str, target: str, transition: Transition) -> None:
+            key = (source, target, transition.via)
+            if key not in edges:
+                edges[key] = GraphEdge(
+                    source, target, transition.label or transition.text, kind=transition.via
+                )
+
+        for transition in mode.transitions:
+            if transition.target:
+                if keep(transition.target):
+                    add(mode.slug, transition.target, transition)
+                continue
+            node_id = self._target_id(transition)
+            if node_id not in nodes and len(nodes) >= max_nodes:
+                more_nodes.add(node_id)
+                continue
+            target = self._target_node(transition, nodes)
+            if target is not None:
+                add(mode.slug, target, transition)
+        for source, transition in self.catalog.incoming.get(mode.slug, []):
+            if keep(source.slug):
+                add(source.slug, mode.slug, transition)
+        own = list(edges.values())
+        among: list[GraphEdge] = []
+        pairs = self._transitions_by_pair()
+        for source in neighbours:
+            for target in neighbours:
+                for transition in pairs.get((source, target), ()):
+                    key = (source, target, transition.via)
+                    if key not in edges:
+                        edges[key] = GraphEdge(
+                            source, target, transition.label or transition.text, kind=transition.via
+                        )
+                        among.append(edges[key])
+        drawn = (own + among)[:max_edges]
+        return Neighbourhood(
+            nodes=list(nodes.values()),
+            edges=drawn,
+            more_nodes=len(more_nodes),
+            more_edges=len(own) + len(among) - len(drawn),
+        )
+
+    def _transitions_by_pair(self) -> dict[tuple[str, str], list[Transition]]:
+        """Every resolved transition under its (source slug, target slug) pair; built once."""
+        if self._pairs is None:
+            pairs: dict[tuple[str, str], list[Transition]] = {}
+            for mode in self.catalog.chatmodes:
+                for transition in mode.transitions:
+                    if transition.target:
+                        pairs.setdefault((mode.slug, transition.target), []).append(transition)
+            self._pairs = pairs
+        return self._pairs
 
     def _mode_node(self, mode: ChatMode, page_url: str) -> GraphNode:
         """A chat mode as a graph node, linked to its page; problems show as a class."""
@@ -479,6 +554,15 @@ class CatalogSite:
             title=mode.description,
             css_class=css,
         )
+
+    @staticmethod
+    def _target_id(transition: Transition) -> str:
+        """The node id of a transition's target: its slug, ``builtin:<name>`` or ``missing:<text>``."""
+        if transition.target:
+            return transition.target
+        if transition.builtin:
+            return f"builtin:{transition.text.strip().lower()}"
+        return f"missing:{transition.text}"
 
     @staticmethod
     def _target_node(transition: Transition, nodes: dict[str, GraphNode]) -> str | None:

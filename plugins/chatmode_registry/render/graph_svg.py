@@ -59,11 +59,15 @@ class GraphNode:
 
 @dataclass(frozen=True)
 class GraphEdge:
-    """A directed edge between two node ids; ``label`` goes into the edge's tooltip."""
+    """A directed edge between two node ids; ``label`` goes into the edge's tooltip.
+
+    ``kind`` says how the source reaches the target (``handoff``, ``prose``, ``subagent``).
+    """
 
     source: str
     target: str
     label: str = ""
+    kind: str = ""
 
 
 # Geometry, in CSS pixels at the SVG's natural size.
@@ -82,6 +86,8 @@ MARGIN = 12
 LOOP_EXTENT = 24
 DEFAULT_MAX_WIDTH = 1100
 ORDER_SWEEPS = 16
+# Bend points per edge, on average, that a drawing may use (see ``_insert_bend_points``).
+BEND_BUDGET = 3
 LAYER_PASSES = 8
 POSITION_PASSES = 6
 # A bend point pulls harder than a real node, so long edges come out straight.
@@ -442,8 +448,12 @@ class _LayeredLayout:
         self.top: list[float] = []
         self.layer_top: list[float] = []
         self.layer_bottom: list[float] = []
+        self.direct: list[bool] = []
         self.width = 0.0
         self.height = 0.0
+        # Units of work done (a vertex or an edge segment visited once by some pass): the
+        # tests pin that it stays linear in the edges drawn, without timing anything.
+        self.work = 0
 
     def run(self) -> None:
         """Compute every coordinate."""
@@ -472,6 +482,7 @@ class _LayeredLayout:
             predecessors[target].append(source)
         for items in successors:
             items.sort()
+        self.work += 2 * (self.count + len(self.edges))
         greedy = self._greedy_reversals(successors, predecessors)
         search = self._search_reversals(successors, predecessors)
         self.reversed = search if sum(search) < sum(greedy) else greedy
@@ -601,6 +612,7 @@ class _LayeredLayout:
                 if remaining[following] == 0:
                     ready.append(following)
         for _ in range(LAYER_PASSES):
+            self.work += self.count + 2 * len(self.edges)
             moved = False
             for vertex in range(self.count):
                 above, below = predecessors[vertex], successors[vertex]
@@ -618,25 +630,42 @@ class _LayeredLayout:
         lowest = min(layer)
         self.layer = [value - lowest for value in layer]
 
-    # Step 3: bend points, one per layer an edge crosses.
+    # Step 3: bend points, one per layer an edge crosses, shortest edges first, while the
+    # budget of BEND_BUDGET per edge lasts. A dense tangle (every mode switching to every
+    # other) has edges spanning every layer, so bend points for all of them would grow with
+    # edges times layers; the edges left over are drawn as one direct curve from box to box
+    # and take no part in ordering or positioning. This keeps every later step, and the
+    # drawing's size, linear in the number of edges.
     def _insert_bend_points(self) -> None:
         vertices = self.count
         self.up = [[] for _ in range(vertices)]
         self.down = [[] for _ in range(vertices)]
-        for index in range(len(self.edges)):
-            upper, lower = self._oriented(index)
+        budget = BEND_BUDGET * len(self.edges)
+        oriented = [self._oriented(index) for index in range(len(self.edges))]
+        spans = [self.layer[lower] - self.layer[upper] - 1 for upper, lower in oriented]
+        bent = [False] * len(self.edges)
+        for index in sorted(range(len(self.edges)), key=lambda k: (spans[k], k)):
+            if spans[index] > budget:
+                break
+            budget -= spans[index]
+            bent[index] = True
+        self.direct = [not flag for flag in bent]
+        for index, (upper, lower) in enumerate(oriented):
+            self.work += 1
             chain = [upper]
-            for level in range(self.layer[upper] + 1, self.layer[lower]):
-                chain.append(vertices)
-                vertices += 1
-                self.layer.append(level)
-                self.widths.append(DUMMY_WIDTH)
-                self.up.append([])
-                self.down.append([])
+            if bent[index]:
+                for level in range(self.layer[upper] + 1, self.layer[lower]):
+                    chain.append(vertices)
+                    vertices += 1
+                    self.layer.append(level)
+                    self.widths.append(DUMMY_WIDTH)
+                    self.up.append([])
+                    self.down.append([])
             chain.append(lower)
-            for above, below in zip(chain, chain[1:]):
-                self.down[above].append(below)
-                self.up[below].append(above)
+            if bent[index]:
+                for above, below in zip(chain, chain[1:]):
+                    self.down[above].append(below)
+                    self.up[below].append(above)
             self.chains.append(chain)
 
     def is_bend(self, vertex: int) -> bool:
@@ -689,14 +718,16 @@ class _LayeredLayout:
                 stack.extend(sorted(self.down[vertex], reverse=True))
         return result
 
-    @staticmethod
-    def _by_barycentre(members: list[int], neighbours: list[list[int]], position: list[int]) -> list[int]:
+    def _by_barycentre(
+        self, members: list[int], neighbours: list[list[int]], position: list[int]
+    ) -> list[int]:
         """``members`` sorted by the mean position of their neighbours; a vertex without
         neighbours on that side keeps its slot."""
         keyed = []
         result: list[int | None] = [None] * len(members)
         for index, vertex in enumerate(members):
             linked = neighbours[vertex]
+            self.work += 1 + len(linked)
             if linked:
                 keyed.append((sum(position[other] for other in linked) / len(linked), index, vertex))
             else:
@@ -714,6 +745,8 @@ class _LayeredLayout:
                 sequence.extend(sorted(position[other] for other in self.down[vertex]))
             tree = [0] * (len(below) + 1)
             seen = 0
+            # Each entry walks the tree twice, up to its depth.
+            self.work += len(members) + len(sequence) * 2 * max(1, len(below).bit_length())
             for value in sequence:
                 # Earlier entries strictly greater than this one cross it.
                 index = value + 1
@@ -818,6 +851,7 @@ class _LayeredLayout:
             weights = []
             for vertex in row:
                 linked = neighbours[vertex]
+                self.work += 1 + len(linked)
                 if linked:
                     desired.append(sum(self.x[other] for other in linked) / len(linked))
                     weights.append(len(linked) * (DUMMY_WEIGHT if self.is_bend(vertex) else 1.0))
