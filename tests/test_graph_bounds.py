@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+from typing import ClassVar
 
 import pytest
-from conftest import build, write_project
-from sitehtml import content, read_page
 
 from chatmode_registry.render.graph_svg import GraphEdge, GraphNode, _LayeredLayout, render_graph
+from conftest import build, write_project
+from sitehtml import content, read_page
 
 
 def complete_graph(count: int) -> tuple[list[GraphNode], list[GraphEdge]]:
@@ -32,7 +33,7 @@ def complete_graph(count: int) -> tuple[list[GraphNode], list[GraphEdge]]:
 class CountingLayout(_LayeredLayout):
     """The real layout, remembering every instance's size and work."""
 
-    runs: list[tuple[int, int, int, int]] = []
+    runs: ClassVar[list[tuple[int, int, int, int]]] = []
 
     def run(self) -> None:
         super().run()

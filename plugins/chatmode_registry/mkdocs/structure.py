@@ -509,9 +509,9 @@ class CatalogSite:
             target = self._target_node(transition, nodes)
             if target is not None:
                 add(mode.slug, target, transition)
-        for source, transition in self.catalog.incoming.get(mode.slug, []):
-            if keep(source.slug):
-                add(source.slug, mode.slug, transition)
+        for referrer, transition in self.catalog.incoming.get(mode.slug, []):
+            if keep(referrer.slug):
+                add(referrer.slug, mode.slug, transition)
         own = list(edges.values())
         among: list[GraphEdge] = []
         pairs = self._transitions_by_pair()
