@@ -7,8 +7,8 @@
   script payloads in the body, in every header field and in the file name), chat modes
   with graph problems (dangling and self transitions, names that differ only in case, no
   header), and files that cannot be chat modes at all (empty, binary, cp1252, 6 MB,
-  unparsable YAML, tabs, an alias bomb, deep nesting, a list header, a wrongly typed field,
-  symlinks that lead outside).
+  unparsable YAML, tabs, an alias bomb, deep nesting with and without brackets, a list
+  header, a wrongly typed field, symlinks that lead outside).
 * ``root/outside/``: a chat mode outside the source folder holding
   :attr:`HostileTree.secret_marker`. Nothing of it may ever appear in the output.
 
@@ -24,6 +24,12 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from nesting import deep_chatmode
+
+#: The deepest header nesting the registry reads (``core.frontmatter.MAX_DEPTH``), written out
+#: here so that a change of the bound is a visible change of the fixtures.
+MAX_HEADER_DEPTH = 64
 
 #: The JavaScript the payloads run. It opens a dialog (what the browser test listens for)
 #: and counts itself in ``window.__pwned`` (what it reads afterwards).
@@ -400,6 +406,14 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
     reject("yaml-bomb.chatmode.md", "\n".join(bomb))
     reject(
         "deep-nesting.chatmode.md", "---\ndescription: deep\nx: " + "[" * 5000 + "]" * 5000 + "\n---\nBody.\n"
+    )
+    # Nesting without brackets (#14 finding 2): every YAML style, past the bound and at it.
+    for form in ("block_sequence_one_line", "block_mapping_indented", "explicit_keys", "alias_chain"):
+        reject(f"deep-{form.replace('_', '-')}.chatmode.md", deep_chatmode(form, 600))
+    publish(
+        "deep-at-the-bound.chatmode.md",
+        deep_chatmode("block_sequence_one_line", MAX_HEADER_DEPTH - 1),
+        flagged=True,  # its 'x' key is unknown: a warning
     )
     reject("list-header.chatmode.md", "---\n- a\n- b\n---\nBody.\n")
     reject("wrong-type.chatmode.md", "---\ndescription: 42 tools\ntools: codebase, search\n---\nBody.\n")

@@ -216,9 +216,14 @@ def _load(tmp_path: Path, files: dict[str, str | bytes], outside: dict[str, str 
     return load_catalog(folder, max_bytes=max_bytes)
 
 
+#: Rules no file can fire on purpose: CM009 reports a defect of the registry itself, and
+#: tests/test_hostile_nesting.py fires it by injecting one.
+NO_FIXTURE = {"CM009"}
+
+
 def test_every_rule_has_a_case():
     """A rule added to RULES without a failing and a passing fixture here fails the suite."""
-    assert sorted(case.code for case in CASES) == sorted(RULES)
+    assert sorted(case.code for case in CASES) == sorted(set(RULES) - NO_FIXTURE)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.code for case in CASES])

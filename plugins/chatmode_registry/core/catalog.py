@@ -102,15 +102,33 @@ def _read_chunk(
 ) -> list[ChatMode | Rejected]:
     records: list[ChatMode | Rejected] = []
     for path, source in files:
-        result = read_source(path, source, root=root, max_bytes=max_bytes)
-        if isinstance(result, Diagnostic):
-            records.append(Rejected(source, [result]))
-            continue
-        record = read_chatmode(result)
+        try:
+            result = read_source(path, source, root=root, max_bytes=max_bytes)
+            record = Rejected(source, [result]) if isinstance(result, Diagnostic) else read_chatmode(result)
+        except Exception as error:  # noqa: BLE001 - see unexpected_failure
+            record = unexpected_failure(source, error)
         if not content and isinstance(record, ChatMode):
             record.raw, record.body = b"", ""
         records.append(record)
     return records
+
+
+def unexpected_failure(source: str, error: BaseException) -> Rejected:
+    """The last resort for one file: an error nobody foresaw rejects that file (CM009) instead
+    of crashing the build or the command, so every other file is still published."""
+    name = type(error).__name__
+    return Rejected(
+        source,
+        [
+            rules.make(
+                "CM009",
+                source,
+                None,
+                f"the registry failed while checking this file ({name}); the file is rejected: "
+                "report it with the file to the registry's maintainers",
+            )
+        ],
+    )
 
 
 def read_chatmode(file: SourceFile) -> ChatMode | Rejected:

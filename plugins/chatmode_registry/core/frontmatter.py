@@ -1,15 +1,18 @@
 """Splitting a chat mode into its YAML header and Markdown body, and parsing the header.
 
 The header is the text between a first line ``---`` and the next line ``---``. It is parsed
-with PyYAML's safe loader (libyaml when available) in two steps: composing gives the node
-tree with line numbers, which is checked for alias expansion before anything is built, so
-that a "billion laughs" header costs a bounded walk instead of memory. python-frontmatter is
+with PyYAML's safe loader (libyaml when available) in steps: the event stream is checked for
+nesting depth (every collection style counts, brackets or not), composing gives the node tree
+with line numbers, which is checked for alias expansion (size, depth, cycles) before anything
+is built, so that a "billion laughs" header costs a bounded walk instead of memory. The walks
+over what was built keep their own stacks, so no header reaches Python's recursion limit. python-frontmatter is
 not used: its delimiter pattern also swallows blank lines after ``---`` (shifting every line
 number) and it builds YAML without any alias bound.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -30,6 +33,8 @@ MAX_EXPANDED_NODES = 10_000
 MAX_DEPTH = 64
 
 _DELIMITER = re.compile(r"---[ \t]*")
+
+_TOO_DEEP = f"the header nests lists and mappings more than {MAX_DEPTH} deep; flatten it"
 
 
 class HeaderError(Exception):
@@ -96,59 +101,124 @@ def split(text: str) -> Split:
     )
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], first_line: int) -> int:
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    if key in active:
-        raise HeaderError(
-            "CM007",
-            "the header refers to itself through an alias; remove the recursive alias",
-            node.start_mark.line + first_line,
-        )
-    active.add(key)
-    total = 1
-    if isinstance(node, yaml.SequenceNode):
-        for child in node.value:
-            total += _expanded_size(child, memo, active, first_line)
-            if total > MAX_EXPANDED_NODES:
-                break
-    elif isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            total += _expanded_size(key_node, memo, active, first_line)
-            total += _expanded_size(value_node, memo, active, first_line)
-            if total > MAX_EXPANDED_NODES:
-                break
-    active.discard(key)
-    memo[key] = total
-    return total
+#: Characters that can open a YAML collection: flow brackets, block sequence entries, explicit
+#: and implicit mapping keys. A header cannot nest deeper than it has of these.
+_OPENERS = "[{-?:"
+
+
+def _check_expansion(node: yaml.Node, text: str, first_line: int) -> None:
+    """Refuse a node graph whose aliases expand past :data:`MAX_EXPANDED_NODES` values or
+    :data:`MAX_DEPTH` levels, or that contains itself.
+
+    Each distinct node is visited once (sizes and depths are memoised), iteratively: an
+    alias chain can be deep however the events nested, and Python must not recurse on it.
+    """
+    memo: dict[int, tuple[int, int]] = {}  # id -> (expanded size, expanded depth)
+    active: set[int] = set()
+    # (node, children left to visit, size so far, depth so far)
+    stack: list[tuple[yaml.Node, list[yaml.Node], int, int]] = []
+
+    def children(parent: yaml.Node) -> list[yaml.Node]:
+        if isinstance(parent, yaml.SequenceNode):
+            return list(reversed(parent.value))
+        if isinstance(parent, yaml.MappingNode):
+            return [child for pair in reversed(parent.value) for child in reversed(pair)]
+        return []
+
+    def enter(child: yaml.Node) -> None:
+        if id(child) in active:
+            raise HeaderError(
+                "CM007",
+                "the header refers to itself through an alias; remove the recursive alias",
+                _line(text, child.start_mark, first_line),
+            )
+        active.add(id(child))
+        stack.append((child, children(child), 1, 0 if isinstance(child, yaml.ScalarNode) else 1))
+
+    enter(node)
+    while stack:
+        current, pending, size, depth = stack[-1]
+        if pending:
+            child = pending.pop()
+            known = memo.get(id(child))
+            if known is None:
+                enter(child)
+                continue
+            size, depth = size + known[0], max(depth, known[1] + 1)
+        else:
+            stack.pop()
+            active.discard(id(current))
+            memo[id(current)] = (size, depth)
+            if not stack:
+                return
+            parent, parent_pending, parent_size, parent_depth = stack[-1]
+            size, depth = parent_size + size, max(parent_depth, depth + 1)
+            current, pending = parent, parent_pending
+        if size > MAX_EXPANDED_NODES:
+            raise HeaderError(
+                "CM007",
+                f"the header expands to more than {MAX_EXPANDED_NODES:,} values through YAML "
+                "aliases; write the values out or remove the aliases",
+                first_line,
+            )
+        if depth > MAX_DEPTH:
+            raise HeaderError(
+                "CM007",
+                f"the header nests lists and mappings more than {MAX_DEPTH} deep through YAML "
+                "aliases; write the values out or remove the aliases",
+                _line(text, current.start_mark, first_line),
+            )
+        stack[-1] = (current, pending, size, depth)
 
 
 def _check_depth(events: Any, text: str, first_line: int) -> None:
-    """Walk the event stream (iterative in libyaml) and refuse headers nested too deeply."""
+    """Walk the event stream (iterative in libyaml) and refuse headers nested too deeply.
+
+    Every collection counts, whatever its style: flow brackets, block sequences
+    (``- - - a`` nests one list per dash on a single line), block and explicit-key mappings.
+    """
     depth = 0
     try:
         while (event := events.get_event()) is not None:
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise HeaderError(
-                        "CM007",
-                        f"the header nests lists and mappings more than {MAX_DEPTH} deep; flatten it",
-                        _line(text, event.start_mark, first_line),
-                    )
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                    raise HeaderError("CM007", _TOO_DEEP, _line(text, event.start_mark, first_line))
+            elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     finally:
         events.dispose()
 
 
 def _plain(value: Any) -> Any:
-    """Turn what YAML built into JSON-compatible values (shared aliases are already bounded)."""
-    if isinstance(value, dict):
-        return {_key(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
+    """Turn what YAML built into JSON-compatible values, without recursion.
+
+    Nesting and alias expansion are already bounded, but the walk keeps its own stack anyway
+    so that no header shape can reach Python's recursion limit here.
+    """
+    result: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, result, 0)]
+    while stack:
+        item, parent, slot = stack.pop()
+        if isinstance(item, dict):
+            plain: dict[str, Any] = {}
+            parent[slot] = plain
+            pairs = [(_key(key), child) for key, child in item.items()]
+            for key, _ in pairs:
+                plain.setdefault(key, None)  # keys keep their first position ...
+            # ... and, as in a dict built in order, the last value of a repeated key wins:
+            # pushed in reverse, the pairs are popped (and assigned) in order.
+            stack.extend((child, plain, key) for key, child in reversed(pairs))
+        elif isinstance(item, list):
+            items: list[Any] = [None] * len(item)
+            parent[slot] = items
+            stack.extend((child, items, index) for index, child in reversed(list(enumerate(item))))
+        else:
+            parent[slot] = _scalar(item)
+    return result[0]
+
+
+def _scalar(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
@@ -167,7 +237,7 @@ def _key(key: Any) -> str:
         return "null"
     if isinstance(key, bool):
         return "true" if key else "false"
-    return str(_plain(key))
+    return str(_scalar(key))
 
 
 def _line(text: str, mark: Any, first_line: int) -> int:
@@ -198,27 +268,23 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
     """Parse header text that starts on file line ``first_line`` at character ``offset``.
 
     Raises :class:`HeaderError`: CM005 for YAML syntax errors (at the line YAML names),
-    CM006 when the header is not a mapping, CM007 for alias bombs and recursive aliases.
+    CM006 when the header is not a mapping, CM007 for alias bombs, recursive aliases and
+    nesting deeper than :data:`MAX_DEPTH` (in any YAML style, directly or through aliases).
     """
     if not text.strip():
         return Header(present=True)
     loader = _Loader(text)
     try:
-        if text.count("[") + text.count("{") > MAX_DEPTH:
-            # Only flow brackets can nest deep enough to hurt within max_bytes; block
-            # nesting needs ever longer indentation.
+        if sum(text.count(char) for char in _OPENERS) > MAX_DEPTH:
+            # Composing recurses (in C with libyaml), so depth is checked on the event
+            # stream first. A header with fewer openers than the bound cannot be too deep.
             _check_depth(_Loader(text), text, first_line)
         node = loader.get_single_node()
         if node is None:
             return Header(present=True)
-        # Without an anchor there is no alias, and the header's size already bounds its nodes.
-        if "&" in text and _expanded_size(node, {}, set(), first_line) > MAX_EXPANDED_NODES:
-            raise HeaderError(
-                "CM007",
-                f"the header expands to more than {MAX_EXPANDED_NODES:,} values through YAML "
-                "aliases; write the values out or remove the aliases",
-                first_line,
-            )
+        # Without an anchor there is no alias, and the event check above bounded the depth.
+        if "&" in text:
+            _check_expansion(node, text, first_line)
         if not isinstance(node, yaml.MappingNode):
             kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
             raise HeaderError(
@@ -232,9 +298,11 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
         problem = error.problem or str(error)
         if mark is not None and text[mark.index : mark.index + 1] == "\t":
             problem += " (a tab: YAML indents with spaces only)"
-        # Newer libyaml builds stop deep nesting themselves; that is the same bound as ours.
-        code = "CM007" if "nesting depth" in problem else "CM005"
-        raise HeaderError(code, f"YAML syntax error: {problem}", _line(text, mark, first_line)) from None
+        if "nesting depth" in problem:
+            # Newer libyaml builds stop very deep nesting themselves (while our event walk
+            # reads them): the same finding as ours, in the same words.
+            raise HeaderError("CM007", _TOO_DEEP, _line(text, mark, first_line)) from None
+        raise HeaderError("CM005", f"YAML syntax error: {problem}", _line(text, mark, first_line)) from None
     except yaml.YAMLError as error:
         raise HeaderError("CM005", f"YAML error: {error}", first_line) from None
     except RecursionError:
@@ -249,13 +317,20 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
     finally:
         loader.dispose()
     header = Header(data=_plain(data), present=True)
+    # One sorted list of line breaks instead of counting from the top for every item: a
+    # header of many list items would otherwise cost items x size.
+    breaks = [match.start() for match in re.finditer("\n", text)]
+
+    def line_of(mark: yaml.Mark) -> int:
+        return first_line + bisect.bisect_left(breaks, mark.index)
+
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
-        key = _key(_plain(key_node.value))
-        header.lines.setdefault(key, _line(text, key_node.start_mark, first_line))
+        key = _key(key_node.value)
+        header.lines.setdefault(key, line_of(key_node.start_mark))
         if isinstance(value_node, yaml.SequenceNode):
-            header.item_lines[key] = [_line(text, item.start_mark, first_line) for item in value_node.value]
+            header.item_lines[key] = [line_of(item.start_mark) for item in value_node.value]
             header.spans[key] = [
                 (offset + item.start_mark.index, offset + item.end_mark.index, item.style)
                 if isinstance(item, yaml.ScalarNode)

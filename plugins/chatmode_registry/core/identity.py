@@ -12,9 +12,17 @@ from chatmode_registry.core.markdown_lines import Fences
 RESERVED_SLUGS = frozenset({"graph", "tools", "models", "report", "changes"})
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_TRAILING_KIND = re.compile(r"[\s\-–—:|]*\b(?:chat\s*mode|chatmode|mode|agent)\s*$", re.IGNORECASE)
 _HEADING = re.compile(r"^# (.*)$", re.MULTILINE)
-_EMPHASIS = re.compile(r"^[*_`~]+|[*_`~]+$")
+
+# The heading clean-up is written with str methods, each a single pass over the title:
+# the regular expressions it replaces (a separator run, a word boundary and a kind word
+# anchored at the end; an emphasis run anchored at the end) were retried from every position
+# and took time quadratic in a title such as "x" + " -" * 16,000 + "y".
+#: Characters between a name and a trailing kind word ("Reviewer - Agent", "Planner: Mode"),
+#: besides whitespace.
+_SEPARATORS = frozenset("-–—:|")
+#: Emphasis markers around a heading ("# **Planner**").
+_EMPHASIS = "*_`~"
 
 
 def slugify(text: str) -> str:
@@ -25,15 +33,60 @@ def slugify(text: str) -> str:
 def heading_name(body: str) -> str:
     """The first ``# `` heading of a body (outside code), without a trailing "Chat Mode",
     "Chatmode", "Mode" or "Agent"; an empty string when there is none."""
+    markers = [found for found in (body.find("```"), body.find("~~~")) if found >= 0]
+    first_fence = min(markers) if markers else len(body)
     fences: Fences | None = None
     for match in _HEADING.finditer(body):
-        if "```" in body[: match.start()] or "~~~" in body[: match.start()]:
+        if match.start() > first_fence:
             fences = fences or Fences(body)
             if fences.contains(match.start()):
                 continue
-        title = _EMPHASIS.sub("", match.group(1).strip().rstrip("#").strip()).strip()
-        return _TRAILING_KIND.sub("", title).strip()
+        title = match.group(1).strip().rstrip("#").strip().strip(_EMPHASIS).strip()
+        return strip_kind(title).strip()
     return ""
+
+
+def _is_word(char: str) -> bool:
+    """Whether ``char`` is a word character as the ``re`` module's ``\\w`` sees it."""
+    return char.isalnum() or char == "_"
+
+
+def _kind_start(title: str) -> int | None:
+    """Where a trailing kind word of ``title`` (already right-stripped) starts, or ``None``.
+
+    The kind words are "chat mode" (any whitespace between, or none), "mode" and "agent", in
+    any letter case, preceded by a word boundary; "chat mode" is preferred to "mode" when
+    both fit, as the longer (leftmost) match.
+    """
+    candidates: list[int] = []
+    if title[-4:].lower() == "mode":
+        mode = len(title) - 4
+        chat = title[:mode].rstrip()
+        if chat[-4:].lower() == "chat":
+            candidates.append(len(chat) - 4)
+        candidates.append(mode)
+    elif title[-5:].lower() == "agent":
+        candidates.append(len(title) - 5)
+    for start in candidates:
+        if start == 0 or not _is_word(title[start - 1]):
+            return start
+    return None
+
+
+def strip_kind(title: str) -> str:
+    """``title`` without a trailing "Chat Mode", "Chatmode", "Mode" or "Agent" and the
+    separators (whitespace, dashes, colons, bars) before it; unchanged when it has none.
+
+    Linear in the title: one right-strip, constant-size comparisons, one scan back over
+    the separators.
+    """
+    stripped = title.rstrip()
+    start = _kind_start(stripped)
+    if start is None:
+        return title
+    while start > 0 and (stripped[start - 1] in _SEPARATORS or stripped[start - 1].isspace()):
+        start -= 1
+    return stripped[:start]
 
 
 def display_name(header_name: object, body: str, slug: str) -> str:

@@ -114,6 +114,14 @@ RULES: dict[str, Rule] = {
                 rejects=True,
             ),
             Rule(
+                "CM009",
+                "unexpected-failure",
+                _E,
+                "Checking the file failed in an unexpected way (a defect of the registry, not of the file's rules).",
+                "Report it with the file to the registry's maintainers; the file is rejected, the rest still builds.",
+                rejects=True,
+            ),
+            Rule(
                 "CM101",
                 "missing-description",
                 _W,

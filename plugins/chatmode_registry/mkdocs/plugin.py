@@ -42,6 +42,7 @@ from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
 from chatmode_registry.core.history import published_history
 from chatmode_registry.core.model import Catalog, Severity
+from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.mkdocs.cache import BuildCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.git import last_commit_dates
@@ -135,6 +136,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             log.warning(
                 f"the chat mode folder '{self.config.source}' ({self.source}) does not exist: the catalog is empty"
             )
+        self._keep_sources_out_of_docs(files, config)
         catalog = load_catalog(self.source, max_bytes=self.config.max_bytes)
         self.catalog = catalog
         sources = [mode.source for mode in catalog.chatmodes]
@@ -186,6 +188,37 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         )
         self._log_diagnostics(catalog)
         return files
+
+    def _keep_sources_out_of_docs(self, files: Files, config: MkDocsConfig) -> None:
+        """Take the chat mode folder's files out of MkDocs' own pages, nav, search and copies.
+
+        With ``source: docs/chatmodes`` MkDocs would also render every chat mode as an
+        ordinary page, with the site's Markdown extensions and without sanitizing (stored
+        XSS, and code execution with an executing extension), and copy any other file there
+        (an ``.html`` file) as it is. Chat modes reach the site only through the catalog.
+        When the folder lies inside ``docs_dir`` every file in it is left out (its authors are
+        untrusted); when ``docs_dir`` lies inside the folder, only chat mode files are.
+        """
+        assert self.source is not None
+        docs = Path(os.path.abspath(config.docs_dir))
+        source, real_source = Path(os.path.abspath(self.source)), Path(os.path.realpath(self.source))
+        dedicated = source != docs and source.is_relative_to(docs)
+        if not (dedicated or docs.is_relative_to(source)):
+            return
+        removed = 0
+        for file in list(files):
+            if file.abs_src_path is None:
+                continue
+            path = Path(os.path.abspath(file.abs_src_path))
+            inside = path.is_relative_to(source) or Path(os.path.realpath(path)).is_relative_to(real_source)
+            if inside and (dedicated or chatmode_suffix(path.name)):
+                files.remove(file)
+                removed += 1
+        if removed:
+            log.info(
+                f"the chat mode folder '{terminal_safe(self.config.source)}' is inside the docs folder: "
+                f"its {removed} files are published through the catalog only, not as pages of their own"
+            )
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
