@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from chatmode_files import chatmode, mode_by_source, write_tree
 from chatmode_registry.core import catalog as catalog_module
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.frontmatter import MAX_DEPTH, _plain
 from chatmode_registry.core.rules import known_keys
 from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
-
-from chatmode_files import chatmode, mode_by_source, write_tree
 from conftest import build, write_project
 from nesting import FORMS, deep_chatmode
 

@@ -105,7 +105,7 @@ def _read_chunk(
         try:
             result = read_source(path, source, root=root, max_bytes=max_bytes)
             record = Rejected(source, [result]) if isinstance(result, Diagnostic) else read_chatmode(result)
-        except Exception as error:  # noqa: BLE001 - see unexpected_failure
+        except Exception as error:
             record = unexpected_failure(source, error)
         if not content and isinstance(record, ChatMode):
             record.raw, record.body = b"", ""
