@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -18,7 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from chatmode_registry.mkdocs.git import parse_log
+from chatmode_registry.core.git import parse_log
 from conftest import CLEAN_MODES, SITE_URL, BuildResult, build
 from html_safety import find_active_content, inline_scripts
 from sitehtml import Element, content, page_path, parse, read_page, resolve
@@ -548,11 +550,34 @@ def test_edit_link_and_last_updated_date_from_git(make_project) -> None:
 
 
 def test_git_log_parsing_keeps_the_newest_date_per_file() -> None:
-    output = "\x012024-02-02T00:00:00+00:00\0\na b.chatmode.md\0\x012024-01-01T00:00:00+00:00\0\na b.chatmode.md\0sub/c.agent.md\0"
-    assert parse_log(output) == {
+    def raw(old: str, new: str, status: str) -> str:
+        return f"\n:100644 100644 {old * 40} {new * 40} {status}"
+
+    output = "\0".join(
+        [
+            "\x012024-03-03T00:00:00+00:00",
+            "1" * 40 + " " + "2" * 40,  # a merge: its files get no date
+            raw("b", "c", "M"),
+            "a b.chatmode.md",
+            "\x012024-02-02T00:00:00+00:00",
+            "3" * 40,
+            raw("a", "b", "M"),
+            "a b.chatmode.md",
+            "\x012024-01-01T00:00:00+00:00",
+            "",
+            raw("0", "a", "A"),
+            "a b.chatmode.md",
+            raw("0", "d", "A"),
+            "sub/c.agent.md",
+            "",
+        ]
+    )
+    log = parse_log(output)
+    assert log.dates == {
         "a b.chatmode.md": "2024-02-02T00:00:00+00:00",
         "sub/c.agent.md": "2024-01-01T00:00:00+00:00",
     }
+    assert log.blobs == {"a b.chatmode.md": ["c" * 40, "b" * 40, "a" * 40], "sub/c.agent.md": ["d" * 40]}
 
 
 def test_assets_are_published_and_referenced(clean_build: BuildResult) -> None:
@@ -753,3 +778,28 @@ def test_blocks_held_back_from_search_are_back_on_every_page(clean_build: BuildR
     assert len(index.find_all(where=lambda element: element.get("data-chatmode") is not None)) == len(
         catalog["chatmodes"]
     )
+
+
+def test_a_build_reads_the_git_history_once(make_project, tmp_path) -> None:
+    project = make_project()
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-C", str(project)]
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    for text in ("first", "second"):
+        (project / "chatmodes" / "beta.agent.md").write_text(
+            f"---\ndescription: {text}\n---\n", encoding="utf-8"
+        )
+        subprocess.run([*git, "add", "chatmodes"], check=True)
+        subprocess.run([*git, "commit", "-q", "-m", text], check=True)
+    # A git on PATH that records each subcommand (after -C FOLDER) before running the real one.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "git-calls"
+    wrapper = bin_dir / "git"
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$3" >> "{calls}"\nexec {shutil.which("git")} "$@"\n')
+    wrapper.chmod(0o755)
+    result = build(project, env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    assert result.ok, result.log
+    assert calls.read_text().split() == ["log", "cat-file"]
+    beta = json.loads((result.site / "catalog.json").read_text(encoding="utf-8"))["chatmodes"]
+    (entry,) = [mode for mode in beta if mode["slug"] == "beta"]
+    assert entry["history"] == [hashlib.sha256(b"---\ndescription: first\n---\n").hexdigest()]

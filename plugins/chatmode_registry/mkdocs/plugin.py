@@ -40,12 +40,12 @@ from mkdocs.structure.pages import Page
 
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
+from chatmode_registry.core.git import GitError, SourceLog, read_source_log
 from chatmode_registry.core.history import published_history
 from chatmode_registry.core.model import Catalog, Severity
 from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.mkdocs.cache import BuildCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
-from chatmode_registry.mkdocs.git import last_commit_dates
 from chatmode_registry.mkdocs.links import edit_link, published_base
 from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
 from chatmode_registry.mkdocs.structure import (
@@ -140,8 +140,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         catalog = load_catalog(self.source, max_bytes=self.config.max_bytes)
         self.catalog = catalog
         sources = [mode.source for mode in catalog.chatmodes]
-        dates = last_commit_dates(self.source) if self.config.git_dates and sources else {}
-        history = self._history(catalog) if self.config.git_dates and sources else None
+        git_log = self._git_log() if self.config.git_dates and sources else None
+        dates = git_log.dates if git_log is not None else {}
+        history = self._history(catalog, git_log) if git_log is not None else None
 
         data = catalog_to_dict(catalog, site_url=self.base, prefix=self.layout.prefix, history=history)
         diff, baseline_error = self._compare_with_baseline(data, catalog)
@@ -459,13 +460,22 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         )
         return diff, None
 
-    def _history(self, catalog: Catalog) -> dict[str, list[str]] | None:
+    def _git_log(self) -> SourceLog | None:
+        """The source folder's history, read once per build (``None`` without git)."""
+        assert self.source is not None
+        try:
+            return read_source_log(self.source)
+        except GitError:
+            return None
+
+    def _history(self, catalog: Catalog, git_log: SourceLog) -> dict[str, list[str]] | None:
         """Earlier published digests of each file, from git (``None`` when unavailable)."""
         assert self.source is not None
         history = published_history(
             self.source,
             [mode.source for mode in catalog.chatmodes],
             current={mode.source: mode.sha256 for mode in catalog.chatmodes},
+            log=git_log,
         )
         return history or None
 
