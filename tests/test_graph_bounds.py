@@ -14,7 +14,8 @@ from typing import ClassVar
 
 import pytest
 
-from chatmode_registry.render.graph_svg import GraphEdge, GraphNode, _LayeredLayout, render_graph
+from chatmode_registry.render.graph import GraphEdge, GraphNode, render_graph
+from chatmode_registry.render.graph.layout import LayeredLayout
 from conftest import build, write_project
 from sitehtml import content, read_page
 
@@ -30,7 +31,7 @@ def complete_graph(count: int) -> tuple[list[GraphNode], list[GraphEdge]]:
     return nodes, edges
 
 
-class CountingLayout(_LayeredLayout):
+class CountingLayout(LayeredLayout):
     """The real layout, remembering every instance's size and work."""
 
     runs: ClassVar[list[tuple[int, int, int, int]]] = []
@@ -43,10 +44,10 @@ class CountingLayout(_LayeredLayout):
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int, int, int]]:
-    import chatmode_registry.render.graph_svg as graph_svg
+    import chatmode_registry.render.graph.svg as svg
 
     CountingLayout.runs = []
-    monkeypatch.setattr(graph_svg, "_LayeredLayout", CountingLayout)
+    monkeypatch.setattr(svg, "LayeredLayout", CountingLayout)
     return CountingLayout.runs
 
 

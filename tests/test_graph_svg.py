@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatmode_registry.render.graph_svg import (
+from chatmode_registry.render.graph import (
     GraphEdge,
     GraphNode,
     graph_css,

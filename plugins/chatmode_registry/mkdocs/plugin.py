@@ -60,7 +60,7 @@ from chatmode_registry.mkdocs.structure import (
 from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
 from chatmode_registry.render.changes import CHANGES_CSS, render_html
 from chatmode_registry.render.diagnostics import terminal_safe
-from chatmode_registry.render.graph_svg import graph_css, render_graph
+from chatmode_registry.render.graph import graph_css, render_graph
 from chatmode_registry.render.sanitize import json_for_html
 
 log = get_plugin_logger(__name__)

@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 from chatmode_registry.core import vscode
 from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic, Severity, Transition
 from chatmode_registry.mkdocs.links import InstallLinks, install_links
-from chatmode_registry.render.graph_svg import GraphEdge, GraphNode
+from chatmode_registry.render.graph import GraphEdge, GraphNode
 
 #: The catalog pages that are not a chat mode, in navigation order. Their names are the
 #: reserved slugs of the contract, so no chat mode page can take their place.

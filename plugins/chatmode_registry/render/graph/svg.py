@@ -1,0 +1,340 @@
+"""SVG markup for the drawings: components, nodes, edges, and the accessible labels.
+
+Every string that comes from the inputs goes through :func:`.text.esc` or :func:`.text.attr`
+(and links through :func:`.text.safe_href`); nothing else is written but numbers and this
+module's own constants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterable, Sequence
+
+from chatmode_registry.render.graph.layout import (
+    DEFAULT_MAX_WIDTH,
+    LOOP_EXTENT,
+    MARGIN,
+    NODE_GAP,
+    NODE_HEIGHT,
+    NODE_MIN_WIDTH,
+    NODE_PADDING_X,
+    ROW_GAP,
+    LayeredLayout,
+)
+from chatmode_registry.render.graph.model import GraphEdge, GraphNode, unique_nodes
+from chatmode_registry.render.graph.text import (
+    CLASS_TOKEN,
+    FONT_SIZE,
+    XLINK,
+    attr,
+    display,
+    esc,
+    fit_label,
+    num,
+    safe_href,
+    text_width,
+)
+
+
+def render_graph(
+    nodes: Iterable[GraphNode],
+    edges: Iterable[GraphEdge],
+    *,
+    focus: str | None = None,
+    title: str = "Transition graph",
+    max_width: float = DEFAULT_MAX_WIDTH,
+) -> list[str]:
+    """Draw the graph: one ``<svg>`` string per weakly connected component.
+
+    Components come largest first (by node count), ties by their smallest node id; nodes
+    without any edge are gathered into one last drawing. Edges with an unknown endpoint are
+    ignored; several edges between the same two nodes are drawn once (their labels joined in
+    the tooltip). ``focus`` names a node that gets the class ``focus``. ``max_width`` is the
+    natural width (px) beyond which wide layers are folded into rows. The output is the same
+    for the same input, whatever the input order.
+    """
+    node_by_id = {node.id: node for node in reversed(unique_nodes(nodes))}
+    ids = sorted(node_by_id)
+    if not ids:
+        return []
+    index_of = {node_id: index for index, node_id in enumerate(ids)}
+    labels: dict[tuple[int, int], list[str]] = {}
+    for edge in edges:
+        if edge.source in index_of and edge.target in index_of:
+            found = labels.setdefault((index_of[edge.source], index_of[edge.target]), [])
+            text = display(edge.label)
+            if text and text not in found:
+                found.append(text)
+
+    parent = list(range(len(ids)))
+
+    def root(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for source, target in labels:
+        parent[root(source)] = root(target)
+    groups: dict[int, list[int]] = {}
+    for index in range(len(ids)):
+        groups.setdefault(root(index), []).append(index)
+    connected: list[list[int]] = []
+    isolated: list[int] = []
+    has_edge = {index for pair in labels for index in pair}
+    for members in groups.values():
+        if len(members) == 1 and members[0] not in has_edge:
+            isolated.extend(members)
+        else:
+            connected.append(members)
+    connected.sort(key=lambda members: (-len(members), ids[members[0]]))
+
+    parts = len(connected) + (1 if isolated else 0)
+    drawings: list[str] = []
+    for number, members in enumerate(connected, start=1):
+        member_set = set(members)
+        component_edges = {pair: text for pair, text in labels.items() if pair[0] in member_set}
+        drawings.append(
+            _draw_component(
+                [node_by_id[ids[index]] for index in members],
+                [(ids[s], ids[t], text) for (s, t), text in sorted(component_edges.items())],
+                focus=focus,
+                title=title,
+                part=(number, parts),
+                max_width=max_width,
+            )
+        )
+    if isolated:
+        drawings.append(
+            _draw_isolated(
+                [node_by_id[ids[index]] for index in sorted(isolated)],
+                focus=focus,
+                title=title,
+                part=(parts, parts),
+                max_width=max_width,
+            )
+        )
+    return drawings
+
+
+# --- drawing --------------------------------------------------------------------------------
+
+
+def _drawing_id(kind: str, title: str, focus: str | None, nodes: Sequence[GraphNode], edges: Sequence) -> str:
+    """A short id derived from what is drawn, so several drawings on one page never clash."""
+    digest = hashlib.sha256()
+    digest.update(
+        repr((kind, title, focus, [(n.id, n.label, n.href) for n in nodes], list(edges))).encode(
+            "utf-8", "surrogatepass"
+        )
+    )
+    return "cm-arrow-" + digest.hexdigest()[:12]
+
+
+def _svg_open(width: float, height: float, label: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="{XLINK}" class="cm-graph" role="img" aria-label="{attr(label)}"'
+        f' viewBox="0 0 {num(width)} {num(height)}" width="{num(width)}" height="{num(height)}"'
+        f' font-family="sans-serif" font-size="{FONT_SIZE}">'
+    )
+
+
+def _node_markup(node: GraphNode, x: float, top: float, width: float, focus: str | None) -> str:
+    """A node's group: box and label, wrapped in a link when its href is safe."""
+    classes = ["cm-node"]
+    if node.id == focus:
+        classes.append("focus")
+    classes += [token for token in str(node.css_class).split() if CLASS_TOKEN.match(token)]
+    label = display(node.label) or display(node.id) or "?"
+    tooltip = label
+    extra = display(node.title, single_line=False)
+    if extra:
+        tooltip += "\n" + extra
+    inner = (
+        f"<title>{esc(tooltip)}</title>"
+        f'<rect x="{num(x - width / 2)}" y="{num(top)}" width="{num(width)}" height="{NODE_HEIGHT}"'
+        f' rx="5" fill="none" stroke="currentColor"/>'
+        f'<text x="{num(x)}" y="{num(top + NODE_HEIGHT / 2)}" text-anchor="middle"'
+        f' dominant-baseline="central" fill="currentColor">{esc(fit_label(label))}</text>'
+    )
+    href = safe_href(node.href)
+    if href is not None:
+        inner = f'<a xlink:href="{attr(href)}">{inner}</a>'
+    return f'<g class="{" ".join(dict.fromkeys(classes))}" data-node="{attr(node.id)}">{inner}</g>'
+
+
+def _node_width(node: GraphNode) -> float:
+    label = display(node.label) or display(node.id) or "?"
+    return max(NODE_MIN_WIDTH, text_width(fit_label(label)) + 2 * NODE_PADDING_X)
+
+
+def _edge_tooltip(source: GraphNode, target: GraphNode, labels: list[str]) -> str:
+    text = f"{display(source.label) or source.id} \u2192 {display(target.label) or target.id}"
+    if labels:
+        text += ": " + "; ".join(labels)
+    return text
+
+
+def _path(segments: Sequence[tuple[tuple[float, float], ...]]) -> str:
+    """SVG path data for a chain of segments: 2 points make a line, 4 a cubic curve."""
+    first = segments[0][0]
+    parts = [f"M{num(first[0])},{num(first[1])}"]
+    for segment in segments:
+        points = " ".join(f"{num(px)},{num(py)}" for px, py in segment[1:])
+        parts.append(("L" if len(segment) == 2 else "C") + points)
+    return "".join(parts)
+
+
+def _draw_component(
+    nodes: list[GraphNode],
+    edges: list[tuple[str, str, list[str]]],
+    *,
+    focus: str | None,
+    title: str,
+    part: tuple[int, int],
+    max_width: float,
+) -> str:
+    """One connected component as a layered drawing."""
+    index_of = {node.id: index for index, node in enumerate(nodes)}
+    widths = [_node_width(node) for node in nodes]
+    loops = {index_of[source] for source, target, _ in edges if source == target}
+    proper = [(index_of[source], index_of[target]) for source, target, _ in edges if source != target]
+    proper_labels = [labels for source, target, labels in edges if source != target]
+    layout = LayeredLayout(widths, proper, loops, max_width)
+    layout.run()
+
+    # Ports: the edges leaving a box's bottom (or entering its top) are spread along it,
+    # sorted by where their other end is, so parallel edges and two-way pairs stay apart.
+    bottom_port: dict[tuple[int, int], float] = {}
+    top_port: dict[tuple[int, int], float] = {}
+    leaving: dict[int, list[tuple[float, int]]] = {}
+    entering: dict[int, list[tuple[float, int]]] = {}
+    for edge_index, chain in enumerate(layout.chains):
+        for above, below in itertools.pairwise(chain):
+            leaving.setdefault(above, []).append((layout.x[below], edge_index))
+            entering.setdefault(below, []).append((layout.x[above], edge_index))
+    for side, ports in ((leaving, bottom_port), (entering, top_port)):
+        for vertex, ends in side.items():
+            ends.sort()
+            spacing = 0.0
+            if len(ends) > 1 and not layout.is_bend(vertex):
+                spacing = min(10.0, layout.widths[vertex] * 0.7 / (len(ends) - 1))
+            for slot, (_, edge_index) in enumerate(ends):
+                ports[(edge_index, vertex)] = layout.x[vertex] + (slot - (len(ends) - 1) / 2) * spacing
+
+    def bottom(vertex: int) -> float:
+        return layout.top[vertex] + NODE_HEIGHT
+
+    edge_markup = []
+    for edge_index, chain in enumerate(layout.chains):
+        segments: list[tuple[tuple[float, float], ...]] = []
+        for above, below in itertools.pairwise(chain):
+            start_x = bottom_port[(edge_index, above)]
+            end_x = top_port[(edge_index, below)]
+            start_y = bottom(above)
+            exit_y = layout.layer_bottom[layout.layer[above]]
+            if layout.is_bend(above):
+                start_y = layout.top[above]
+            if exit_y > start_y:
+                segments.append(((start_x, start_y), (start_x, exit_y)))
+            entry_y = layout.layer_top[layout.layer[below]]
+            middle = (exit_y + entry_y) / 2
+            segments.append(((start_x, exit_y), (start_x, middle), (end_x, middle), (end_x, entry_y)))
+            end_y = layout.top[below]
+            if end_y > entry_y:
+                segments.append(((end_x, entry_y), (end_x, end_y)))
+        classes = "cm-edge"
+        dash = ""
+        if layout.reversed[edge_index]:
+            # Drawn from the real source (the lower box) up to the real target.
+            segments = [tuple(reversed(segment)) for segment in reversed(segments)]
+            classes += " back"
+            dash = ' stroke-dasharray="5 4"'
+        source, target = proper[edge_index]
+        edge_markup.append(
+            f'<g class="{classes}" data-source="{attr(nodes[source].id)}" data-target="{attr(nodes[target].id)}">'
+            f"<title>{esc(_edge_tooltip(nodes[source], nodes[target], proper_labels[edge_index]))}</title>"
+            f'<path d="{_path(segments)}"{dash}/></g>'
+        )
+    for loop_source, loop_target, labels in edges:
+        if loop_source != loop_target:
+            continue
+        vertex = index_of[loop_source]
+        right = layout.x[vertex] + layout.widths[vertex] / 2
+        top = layout.top[vertex]
+        loop = [
+            (
+                (right, top + 9),
+                (right + LOOP_EXTENT, top - 6),
+                (right + LOOP_EXTENT, top + NODE_HEIGHT + 6),
+                (right, top + NODE_HEIGHT - 9),
+            ),
+        ]
+        edge_markup.append(
+            f'<g class="cm-edge loop" data-source="{attr(loop_source)}" data-target="{attr(loop_target)}">'
+            f"<title>{esc(_edge_tooltip(nodes[vertex], nodes[vertex], labels))}</title>"
+            f'<path d="{_path(loop)}"/></g>'
+        )
+
+    node_markup = [
+        _node_markup(node, layout.x[index], layout.top[index], widths[index], focus)
+        for index, node in enumerate(nodes)
+    ]
+    marker_id = _drawing_id("component", title, focus, nodes, edges)
+    label = _drawing_label(title, part, f"{len(nodes)} nodes, {len(edges)} edges")
+    return "\n".join(
+        [
+            _svg_open(layout.width, layout.height, label),
+            f"<title>{esc(label)}</title>",
+            f'<defs><marker id="{marker_id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8"'
+            f' markerHeight="8" markerUnits="userSpaceOnUse" orient="auto">'
+            f'<path d="M0,0L10,5L0,10z" fill="currentColor"/></marker></defs>',
+            f'<g class="cm-edges" fill="none" stroke="currentColor" stroke-width="1.3"'
+            f' marker-end="url(#{marker_id})">',
+            *edge_markup,
+            "</g>",
+            '<g class="cm-nodes">',
+            *node_markup,
+            "</g>",
+            "</svg>",
+        ]
+    )
+
+
+def _drawing_label(title: str, part: tuple[int, int], summary: str) -> str:
+    """The accessible name of one drawing: the title, which part it is, what it holds."""
+    label = display(title) or "Graph"
+    number, parts = part
+    if parts > 1:
+        label += f" (part {number} of {parts})"
+    return f"{label}: {summary}"
+
+
+def _draw_isolated(
+    nodes: list[GraphNode], *, focus: str | None, title: str, part: tuple[int, int], max_width: float
+) -> str:
+    """Nodes without edges, as rows of boxes filling ``max_width``."""
+    placed = []
+    x: float = MARGIN
+    y: float = MARGIN
+    widest = 0.0
+    for node in nodes:
+        width = _node_width(node)
+        if x > MARGIN and x + width > max_width - MARGIN:
+            x = MARGIN
+            y += NODE_HEIGHT + ROW_GAP / 2
+        placed.append(_node_markup(node, x + width / 2, y, width, focus))
+        x += width + NODE_GAP / 2
+        widest = max(widest, x - NODE_GAP / 2)
+    label = _drawing_label(title, part, f"{len(nodes)} nodes without edges")
+    return "\n".join(
+        [
+            _svg_open(widest + MARGIN, y + NODE_HEIGHT + MARGIN, label),
+            f"<title>{esc(label)}</title>",
+            '<g class="cm-nodes">',
+            *placed,
+            "</g>",
+            "</svg>",
+        ]
+    )
