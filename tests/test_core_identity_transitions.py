@@ -9,7 +9,7 @@ import pytest
 
 from chatmode_files import chatmode, codes, mode_by_source, with_code, write_tree
 from chatmode_registry.core.catalog import load_catalog, load_files
-from chatmode_registry.core.identity import RESERVED_SLUGS, assign_slugs, display_name, slugify
+from chatmode_registry.core.identity import RESERVED_SLUGS, assign_slugs, choose_name, heading_name, slugify
 from chatmode_registry.core.model import Severity
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -129,7 +129,7 @@ def test_slugs_are_unique_in_any_catalog(tmp_path):
     ],
 )
 def test_name_comes_from_the_first_heading_outside_code(body, name):
-    assert display_name(None, body, "the-slug") == name
+    assert choose_name(None, heading_name(body), "the-slug") == name
 
 
 def test_name_from_the_header_wins_and_the_slug_is_the_last_resort(tmp_path):

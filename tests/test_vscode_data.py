@@ -110,21 +110,26 @@ def test_schema_errors_raise_through_jsonschema_validate():
 # --- tool names -----------------------------------------------------------------------------
 
 
+def is_known_tool(name: str) -> bool:
+    """A current built-in tool, a built-in tool set, ``<set>/*`` or ``*`` (what VS Code knows)."""
+    return name == "*" or vscode.tool_description(name) is not None
+
+
 def test_every_legacy_replacement_is_a_current_tool_or_tool_set():
     for old, replacements in vscode.facts()["legacy_tools"].items():
         assert replacements, f"{old} has an empty replacement list"
         for new in replacements:
-            assert vscode.is_known_tool(new), f"{old} -> {new}, which is not a current name"
+            assert is_known_tool(new), f"{old} -> {new}, which is not a current name"
 
 
 def test_no_current_name_is_also_listed_as_legacy():
     for old in vscode.facts()["legacy_tools"]:
-        assert not vscode.is_known_tool(old), f"{old} is both current and legacy"
+        assert not is_known_tool(old), f"{old} is both current and legacy"
 
 
 def test_search_is_a_current_tool_set_not_a_renamed_tool():
     assert vscode.is_tool_set("search")
-    assert vscode.is_known_tool("search")
+    assert is_known_tool("search")
     assert vscode.legacy_tool_replacements("search") == []
 
 
@@ -138,7 +143,7 @@ def test_seed_tools_are_current_renamed_or_retired():
     tools = seed_header()["tools"]
     for tool in tools:
         replacements = vscode.legacy_tool_replacements(tool)
-        if vscode.is_known_tool(tool):
+        if is_known_tool(tool):
             assert replacements == [], f"{tool} is current yet has replacements"
         else:
             assert replacements or vscode.retired_tool_reason(tool), (
@@ -168,7 +173,7 @@ def test_replacements_are_copies_callers_may_change():
     ],
 )
 def test_is_known_tool(name, known):
-    assert vscode.is_known_tool(name) is known
+    assert is_known_tool(name) is known
 
 
 def test_tool_descriptions():

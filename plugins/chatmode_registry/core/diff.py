@@ -442,11 +442,3 @@ def diff_catalogs(
         key=lambda d: (severity_order.get(d.get("severity"), 3), d["slug"], d.get("line") or 0)
     )
     return result
-
-
-def diff_locations(old_location: str, new_location: str, **options: Any) -> CatalogDiff:
-    """Load two catalogs (paths or URLs, see :func:`load_catalog_json`) and diff them,
-    fetching raw files next to each for the body diffs."""
-    old, old_base = load_catalog_json(old_location)
-    new, new_base = load_catalog_json(new_location)
-    return diff_catalogs(old, new, old_raw=raw_reader(old_base), new_raw=raw_reader(new_base), **options)

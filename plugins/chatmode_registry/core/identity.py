@@ -89,13 +89,9 @@ def strip_kind(title: str) -> str:
     return stripped[:start]
 
 
-def display_name(header_name: object, body: str, slug: str) -> str:
-    """``name`` from the header; else the first heading; else the slug title-cased."""
-    return choose_name(header_name, heading_name(body), slug)
-
-
 def choose_name(header_name: object, heading: str, slug: str) -> str:
-    """:func:`display_name` from an already extracted heading."""
+    """``name`` from the header; else ``heading`` (:func:`heading_name` of the body); else the
+    slug title-cased."""
     if isinstance(header_name, str) and header_name.strip():
         return header_name.strip()
     return heading or slug.replace("-", " ").title()

@@ -46,11 +46,6 @@ def legacy_tool_replacements(name: str) -> list[str]:
     return list(facts()["legacy_tools"].get(name, ()))
 
 
-def is_legacy_tool(name: str) -> bool:
-    """True when ``name`` is an old tool name VS Code reports as renamed."""
-    return name in facts()["legacy_tools"]
-
-
 def retired_tool_reason(name: str) -> str | None:
     """Why an old tool name no longer resolves, for names with no replacement; else ``None``."""
     return facts().get("retired_tools", {}).get(name)
@@ -59,20 +54,6 @@ def retired_tool_reason(name: str) -> str | None:
 def is_tool_set(name: str) -> bool:
     """True when ``name`` is a built-in tool set (``search``, ``edit``, ...)."""
     return name in facts()["tool_sets"]
-
-
-def is_known_tool(name: str) -> bool:
-    """True when ``name`` is a current built-in tool, a built-in tool set, ``<set>/*`` or ``*``.
-
-    MCP and extension tools (``github/*``, ``ms-python.python/...``) are not built-in and
-    answer False; deciding what to do with them is the linter's business.
-    """
-    data = facts()
-    if name in data["tools"] or name in data["tool_sets"] or name == "*":
-        return True
-    if name.endswith(_WILDCARD_SUFFIX):
-        return name[: -len(_WILDCARD_SUFFIX)] in data["tool_sets"]
-    return False
 
 
 def tool_description(name: str) -> str | None:

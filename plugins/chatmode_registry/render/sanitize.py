@@ -8,10 +8,6 @@ This module is the one place that decides what of a chat mode may reach a page:
   sanitizer): the tags, attributes and classes that Material styles are kept, everything
   else (scripts, event handlers, dangerous URLs, frames, plug-ins, SVG, MathML, forms,
   inline styles) is dropped.
-* :func:`escape_text` escapes a plain string (a header field, a file name) for HTML text and
-  quoted attribute values.
-* :func:`html_to_safe_text` turns an HTML fragment (a heading that becomes a title or a TOC
-  entry) into escaped text with no markup at all.
 * :func:`json_for_html` serialises data for an inline ``<script type="application/json">``
   block so that no string inside it can close the element.
 
@@ -26,15 +22,12 @@ import re
 from typing import Any
 
 import nh3
-from markupsafe import escape as _markupsafe_escape
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
     "ALLOWED_URL_SCHEMES",
     "RESERVED_ID_PREFIXES",
-    "escape_text",
-    "html_to_safe_text",
     "json_for_html",
     "sanitize_html",
 ]
@@ -234,14 +227,6 @@ _CLEANER = nh3.Cleaner(
     set_tag_attribute_values={"input": {"type": "checkbox", "disabled": "disabled"}},
 )
 
-_TEXT_ONLY = nh3.Cleaner(
-    tags=set(),
-    clean_content_tags=set(_DROPPED_WITH_CONTENT),
-    attributes={},
-    strip_comments=True,
-    link_rel=None,
-)
-
 
 def sanitize_html(html: str) -> str:
     """Return ``html`` with every piece of active content removed.
@@ -261,26 +246,6 @@ def sanitize_html(html: str) -> str:
     that follows it on the page.
     """
     return _CLEANER.clean(html)
-
-
-def html_to_safe_text(html: str) -> str:
-    """Return the text of an HTML fragment, escaped, with no markup left.
-
-    For headings that become a page title, a navigation label or a table-of-contents
-    entry: Material prints those as they come, so they must not carry any tag. Entities
-    in the input are decoded and re-escaped, so ``&lt;b&gt;`` stays visible text.
-    """
-    return _TEXT_ONLY.clean(html)
-
-
-def escape_text(value: object) -> str:
-    """Escape ``value`` (converted with ``str``) for HTML text and quoted attributes.
-
-    ``&``, ``<``, ``>``, ``"`` and ``'`` are replaced by entities, so the result is safe
-    between tags and inside single- or double-quoted attribute values. It is not a URL
-    check: a value that becomes an ``href`` must also be checked for its scheme.
-    """
-    return str(_markupsafe_escape(str(value)))
 
 
 _JSON_IN_HTML = str.maketrans(
