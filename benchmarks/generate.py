@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CANDIDATES = (
-    ROOT.parent / "shared" / "seeds" / "backend-engineer.chatmode.md",
+    ROOT / "tests" / "fixtures" / "seed" / "backend-engineer.chatmode.md",
     ROOT / "chatmodes" / "backend-engineer.chatmode.md",
 )
 
@@ -33,7 +33,7 @@ MODELS = ["Claude Sonnet 4.5", "GPT-5", "claude-4-sonnet", "GPT-4.1"]
 
 
 def seed_body() -> str:
-    """The seed's body (below its header), from shared/ or from the registry's own copy."""
+    """The seed's body (below its header), from the tests' fixture or from the registry's own copy."""
     for path in SEED_CANDIDATES:
         if path.exists():
             text = path.read_text(encoding="utf-8")

@@ -12,13 +12,9 @@ from pathlib import Path
 
 from chatmode_registry.core.model import Catalog, Diagnostic
 
-#: The seed chat mode. Read it from here; never copy it into the repository.
-#: The seed chat mode, read where the project's shared folder lies beside the checkout (CI
-#: clones elsewhere with a copy of shared/ beside the clone); CHATMODES_SEED overrides it.
-SEED = Path(
-    os.environ.get("CHATMODES_SEED")
-    or Path(__file__).resolve().parents[2] / "shared" / "seeds" / "backend-engineer.chatmode.md"
-)
+#: The seed chat mode: a real file (MIT, from bartoszwarzocha/my_name_is_claudepilot; see
+#: fixtures/seed/README.md), kept byte for byte inside the repository so a fresh clone tests.
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "backend-engineer.chatmode.md"
 
 #: The seed's mojibake line (``Backend â€“ technologies``), 1-based.
 SEED_MOJIBAKE_LINE = 68

@@ -58,7 +58,7 @@ CHATMODES = {
 
 
 def write_chatmodes(source: Path, files: dict[str, str] | None = None, *, with_seed: bool = True) -> Path:
-    """Write the chat mode tree into ``source`` (and the seed, read from its shared place)."""
+    """Write the chat mode tree into ``source`` (and the seed, from the tests' fixture)."""
     for relative, text in (CHATMODES if files is None else files).items():
         path = source / relative
         path.parent.mkdir(parents=True, exist_ok=True)
