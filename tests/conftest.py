@@ -70,8 +70,9 @@ Reviews.
 
 SITE_URL = "https://example.org/registry/"
 
-#: Environment variables that change a build and must not leak in from the caller.
-_BUILD_VARIABLES = ("MIKE_DOCS_VERSION", "CHATMODES_BASELINE", "SITE_URL")
+#: Environment variables that change a build and must not leak in from the caller (``CI``
+#: makes a build a deployment, which refuses a local ``site_url``; tests that mean it set it).
+_BUILD_VARIABLES = ("MIKE_DOCS_VERSION", "CHATMODES_BASELINE", "SITE_URL", "CI", "CHATMODES_LOCAL_SITE_URL")
 
 
 def write_project(
@@ -160,7 +161,7 @@ def build(
     """Build ``project`` with the real ``mkdocs`` (or ``properdocs``) command line.
 
     The site goes to ``project/site``. ``env`` adds environment variables; the variables
-    that steer the plugin (``MIKE_DOCS_VERSION``, ``CHATMODES_BASELINE``, ``SITE_URL``) are
+    that steer the plugin (``MIKE_DOCS_VERSION``, ``CHATMODES_BASELINE``, ``SITE_URL``, ``CI``) are
     removed unless given there.
     """
     environment = {key: value for key, value in os.environ.items() if key not in _BUILD_VARIABLES}

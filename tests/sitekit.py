@@ -86,8 +86,11 @@ def build_site(source: Path, site: Path, *, site_url: str = "https://example.org
     )
     (project / "docs").mkdir(exist_ok=True)
     (project / "docs" / "index.md").write_text("# Test registry\n", encoding="utf-8")
+    # A local build: without CI, which makes a build a deployment (see test_site_url.py).
+    environment = {key: value for key, value in os.environ.items() if key != "CI"}
     completed = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)],
+        env=environment,
         capture_output=True,
         text=True,
         check=False,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pytest
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -18,6 +19,14 @@ from conftest import write_project
 from sitehtml import content, read_page
 
 SERVE_URL = "http://127.0.0.1:8000/"
+
+
+@pytest.fixture(autouse=True)
+def local_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These builds run in this process: without ``CI``, which would make them deployments
+    that refuse the local ``SERVE_URL`` (the ``build`` command below is not ``serve``)."""
+    monkeypatch.delenv("CI", raising=False)
+
 
 MODES = {
     f"mode-{index}.chatmode.md": (

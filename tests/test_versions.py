@@ -32,7 +32,7 @@ def _environment() -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("MIKE_DOCS_VERSION", "CHATMODES_BASELINE", "SITE_URL")
+        if key not in ("MIKE_DOCS_VERSION", "CHATMODES_BASELINE", "SITE_URL", "CI")
     }
     environment.update(_GIT_IDENTITY, NO_MKDOCS_2_WARNING="1")
     return environment

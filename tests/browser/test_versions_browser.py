@@ -91,10 +91,12 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("MIKE_DOCS_VERSION", "CHATMODES_BASELINE", "SITE_URL")
+        if key not in ("MIKE_DOCS_VERSION", "CHATMODES_BASELINE", "SITE_URL", "CI")
     }
     environment.update(
         NO_MKDOCS_2_WARNING="1",
+        # Deployed to be served here by `mike serve`: site_url is on this machine on purpose.
+        CHATMODES_LOCAL_SITE_URL="1",
         GIT_AUTHOR_NAME="Test",
         GIT_AUTHOR_EMAIL="test@example.invalid",
         GIT_COMMITTER_NAME="Test",

@@ -6,13 +6,92 @@ and from ``file://``); these few links leave the site, so they need ``site_url``
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 #: Set by ``mike deploy`` while it builds one version of the site.
 MIKE_VERSION_VARIABLE = "MIKE_DOCS_VERSION"
+
+#: Set by CI services (GitHub Actions among them): a build there is made to be published.
+CI_VARIABLE = "CI"
+
+#: Set to 1 to deploy with a ``site_url`` on this machine on purpose (``mike serve`` previews).
+LOCAL_SITE_URL_VARIABLE = "CHATMODES_LOCAL_SITE_URL"
+
+_FALSE = ("", "0", "false", "no", "off")
+
+
+def deployment_reason(command: str | None, environ: Mapping[str, str] | None = None) -> str | None:
+    """Why this build is made to be published, or ``None`` for a local one.
+
+    ``command`` is the MkDocs command (``serve``, ``build``, ``gh-deploy``; ``None`` when the
+    build runs through the API). ``mkdocs serve`` is always local; ``gh-deploy``, a build under
+    ``mike deploy`` (``MIKE_DOCS_VERSION`` set) and any build with ``CI`` set are deployments.
+    """
+    environ = os.environ if environ is None else environ
+    if command == "serve":
+        return None
+    if command == "gh-deploy":
+        return "`mkdocs gh-deploy` publishes it"
+    if environ.get(MIKE_VERSION_VARIABLE, "").strip():
+        return f"`mike deploy` builds it ({MIKE_VERSION_VARIABLE} is set)"
+    if environ.get(CI_VARIABLE, "").strip().lower() not in _FALSE:
+        return f"it runs in CI ({CI_VARIABLE} is set)"
+    return None
+
+
+def unpublishable_site_url(site_url: str | None) -> str | None:
+    """What makes ``site_url`` unfit for a published site, or ``None`` when it is fit.
+
+    Unfit: missing, not an absolute ``http(s)`` URL, or naming this machine (``localhost``,
+    a loopback or unspecified address), which is what ``mkdocs serve`` uses and what no reader
+    of the published site can reach.
+    """
+    if not site_url:
+        return "is not set"
+    parts = urlsplit(site_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return f"is {site_url!r}, not an absolute http(s) address"
+    if host == "localhost" or host.endswith(".localhost"):
+        return f"is {site_url!r}, an address on this machine"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if address.is_loopback or address.is_unspecified:
+        return f"is {site_url!r}, an address on this machine"
+    return None
+
+
+def site_url_error(
+    command: str | None, site_url: str | None, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """The message that stops a deployment build whose ``site_url`` is missing or local.
+
+    ``None`` when the build is local (see :func:`deployment_reason`), when ``site_url`` is fit,
+    or when ``CHATMODES_LOCAL_SITE_URL`` is set to deploy to this machine on purpose.
+    """
+    environ = os.environ if environ is None else environ
+    reason = deployment_reason(command, environ)
+    problem = unpublishable_site_url(site_url)
+    if reason is None or problem is None:
+        return None
+    if environ.get(LOCAL_SITE_URL_VARIABLE, "").strip().lower() not in _FALSE:
+        return None
+    return (
+        f"chatmodes: this build is for deployment ({reason}), but site_url {problem}: every "
+        "install link and every raw_url in catalog.json would lead there instead of to the "
+        "published site. Set site_url in mkdocs.yml to the address the site is published at, "
+        "for example https://OWNER.github.io/REPO/ (with `site_url: !ENV [SITE_URL, ...]`, as "
+        "in the registry's mkdocs.yml, set the SITE_URL environment variable; the publish "
+        "workflow takes it from GitHub Pages). For a local build, leave CI unset; to deploy "
+        f"to this machine on purpose, set {LOCAL_SITE_URL_VARIABLE}=1."
+    )
 
 
 def published_base(site_url: str | None, environ: dict[str, str] | None = None) -> str | None:

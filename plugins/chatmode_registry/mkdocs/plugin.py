@@ -46,7 +46,7 @@ from chatmode_registry.core.model import Catalog, Severity
 from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.mkdocs.cache import BuildCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
-from chatmode_registry.mkdocs.links import edit_link, published_base
+from chatmode_registry.mkdocs.links import edit_link, published_base, site_url_error
 from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
@@ -82,6 +82,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.renderer: Renderer | None = None
         self.bodies: BodyRenderer | None = None
         self.started = 0.0
+        # The MkDocs command (serve, build, gh-deploy); None when built through the API.
+        self.command: str | None = None
         # Rendered bodies and drawings, reused by the next build of `mkdocs serve` (only
         # there: a single `mkdocs build` would just hold them in memory for nothing).
         self.cache: BuildCache | None = None
@@ -99,6 +101,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         rebuilds of ``mkdocs serve`` instead of creating a new one for each.
         """
         self.cache = BuildCache() if command == "serve" else None
+        self.command = command
 
     # Runs before mike's plugin, which rewrites ``site_url`` to the version's folder.
     @event_priority(100)
@@ -117,6 +120,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.layout = CatalogLayout(prefix)
         self.baseline = self._baseline_location(root)
 
+        problem = site_url_error(self.command, config.site_url)
+        if problem is not None:
+            raise PluginError(problem)
         self.base = published_base(config.site_url)
         if self.base is None:
             log.warning("'site_url' is not set: the catalog pages are built without install links")
