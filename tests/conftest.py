@@ -29,7 +29,7 @@ tools: ['search/codebase', 'edit/editFiles']
 model: GPT-5
 handoffs:
   - label: Build it
-    agent: beta
+    agent: Beta
     prompt: Implement the plan.
 ---
 

@@ -219,7 +219,7 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
             {
                 "description": "Plans the work and hands it on.",
                 "name": "Alpha Planner",
-                "handoffs": [{"label": "Build it", "agent": "beta", "prompt": "Build the plan."}],
+                "handoffs": [{"label": "Build it", "agent": "Beta Builder", "prompt": "Build the plan."}],
             }
         )
         + "# Alpha Planner\n\nPlan the change in small steps.\n\n"

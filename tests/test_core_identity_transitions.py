@@ -265,7 +265,11 @@ def test_the_nearest_folder_wins(tmp_path):
         "team/b/router.chatmode.md": "h2",
         "x/y/router.chatmode.md": "h3",
     }
-    assert "CM305" not in codes(catalog.diagnostics)
+    # A choice between candidates is never silent: each router and each candidate is told.
+    warned = {d.path for d in with_code(catalog.diagnostics, "CM305")}
+    assert warned == {mode.source for mode in catalog.chatmodes}
+    (first,) = with_code(catalog.diagnostics, "CM305", "team/a/router.chatmode.md")
+    assert "linked to 'team/a/h1.chatmode.md' because it is the nearest" in first.message
 
 
 def test_a_tie_warns_with_cm305_and_still_resolves(tmp_path):
@@ -278,19 +282,25 @@ def test_a_tie_warns_with_cm305_and_still_resolves(tmp_path):
             "b/two.chatmode.md": helper,
         },
     )
-    (warning,) = with_code(catalog.diagnostics, "CM305")
+    (warning,) = with_code(catalog.diagnostics, "CM305", "router.chatmode.md")
     assert (warning.path, warning.line, warning.severity) == ("router.chatmode.md", 6, Severity.WARNING)
+    for candidate in ("a/one.chatmode.md", "b/two.chatmode.md"):
+        (note,) = with_code(catalog.diagnostics, "CM305", candidate)
+        assert "'router.chatmode.md' line 6" in note.message
     assert "a/one.chatmode.md" in warning.message and "b/two.chatmode.md" in warning.message
     assert mode_by_source(catalog, "router.chatmode.md").transitions[0].target in {"one", "two"}
 
 
-@pytest.mark.parametrize("text", ["agent", "Ask", "edit", "PLAN"])
-def test_builtin_agents_are_not_dangling(tmp_path, text):
+@pytest.mark.parametrize(
+    ("text", "exact"), [("agent", "agent"), ("Ask", "ask"), ("edit", "edit"), ("PLAN", "Plan")]
+)
+def test_builtin_agents_are_not_dangling(tmp_path, text, exact):
+    """Prose names a built-in agent in any case; a handoff must spell it as VS Code does."""
     catalog = load(
         tmp_path,
         {
             "m.chatmode.md": chatmode(
-                f"# M\n\nHand off to **{text}** to finish.\n", header=f"handoffs:\n  - agent: {text}\n"
+                f"# M\n\nHand off to **{text}** to finish.\n", header=f"handoffs:\n  - agent: {exact}\n"
             )
         },
     )
@@ -314,6 +324,15 @@ def test_a_catalog_mode_named_plan_wins_over_the_builtin(tmp_path):
     (transition,) = mode_by_source(catalog, "m.chatmode.md").transitions
     assert (transition.target, transition.builtin) == ("planner", False)
     assert "CM304" not in codes(catalog.diagnostics)
+
+
+@pytest.mark.parametrize("text", ["Agent", "ASK", "plan", " Plan"])
+def test_a_handoff_spelling_a_builtin_in_another_case_is_dangling(tmp_path, text):
+    """VS Code compares agent names with ===: 'Agent' is not the built-in 'agent'."""
+    catalog = load(tmp_path, {"m.agent.md": chatmode(header=f"handoffs:\n  - agent: '{text}'\n")})
+    (error,) = with_code(catalog.diagnostics, "CM302")
+    assert error.severity is Severity.ERROR and "case included" in error.message
+    assert mode_by_source(catalog, "m.agent.md").transitions[0].dangling
 
 
 def test_dangling_is_an_error_in_a_folder_and_info_for_single_files(tmp_path):
@@ -365,3 +384,118 @@ def test_backlinks_are_recorded_in_incoming(tmp_path):
         for slug, pairs in catalog.incoming.items()
     }
     assert incoming == {"a": [], "b": [], "c": [("a", "prose", ""), ("b", "handoff", "Go to C")]}
+
+
+# --- VS Code's resolution of handoffs and subagents (issue 13) and silent takeover (issue 14.5) --
+
+
+def test_agent_plan_is_the_builtin_even_where_a_plan_file_exists(tmp_path):
+    """VS Code looks up built-in agents first, by exact name: 'agent: Plan' never reaches a
+    collection's plan.agent.md named otherwise, and matching its slug is not VS Code's rule."""
+    catalog = load(
+        tmp_path,
+        {
+            "m.agent.md": chatmode(header="handoffs:\n  - {label: Plan it, agent: Plan, prompt: Go}\n"),
+            "plan.agent.md": chatmode(header="name: Plan Mode - Strategic Planning & Architecture\n"),
+        },
+    )
+    (transition,) = mode_by_source(catalog, "m.agent.md").transitions
+    assert (transition.target, transition.builtin) == (None, True)
+    assert catalog.incoming["plan"] == []
+    assert with_code(catalog.diagnostics, "CM302") == []
+
+
+def test_a_handoff_by_slug_to_a_named_agent_is_dangling_with_the_name_to_write(tmp_path):
+    catalog = load(
+        tmp_path,
+        {
+            "m.agent.md": chatmode(header="handoffs:\n  - {label: L, agent: security-engineer, prompt: P}\n"),
+            "security-engineer.agent.md": chatmode(header="name: Security Engineer\n"),
+        },
+    )
+    (error,) = with_code(catalog.diagnostics, "CM302")
+    assert "not slugs" in error.message and "'Security Engineer'" in error.message
+
+
+def test_handoffs_match_names_exactly_and_file_stems_when_unnamed(tmp_path):
+    catalog = load(
+        tmp_path,
+        {
+            "m.agent.md": chatmode(
+                header="handoffs:\n  - {label: A, agent: Spec(2)-design, prompt: P}\n"
+                "  - {label: B, agent: Security Engineer, prompt: P}\n"
+            ),
+            "sub/Spec(2)-design.agent.md": chatmode(),
+            "security.agent.md": chatmode(header="name: Security Engineer\n"),
+        },
+    )
+    assert [t.target for t in mode_by_source(catalog, "m.agent.md").transitions] == [
+        "spec-2-design",
+        "security",
+    ]
+    assert with_code(catalog.diagnostics, "CM302") == []
+
+
+def test_subagents_are_edges_and_star_is_a_note(tmp_path):
+    catalog = load(
+        tmp_path,
+        {
+            "lead.agent.md": chatmode(header="tools: [agent]\nagents: [Reviewer, researcher, agent]\n"),
+            "any.agent.md": chatmode(header="agents: ['*']\n"),
+            "none.agent.md": chatmode(header="agents: []\n"),
+            "reviewer.agent.md": chatmode(header="name: Reviewer\n"),
+            "researcher.agent.md": chatmode(),
+        },
+    )
+    lead = mode_by_source(catalog, "lead.agent.md")
+    assert [(t.text, t.via, t.target, t.builtin, t.line) for t in lead.transitions] == [
+        ("Reviewer", "subagent", "reviewer", False, 4),
+        ("researcher", "subagent", "researcher", False, 4),
+        ("agent", "subagent", None, True, 4),
+    ]
+    assert [t.to_dict()["via"] for t in lead.transitions] == ["subagent"] * 3
+    assert mode_by_source(catalog, "any.agent.md").transitions == []
+    assert mode_by_source(catalog, "any.agent.md").subagents == "any"
+    assert mode_by_source(catalog, "none.agent.md").subagents == "none"
+    assert lead.subagents == "listed"
+    assert [(s.slug, t.via) for s, t in catalog.incoming["reviewer"]] == [("lead", "subagent")]
+
+
+def test_a_subagent_that_disables_model_invocation_is_cm307(tmp_path):
+    catalog = load(
+        tmp_path,
+        {
+            "lead.agent.md": chatmode(header="agents:\n  - quiet\n  - Plan\n"),
+            "quiet.agent.md": chatmode(header="disable-model-invocation: true\n"),
+        },
+    )
+    found = with_code(catalog.diagnostics, "CM307", "lead.agent.md")
+    assert [(d.line, d.severity) for d in found] == [(4, Severity.WARNING), (5, Severity.WARNING)]
+    assert not mode_by_source(catalog, "quiet.agent.md").model_invocable
+
+
+def test_an_impostor_name_elsewhere_never_captures_the_real_slug(tmp_path):
+    """Issue 14.5: 'name: Security Engineer' in the referrer's own folder must not take the link
+    to security-engineer.chatmode.md, and the choice is reported on all three files."""
+    catalog = load(
+        tmp_path,
+        {
+            "team/router.chatmode.md": chatmode("# R\n\nSwitch to **Security Engineer** mode.\n"),
+            "team/impostor.chatmode.md": chatmode(header="name: Security Engineer\n"),
+            "security-engineer.chatmode.md": chatmode(header="name: Security Engineer\n"),
+        },
+    )
+    (transition,) = mode_by_source(catalog, "team/router.chatmode.md").transitions
+    assert transition.target == "security-engineer"
+    warned = {d.path for d in with_code(catalog.diagnostics, "CM305")}
+    assert warned == {"team/router.chatmode.md", "team/impostor.chatmode.md", "security-engineer.chatmode.md"}
+    (referrer,) = with_code(catalog.diagnostics, "CM305", "team/router.chatmode.md")
+    assert "an exact slug beats a name" in referrer.message
+
+
+def test_ambiguity_messages_stay_short_with_many_candidates(tmp_path):
+    files = {f"d{index}/h.chatmode.md": chatmode(header="name: Helper\n") for index in range(30)}
+    files["r.chatmode.md"] = chatmode("# R\n\nSwitch to **Helper** mode.\n")
+    catalog = load(tmp_path, files)
+    (warning,) = with_code(catalog.diagnostics, "CM305", "r.chatmode.md")
+    assert "and 25 more" in warning.message and len(warning.message) < 400

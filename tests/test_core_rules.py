@@ -201,10 +201,38 @@ CASES = [
         {
             "m.chatmode.md": chatmode("# M\n\nSwitch to **Helper** agent.\n"),
             "a/one.chatmode.md": chatmode(header="name: Helper\n"),
-            "a/b/two.chatmode.md": chatmode(header="name: Helper\n"),
+            "a/b/two.chatmode.md": chatmode(header="name: Aide\n"),
         },
         6,
         message="'a/one.chatmode.md'",
+    ),
+    RuleCase(
+        "CM306",
+        {
+            "m.agent.md": chatmode(header="handoffs:\n  - {label: L, agent: Plan, prompt: P}\n"),
+            "plan.agent.md": chatmode(header="name: Plan\n"),
+        },
+        {
+            "m.agent.md": chatmode(header="handoffs:\n  - {label: L, agent: Plan, prompt: P}\n"),
+            "plan.agent.md": chatmode(header="name: Plan Mode - Strategic Planning\n"),
+        },
+        4,
+        path="m.agent.md",
+        message="built-in",
+    ),
+    RuleCase(
+        "CM307",
+        {
+            "m.agent.md": chatmode(header="handoffs:\n  - {label: L, agent: helper, prompt: P}\n"),
+            "helper.agent.md": chatmode(header="user-invocable: false\n"),
+        },
+        {
+            "m.agent.md": chatmode(header="handoffs:\n  - {label: L, agent: helper, prompt: P}\n"),
+            "helper.agent.md": chatmode(header="disable-model-invocation: true\n"),
+        },
+        4,
+        path="m.agent.md",
+        message="user-invocable: false",
     ),
 ]
 

@@ -185,8 +185,25 @@ def test_tool_descriptions():
 # --- built-in agents ------------------------------------------------------------------------
 
 
-def test_builtin_agents_are_lower_case_and_complete():
-    assert frozenset({"agent", "ask", "edit", "plan"}) == vscode.BUILTIN_AGENTS
+def test_builtin_agents_are_spelled_as_vscode_names_them():
+    # Core modes are named by their kind (lower case); Copilot Chat contributes Plan and Explore.
+    assert ("agent", "ask", "edit", "Plan", "Explore") == vscode.BUILTIN_AGENT_NAMES
+    assert frozenset({"agent", "ask", "edit", "plan", "explore"}) == vscode.BUILTIN_AGENTS
+
+
+@pytest.mark.parametrize(
+    ("text", "exact"), [("Plan", True), ("plan", False), ("agent", True), ("Agent", False), (" ask", False)]
+)
+def test_builtin_agent_exact_is_case_sensitive_and_untrimmed(text, exact):
+    assert vscode.builtin_agent_exact(text) is exact
+
+
+def test_agent_resolution_facts_cite_vscode_sources():
+    facts = vscode.facts()["agent_resolution"]
+    assert facts["read"] and "exact" in facts["rule"]
+    assert any("promptValidator.ts" in source for source in facts["sources"])
+    assert vscode.builtin_agent_visibility("Plan") == {"model_invocable": False}
+    assert vscode.builtin_agent_visibility("ask") == {}
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,18 @@ from pathlib import Path
 from chatmode_registry.core import rules, vscode
 from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
 from chatmode_registry.core.identity import assign_slugs, choose_name, heading_name, slugify
-from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic, Rejected, Severity, Transition
+from chatmode_registry.core.model import (
+    VIA_HANDOFF,
+    VIA_SUBAGENT,
+    Catalog,
+    ChatMode,
+    Diagnostic,
+    Rejected,
+    Severity,
+    Transition,
+)
 from chatmode_registry.core.reader import DEFAULT_MAX_BYTES, SourceFile, discover, read_source
-from chatmode_registry.core.transitions import handoff_transitions, prose_transitions
+from chatmode_registry.core.transitions import handoff_transitions, prose_transitions, subagent_transitions
 
 
 def load_catalog(
@@ -151,7 +160,11 @@ def read_chatmode(file: SourceFile) -> ChatMode | Rejected:
     findings += rules.check_header(path, data, lines, item_lines)
     findings += rules.check_body(path, parts.body, parts.body_line)
     findings += text_findings
-    transitions = handoff_transitions(data, item_lines) + prose_transitions(parts.body, parts.body_line)
+    transitions = (
+        handoff_transitions(data, item_lines)
+        + subagent_transitions(data, item_lines)
+        + prose_transitions(parts.body, parts.body_line)
+    )
     return ChatMode(
         source=path,
         raw=file.raw,
@@ -209,42 +222,240 @@ class _Suggestions:
         return close[0] if close else None
 
 
-def _nearest(folder: str, matches: list[ChatMode]) -> tuple[ChatMode, list[ChatMode]]:
-    """The match nearest to ``folder`` and every match as near as it (ties)."""
-    if len(matches) == 1:
-        return matches[0], matches
-    distances = [(_distance(folder, posixpath.dirname(other.source)), other) for other in matches]
-    nearest = min(distance for distance, _ in distances)
-    tied = [other for distance, other in distances if distance == nearest]
-    return tied[0], tied
+def _sources(modes: Iterable[ChatMode]) -> str:
+    """``'a.md', 'b.md'`` for a message, capped (see :func:`rules.capped_list`)."""
+    return rules.capped_list([f"'{mode.source}'" for mode in modes])
+
+
+class _Resolver:
+    """Resolves transition targets and collects the diagnostics each choice owes.
+
+    Handoff and subagent targets follow VS Code (exact agent name, built-ins first, then
+    custom agents); prose targets the registry's forgiving slug/name matching. Every look-up
+    is a dictionary access, so linking is linear in modes plus transitions.
+    """
+
+    def __init__(self, catalog: Catalog, dangling: Severity) -> None:
+        self.catalog = catalog
+        self.dangling = dangling
+        self.by_agent_name: dict[str, list[ChatMode]] = {}
+        self.by_folded_name: dict[str, list[ChatMode]] = {}
+        self.by_slug: dict[str, ChatMode] = {}
+        self.by_name_key: dict[str, list[ChatMode]] = {}
+        for mode in catalog.chatmodes:
+            self.by_agent_name.setdefault(mode.agent_name, []).append(mode)
+            self.by_folded_name.setdefault(mode.agent_name.strip().casefold(), []).append(mode)
+            self.by_slug[mode.slug] = mode
+            for key in dict.fromkeys((slugify(mode.name), slugify(mode.agent_name))):
+                if key:
+                    self.by_name_key.setdefault(key, []).append(mode)
+        self.suggestions = _Suggestions(
+            [mode.name for mode in catalog.chatmodes] + [mode.agent_name for mode in catalog.chatmodes]
+        )
+        #: (candidate source, text key) -> referrers, for one capped diagnostic per candidate.
+        self.ambiguous: dict[tuple[str, str], tuple[ChatMode, str, list[tuple[ChatMode, Transition]]]] = {}
+
+    # -- VS Code's rule -------------------------------------------------------------------
+    def vscode_target(self, mode: ChatMode, transition: Transition) -> ChatMode | None:
+        """Resolve a handoff or subagent name exactly as VS Code does (see ``data/vscode.json``,
+        ``agent_resolution``): built-in agents first, then the first custom agent of that name."""
+        text = transition.text
+        matches = self.by_agent_name.get(text, [])
+        if vscode.builtin_agent_exact(text):
+            transition.builtin = True
+            if matches:
+                mode.diagnostics.append(
+                    rules.make(
+                        "CM306",
+                        mode.source,
+                        transition.line,
+                        f"'{text}' is VS Code's built-in {text} agent and also the name of "
+                        f"{_sources(matches)}: VS Code looks up built-in agents first, so this "
+                        f"{transition.via} goes to the built-in one",
+                    )
+                )
+            return None
+        if not matches:
+            return None
+        if len(matches) > 1:
+            mode.diagnostics.append(
+                rules.make(
+                    "CM306",
+                    mode.source,
+                    transition.line,
+                    f"'{text}' is the name of {_sources(matches)}: VS Code takes the first custom agent "
+                    f"it lists with that name, which depends on where each file is installed; the "
+                    f"registry links to '{matches[0].source}' (first by path): give each agent its own name",
+                )
+            )
+        return matches[0]
+
+    def vscode_hint(self, text: str) -> str:
+        """Why a name VS Code does not know is close to one it does (case, spaces, slug)."""
+        builtin = vscode.builtin_agent_named(text)
+        if builtin:
+            return f"VS Code matches agent names exactly, case included: the built-in agent is '{builtin}'. "
+        folded = self.by_folded_name.get(text.strip().casefold(), [])
+        if folded:
+            return (
+                f"VS Code matches agent names exactly, case and spaces included: "
+                f"'{folded[0].source}' is named '{folded[0].agent_name}'. "
+            )
+        by_slug = self.by_slug.get(slugify(text))
+        if by_slug is not None:
+            return (
+                f"VS Code matches agent names, not slugs: '{by_slug.source}' is named "
+                f"'{by_slug.agent_name}'; write that name. "
+            )
+        close = self.suggestions.closest(text)
+        return f"did you mean '{close}'? " if close else ""
+
+    # -- the registry's forgiving prose rule --------------------------------------------------
+    def prose_target(self, mode: ChatMode, transition: Transition) -> ChatMode | None:
+        """An exact slug beats a name; among names the source's own folder, then the nearest
+        path. Any choice between candidates is reported on the referrer and on each candidate."""
+        key = slugify(transition.text)
+        exact = self.by_slug.get(key)
+        named = [other for other in self.by_name_key.get(key, []) if other is not exact]
+        if exact is not None:
+            if named:
+                self._ambiguity(mode, transition, key, exact, [exact, *named], "an exact slug beats a name")
+            return exact
+        if not named:
+            return None
+        if len(named) == 1:
+            return named[0]
+        folder = posixpath.dirname(mode.source)
+        distances = [(_distance(folder, posixpath.dirname(other.source)), other) for other in named]
+        nearest = min(distance for distance, _ in distances)
+        best = next(other for distance, other in distances if distance == nearest)
+        tied = sum(1 for distance, _ in distances if distance == nearest) > 1
+        reason = (
+            "several are equally near, so the first by path was taken"
+            if tied
+            else "it is the nearest to the referring file"
+        )
+        self._ambiguity(mode, transition, key, best, named, reason)
+        return best
+
+    def _ambiguity(
+        self,
+        mode: ChatMode,
+        transition: Transition,
+        key: str,
+        chosen: ChatMode,
+        candidates: list[ChatMode],
+        reason: str,
+    ) -> None:
+        mode.diagnostics.append(
+            rules.make(
+                "CM305",
+                mode.source,
+                transition.line,
+                f"'{transition.text}' matches {_sources(candidates)}; linked to '{chosen.source}' because "
+                f"{reason}: name the target by its slug ('{chosen.slug}') and give the others distinct names",
+            )
+        )
+        for candidate in candidates:
+            entry = self.ambiguous.setdefault(
+                (candidate.source, key),
+                (
+                    candidate,
+                    f"'{transition.text}' matches this chat mode and {len(candidates) - 1} other(s); "
+                    f"the registry links it to '{chosen.source}' because {reason}",
+                    [],
+                ),
+            )
+            entry[2].append((mode, transition))
+
+    def report_ambiguities(self) -> None:
+        """One CM305 per candidate file and ambiguous text, naming (capped) the referrers."""
+        for candidate, message, referrers in self.ambiguous.values():
+            where = rules.capped_list([f"'{source.source}' line {t.line}" for source, t in referrers])
+            candidate.diagnostics.append(
+                rules.make("CM305", candidate.source, None, f"{message} (referred to from {where})")
+            )
+
+
+def _report_name_clashes(resolver: _Resolver) -> None:
+    """CM306 on every mode whose VS Code name is a built-in agent's or another mode's."""
+    for name, modes in resolver.by_agent_name.items():
+        line_of = lambda mode: mode.header_lines.get("name")  # noqa: E731
+        if vscode.builtin_agent_exact(name):
+            for mode in modes:
+                mode.diagnostics.append(
+                    rules.make(
+                        "CM306",
+                        mode.source,
+                        line_of(mode),
+                        f"this agent's name '{name}' is also VS Code's built-in {name} agent: VS Code looks "
+                        "up built-in agents first, so handoffs and agents lists naming it never reach "
+                        "this file; rename it",
+                    )
+                )
+        elif len(modes) > 1:
+            for mode in modes:
+                others = [other for other in modes if other is not mode]
+                mode.diagnostics.append(
+                    rules.make(
+                        "CM306",
+                        mode.source,
+                        line_of(mode),
+                        f"this agent's name '{name}' is shared with {_sources(others)}: VS Code takes the "
+                        "first custom agent it lists with that name, which depends on where each file is "
+                        f"installed; the registry links to '{modes[0].source}' (first by path): give each "
+                        "agent its own name",
+                    )
+                )
+
+
+def _check_invocable(mode: ChatMode, transition: Transition, target: ChatMode | None) -> None:
+    """CM307 when a handoff or subagent names an agent that cannot be invoked that way."""
+    if transition.via == VIA_HANDOFF:
+        hidden = (target is not None and not target.user_invocable) or (
+            target is None
+            and not vscode.builtin_agent_visibility(transition.text).get("user_invocable", True)
+        )
+        if hidden:
+            mode.diagnostics.append(
+                rules.make(
+                    "CM307",
+                    mode.source,
+                    transition.line,
+                    f"hands off to '{transition.text}', which has user-invocable: false: VS Code keeps it "
+                    "out of the agent picker, so users cannot pick it; hand off to an agent users can pick",
+                )
+            )
+    elif transition.via == VIA_SUBAGENT:
+        blocked = (target is not None and not target.model_invocable) or (
+            target is None
+            and not vscode.builtin_agent_visibility(transition.text).get("model_invocable", True)
+        )
+        if blocked:
+            mode.diagnostics.append(
+                rules.make(
+                    "CM307",
+                    mode.source,
+                    transition.line,
+                    f"lists '{transition.text}' as a subagent, but it sets disable-model-invocation: true "
+                    "(or infer: false): VS Code does not run it as a subagent; remove it from agents",
+                )
+            )
 
 
 def _link(catalog: Catalog, dangling: Severity) -> None:
     """Resolve every transition, record backlinks and the graph diagnostics."""
-    candidates: dict[str, list[ChatMode]] = {}
-    for mode in catalog.chatmodes:
-        for key in dict.fromkeys((mode.slug, slugify(mode.name))):
-            if key:
-                candidates.setdefault(key, []).append(mode)
-    suggestions = _Suggestions(mode.name for mode in catalog.chatmodes)
+    resolver = _Resolver(catalog, dangling)
     incoming: dict[str, list[tuple[ChatMode, Transition]]] = {mode.slug: [] for mode in catalog.chatmodes}
     for mode in catalog.chatmodes:
-        folder = posixpath.dirname(mode.source)
         for transition in mode.transitions:
-            key = slugify(transition.text)
-            matches = candidates.get(key, [])
-            if matches:
-                best, tied = _nearest(folder, matches)
-                if len(tied) > 1:
-                    names = ", ".join(f"'{other.source}'" for other in tied)
-                    mode.diagnostics.append(
-                        rules.make(
-                            "CM305",
-                            mode.source,
-                            transition.line,
-                            f"'{transition.text}' matches {names} equally; chose '{best.slug}': name the target by its slug",
-                        )
-                    )
+            exact = transition.via in (VIA_HANDOFF, VIA_SUBAGENT)
+            best = (
+                resolver.vscode_target(mode, transition) if exact else resolver.prose_target(mode, transition)
+            )
+            if exact:
+                _check_invocable(mode, transition, best)
+            if best is not None:
                 transition.target = best.slug
                 incoming[best.slug].append((mode, transition))
                 if best is mode:
@@ -256,29 +467,35 @@ def _link(catalog: Catalog, dangling: Severity) -> None:
                             f"'{transition.text}' is this chat mode itself: remove the transition",
                         )
                     )
-            elif vscode.is_builtin_agent(transition.text):
+            elif transition.builtin or (not exact and vscode.is_builtin_agent(transition.text)):
                 transition.builtin = True
                 mode.diagnostics.append(
                     rules.make(
                         "CM304",
                         mode.source,
                         transition.line,
-                        f"'{transition.text}' is VS Code's built-in {transition.text.strip().lower()} agent",
+                        f"'{transition.text}' is VS Code's built-in "
+                        f"{vscode.builtin_agent_named(transition.text) or transition.text.strip()} agent",
                     )
                 )
             else:
-                close = suggestions.closest(transition.text)
-                hint = f"did you mean '{close}'? " if close else ""
+                hint = resolver.vscode_hint(transition.text) if exact else ""
+                if not exact:
+                    close = resolver.suggestions.closest(transition.text)
+                    hint = f"did you mean '{close}'? " if close else ""
+                kind = {VIA_HANDOFF: "handoff", VIA_SUBAGENT: "subagent"}.get(transition.via, "transition")
                 mode.diagnostics.append(
                     rules.make(
                         "CM302",
                         mode.source,
                         transition.line,
-                        f"transition to '{transition.text}' matches no chat mode in the catalog: {hint}"
+                        f"{kind} to '{transition.text}' matches no chat mode in the catalog: {hint}"
                         "add it, correct the name, or remove the transition",
                         severity=dangling,
                     )
                 )
+    resolver.report_ambiguities()
+    _report_name_clashes(resolver)
     catalog.incoming = incoming
     for mode in catalog.chatmodes:
         mode.diagnostics.sort(key=lambda d: (d.line or 0, d.code))

@@ -333,6 +333,8 @@ def _compare_mode(
 
     keys = [key for key in _VALUE_FIELDS if key in old or key in new]
     extra = sorted((set(old) | set(new)) - _DERIVED_FIELDS - _SPECIAL_FIELDS - set(_VALUE_FIELDS))
+    # A field only one side has is a newer catalog format, not a change of the chat mode.
+    extra = [key for key in extra if key in old and key in new]
     for key in keys + extra:
         if old.get(key) != new.get(key):
             details[key] = {"old": old.get(key), "new": new.get(key)}

@@ -23,6 +23,13 @@ class Severity(str, Enum):  # noqa: UP042 - StrEnum would change str() of a memb
 #: Suffixes a chat mode file may have, the current form first.
 SUFFIXES = (".agent.md", ".chatmode.md")
 
+#: The kinds of transition (``Transition.via``): a ``handoffs`` entry, a name in ``agents``
+#: (the agent may run that one as a subagent) and a sentence of the body.
+VIA_HANDOFF = "handoff"
+VIA_SUBAGENT = "subagent"
+VIA_PROSE = "prose"
+VIAS = (VIA_HANDOFF, VIA_SUBAGENT, VIA_PROSE)
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -58,7 +65,9 @@ class Transition:
     ``text`` is the target as written (``API Engineer``); ``target`` the slug it resolved
     to, ``None`` for a built-in agent or a dangling reference; ``label`` the handoff label or
     the prose lead-in (``For API Design``); ``reason`` the rest of the sentence or the handoff
-    prompt; ``via`` is ``"handoff"`` or ``"prose"``.
+    prompt; ``via`` is ``"handoff"``, ``"subagent"`` (a name in ``agents``) or ``"prose"``.
+    Handoff and subagent targets are resolved as VS Code resolves agent names (exact match);
+    prose targets by the registry's forgiving matching (see ``core.catalog``).
     """
 
     text: str
@@ -153,6 +162,41 @@ class ChatMode:
         if not isinstance(value, list):
             return []
         return list(dict.fromkeys(item for item in value if isinstance(item, str)))
+
+    @property
+    def agent_name(self) -> str:
+        """The name VS Code knows this agent by: the header's ``name``, else the file name
+        without its suffix (VS Code's ``promptsService``: ``header.name ?? getCleanPromptName``).
+        Handoffs and ``agents`` lists name an agent by this exact string."""
+        value = self.header.get("name")
+        return value if isinstance(value, str) else self.stem
+
+    @property
+    def user_invocable(self) -> bool:
+        """Whether VS Code offers the agent in its agent picker (``user-invocable``, or the
+        deprecated ``user-invokable``, not ``false``)."""
+        value = self.header.get("user-invocable", self.header.get("user-invokable"))
+        return value is not False
+
+    @property
+    def model_invocable(self) -> bool:
+        """Whether other agents may run this one as a subagent: ``infer`` when given (deprecated),
+        else ``disable-model-invocation`` not ``true`` (VS Code's ``visibility.agentInvocable``)."""
+        if isinstance(self.header.get("infer"), bool):
+            return self.header["infer"] is True
+        return self.header.get("disable-model-invocation") is not True
+
+    @property
+    def subagents(self) -> str:
+        """What ``agents`` allows: ``"any"`` (``*``), ``"none"`` (``[]``), ``"listed"`` or
+        ``"unset"`` (no ``agents`` key: VS Code's default applies)."""
+        value = self.header.get("agents")
+        if value is None:
+            return "unset"
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        if "*" in items:
+            return "any"
+        return "listed" if any(isinstance(item, str) and item for item in items) else "none"
 
     @property
     def kind(self) -> str:

@@ -241,13 +241,41 @@ RULES: dict[str, Rule] = {
                 "CM305",
                 "ambiguous-transition",
                 _W,
-                "A transition matches several chat modes equally near.",
-                "Name the chat mode by its slug.",
+                "A prose transition matches several chat modes (by slug or name); reported on the "
+                "referring file and on every candidate, with the one chosen and why.",
+                "Name the chat mode by its slug, and give the others distinct names.",
+            ),
+            Rule(
+                "CM306",
+                "agent-name-clash",
+                _W,
+                "An agent's VS Code name (its 'name', else its file name) is also a built-in agent's or "
+                "another chat mode's; VS Code picks the built-in one, or the first custom agent it lists.",
+                "Give each agent its own name.",
+            ),
+            Rule(
+                "CM307",
+                "target-not-invocable",
+                _W,
+                "A handoff goes to an agent with 'user-invocable: false', or 'agents' lists one with "
+                "'disable-model-invocation: true': VS Code does not invoke it that way.",
+                "Point the transition at an agent that can be invoked that way, or change the target's header.",
             ),
         ),
         key=lambda rule: rule.code,
     )
 }
+
+
+#: At most this many names in one message; the rest are counted ("and 1,990 more").
+MAX_LISTED = 5
+
+
+def capped_list(items: list[str], limit: int = MAX_LISTED) -> str:
+    """``a, b, c and 1,990 more``: a list for a message whose length does not grow with the input."""
+    shown = ", ".join(items[:limit])
+    rest = len(items) - limit
+    return f"{shown} and {rest:,} more" if rest > 0 else shown
 
 
 def make(

@@ -1,4 +1,4 @@
-"""Finding the transitions a chat mode declares: structured ``handoffs`` and prose.
+"""Finding the transitions a chat mode declares: ``handoffs``, ``agents`` (subagents) and prose.
 
 Prose transitions are sentences such as ``Switch to **API Engineer** chatmode to design ...``
 (also "chat mode", "mode", "agent") and ``hand off to **Security Engineer**``, outside fenced
@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from chatmode_registry.core.markdown_lines import Fences
-from chatmode_registry.core.model import Transition
+from chatmode_registry.core.model import VIA_HANDOFF, VIA_PROSE, VIA_SUBAGENT, Transition
 
 _TARGET = r"\*\*(?P<text>[^*\n]{1,120}?)\*\*"
 _PROSE = re.compile(
@@ -79,13 +79,16 @@ def prose_transitions(body: str, body_line: int) -> list[Transition]:
         reason = body[match.end() : next_match.start() if next_match else line_end]
         reason = _clean(reason).strip(_REASON_TRIM)
         found.append(
-            Transition(text=text, via="prose", line=body_line + line_index, label=label, reason=reason)
+            Transition(text=text, via=VIA_PROSE, line=body_line + line_index, label=label, reason=reason)
         )
     return found
 
 
 def handoff_transitions(header: dict[str, Any], item_lines: dict[str, list[int]]) -> list[Transition]:
-    """Transitions declared in the header's ``handoffs`` list (items without ``agent`` skipped)."""
+    """Transitions declared in the header's ``handoffs`` list (items without ``agent`` skipped).
+
+    ``text`` keeps the agent name exactly as written: VS Code matches it character for character.
+    """
     handoffs = header.get("handoffs")
     if not isinstance(handoffs, list):
         return []
@@ -94,18 +97,37 @@ def handoff_transitions(header: dict[str, Any], item_lines: dict[str, list[int]]
     for index, item in enumerate(handoffs):
         if not isinstance(item, dict) or not isinstance(item.get("agent"), str):
             continue
-        text = _clean(item["agent"])
-        if not text:
+        text = item["agent"]
+        if not text.strip():
             continue
         label = item.get("label")
         prompt = item.get("prompt")
         found.append(
             Transition(
                 text=text,
-                via="handoff",
+                via=VIA_HANDOFF,
                 line=lines[index] if index < len(lines) else None,
                 label=_clean(label) if isinstance(label, str) else "",
                 reason=_clean(prompt) if isinstance(prompt, str) else "",
             )
+        )
+    return found
+
+
+def subagent_transitions(header: dict[str, Any], item_lines: dict[str, list[int]]) -> list[Transition]:
+    """One transition per agent name in the header's ``agents`` list, exactly as written.
+
+    ``*`` (any agent) is not an edge to every mode: :attr:`ChatMode.subagents` reports it.
+    """
+    agents = header.get("agents")
+    if not isinstance(agents, list):
+        return []
+    lines = item_lines.get("agents", [])
+    found: list[Transition] = []
+    for index, item in enumerate(agents):
+        if not isinstance(item, str) or not item.strip() or item == "*":
+            continue
+        found.append(
+            Transition(text=item, via=VIA_SUBAGENT, line=lines[index] if index < len(lines) else None)
         )
     return found

@@ -65,10 +65,33 @@ def tool_description(name: str) -> str | None:
     return data["tool_sets"].get(set_name)
 
 
-#: VS Code's built-in agents, lower-cased (``agent``, ``ask``, ``edit``, ``plan``).
-BUILTIN_AGENTS: frozenset[str] = frozenset(agent.lower() for agent in facts()["builtin_agents"])
+#: VS Code's built-in agents by their exact names (``agent``, ``ask``, ``edit``; ``Plan`` and
+#: ``Explore`` come with GitHub Copilot Chat), in the order VS Code looks them up.
+BUILTIN_AGENT_NAMES: tuple[str, ...] = tuple(facts()["builtin_agents"])
+
+#: The same names lower-cased, for the forgiving prose matching.
+BUILTIN_AGENTS: frozenset[str] = frozenset(agent.lower() for agent in BUILTIN_AGENT_NAMES)
+
+
+def builtin_agent_exact(name: str) -> bool:
+    """True when ``name`` is a built-in agent's name exactly as VS Code matches a handoff's
+    ``agent`` or an ``agents`` entry: same characters, same case, no trimming."""
+    return name in BUILTIN_AGENT_NAMES
 
 
 def is_builtin_agent(text: str) -> bool:
-    """True when ``text`` names one of VS Code's built-in agents, ignoring case and outer spaces."""
+    """True when ``text`` names one of VS Code's built-in agents, ignoring case and outer spaces
+    (the registry's forgiving reading of prose transitions)."""
     return text.strip().lower() in BUILTIN_AGENTS
+
+
+def builtin_agent_named(text: str) -> str | None:
+    """The built-in agent's exact name that ``text`` spells in another case or with spaces."""
+    folded = text.strip().lower()
+    return next((name for name in BUILTIN_AGENT_NAMES if name.lower() == folded), None)
+
+
+def builtin_agent_visibility(name: str) -> dict[str, bool]:
+    """``user_invocable`` / ``model_invocable`` of a built-in agent where it restricts them
+    (the Plan agent sets ``disable-model-invocation: true``); empty when nothing is restricted."""
+    return dict(facts().get("builtin_agent_visibility", {}).get(name, {}))

@@ -21,8 +21,9 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from chatmode_registry.core import vscode
-from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic, Severity, Transition
+from chatmode_registry.core.model import VIA_SUBAGENT, Catalog, ChatMode, Diagnostic, Severity, Transition
 from chatmode_registry.mkdocs.links import InstallLinks, install_links
+from chatmode_registry.render.catalog_json import invocation
 from chatmode_registry.render.graph import GraphEdge, GraphNode
 
 #: The catalog pages that are not a chat mode, in navigation order. Their names are the
@@ -343,6 +344,24 @@ class CatalogSite:
             "url": self.mode_url(target.slug, page_url) if target else None,
         }
 
+    def vscode_view(self, mode: ChatMode, page_url: str) -> dict[str, Any]:
+        """How VS Code invokes the agent, and its subagent edges split out of the transitions:
+        ``agent_name`` (what handoffs must write), ``invocation`` (user / model / subagents, as in
+        ``catalog.json``), ``runs_subagents`` (outgoing ``via: subagent``) and ``subagent_of``
+        (incoming ``via: subagent``)."""
+        return {
+            "agent_name": mode.agent_name,
+            "invocation": invocation(mode),
+            "runs_subagents": [
+                self.transition_view(t, page_url) for t in mode.transitions if t.via == VIA_SUBAGENT
+            ],
+            "subagent_of": [
+                {"name": source.name, "url": self.mode_url(source.slug, page_url), "line": transition.line}
+                for source, transition in self.catalog.incoming.get(mode.slug, [])
+                if transition.via == VIA_SUBAGENT
+            ],
+        }
+
     def mode_context(self, mode: ChatMode, page_url: str) -> dict[str, Any]:
         """A chat mode's page, without the body and drawings (the renderer adds those)."""
         raw_uri = self.layout.raw_uri(mode)
@@ -385,6 +404,7 @@ class CatalogSite:
                 }
                 for source, transition in self.catalog.incoming.get(mode.slug, [])
             ],
+            **self.vscode_view(mode, page_url),
             "diagnostics": mode.diagnostics,
             "counts": mode.counts(),
             "change": self.change_of(mode.slug),

@@ -28,6 +28,12 @@ def body_sha256(mode: ChatMode) -> str:
     return hashlib.sha256(mode.body.encode("utf-8")).hexdigest()
 
 
+def invocation(mode: ChatMode) -> dict[str, Any]:
+    """How VS Code may invoke the agent: picked by the ``user``, run as a subagent by a
+    ``model``, and which ``subagents`` it may run itself (``any``, ``none``, ``listed``, ``unset``)."""
+    return {"user": mode.user_invocable, "model": mode.model_invocable, "subagents": mode.subagents}
+
+
 def chatmode_to_dict(
     mode: ChatMode, *, prefix: str = "catalog", history: list[str] | None = None
 ) -> dict[str, Any]:
@@ -45,6 +51,8 @@ def chatmode_to_dict(
         "sha256": mode.sha256,
         "bytes": len(mode.raw),
         "body_sha256": body_sha256(mode),
+        "agent_name": mode.agent_name,
+        "invocation": invocation(mode),
         "transitions": [transition.to_dict() for transition in mode.transitions],
         "diagnostics": [diagnostic.to_dict(with_path=False) for diagnostic in mode.diagnostics],
     }
