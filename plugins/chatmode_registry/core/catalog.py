@@ -361,8 +361,10 @@ class _Resolver:
                 (candidate.source, key),
                 (
                     candidate,
-                    f"'{transition.text}' matches this chat mode and {len(candidates) - 1} other(s); "
-                    f"the registry links it to '{chosen.source}' because {reason}",
+                    (
+                        f"'{transition.text}' matches this chat mode and {len(candidates) - 1} other(s); "
+                        f"the registry links it to '{chosen.source}' because {reason}"
+                    ),
                     [],
                 ),
             )
@@ -380,14 +382,13 @@ class _Resolver:
 def _report_name_clashes(resolver: _Resolver) -> None:
     """CM306 on every mode whose VS Code name is a built-in agent's or another mode's."""
     for name, modes in resolver.by_agent_name.items():
-        line_of = lambda mode: mode.header_lines.get("name")  # noqa: E731
         if vscode.builtin_agent_exact(name):
             for mode in modes:
                 mode.diagnostics.append(
                     rules.make(
                         "CM306",
                         mode.source,
-                        line_of(mode),
+                        mode.header_lines.get("name"),
                         f"this agent's name '{name}' is also VS Code's built-in {name} agent: VS Code looks "
                         "up built-in agents first, so handoffs and agents lists naming it never reach "
                         "this file; rename it",
@@ -400,7 +401,7 @@ def _report_name_clashes(resolver: _Resolver) -> None:
                     rules.make(
                         "CM306",
                         mode.source,
-                        line_of(mode),
+                        mode.header_lines.get("name"),
                         f"this agent's name '{name}' is shared with {_sources(others)}: VS Code takes the "
                         "first custom agent it lists with that name, which depends on where each file is "
                         f"installed; the registry links to '{modes[0].source}' (first by path): give each "
