@@ -187,7 +187,7 @@ def test_tool_descriptions():
 
 def test_builtin_agents_are_spelled_as_vscode_names_them():
     # Core modes are named by their kind (lower case); Copilot Chat contributes Plan and Explore.
-    assert ("agent", "ask", "edit", "Plan", "Explore") == vscode.BUILTIN_AGENT_NAMES
+    assert vscode.BUILTIN_AGENT_NAMES == ("agent", "ask", "edit", "Plan", "Explore")
     assert frozenset({"agent", "ask", "edit", "plan", "explore"}) == vscode.BUILTIN_AGENTS
 
 
