@@ -347,7 +347,7 @@ SCANNERS: dict[str, Callable[[str], object]] = {
     "fix": lambda text: (fix_bytes(body_of(text).encode()), fix_bytes(header_of(text).encode())),
     "heading and fences": lambda text: (heading_name(text), Fences(text)),
     "slugs": lambda text: (slugify(text), assign_slugs([text, text, "graph"])),
-    "sanitize": lambda text: (sanitize.sanitize_html(text), sanitize.html_to_safe_text(text)),
+    "sanitize": lambda text: (sanitize.sanitize_html(text), sanitize.sanitize_html(f"<p>{text}</p>")),
     "changes page text": lambda text: (changes.md_text(text), changes.md_code(text), changes.md_fence(text)),
     "graph labels": _graph_text,
     "diagnostics output": _diagnostics,
