@@ -31,7 +31,13 @@ from typing import Any
 
 from chatmode_registry.core.identity import slugify
 from chatmode_registry.core.model import SUFFIXES
-from chatmode_registry.core.site import Site, SiteFileError, UnsafeUrlError, check_relative_url
+from chatmode_registry.core.site import (
+    MAX_FILE_BYTES,
+    Site,
+    SiteFileError,
+    UnsafeUrlError,
+    check_relative_url,
+)
 
 #: Where VS Code looks for workspace custom agents and chat modes, by suffix.
 DEFAULT_DIRS: dict[str, Path] = {
@@ -153,7 +159,7 @@ def resolve_slugs(
             source = queue.popleft()
             for transition in entries[source].get("transitions", []):
                 target = transition.get("target")
-                if target is None or target in seen:
+                if target is None or (isinstance(target, str) and target in seen):
                     continue
                 if not isinstance(target, str) or target not in entries:
                     notes.append(f"{source}: transition target {target!r} is not in the catalog; skipped")
@@ -203,7 +209,18 @@ def plan_install(
             plan.problems.append(Problem(slug, "unsafe-name", f"{slug}: {error}"))
             continue
         expected_size = entry.get("bytes")
+        if expected_size is not None and expected_size > MAX_FILE_BYTES:
+            plan.problems.append(
+                Problem(
+                    slug,
+                    "fetch",
+                    f"{slug}: the catalog says {expected_size} bytes, more than the "
+                    f"{MAX_FILE_BYTES} a chat mode file may have; not downloaded",
+                )
+            )
+            continue
         try:
+            # No size in the catalog: the fetch is still capped (MAX_FILE_BYTES).
             content = site.fetch(entry["raw_url"], limit=expected_size)
         except SiteFileError as error:
             plan.problems.append(Problem(slug, "fetch", f"{slug}: {error}"))

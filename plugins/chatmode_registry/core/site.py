@@ -22,6 +22,8 @@ import json
 import re
 import socket
 import ssl
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,16 +34,31 @@ from typing import Any
 #: Name of the machine-readable catalog at the site root.
 CATALOG_NAME = "catalog.json"
 
-#: Default seconds to wait on any one network operation.
+#: Default seconds one request may take in total (connect, headers and body together).
 DEFAULT_TIMEOUT = 20.0
 
-#: Largest catalog accepted; a bigger answer is not a catalog this registry wrote.
-MAX_CATALOG_BYTES = 64 * 1024 * 1024
+#: Largest catalog accepted; a bigger answer is not a catalog this registry wrote. Parsing
+#: JSON costs many times its size in memory, so this cap is what bounds the memory used.
+MAX_CATALOG_BYTES = 16 * 1024 * 1024
+
+#: At least this many catalog bytes per JSON object or array (``{`` and ``[`` counted before
+#: parsing): an empty ``{}`` takes three bytes and about 64 in memory, so a catalog made of tiny
+#: containers would cost far more memory per byte than a real one does.
+MIN_BYTES_PER_CONTAINER = 16
+
+#: Deepest nesting of arrays and objects accepted in a catalog; a real one nests about six deep.
+MAX_CATALOG_DEPTH = 32
+
+#: Largest raw chat mode file fetched, whatever the catalog's ``bytes`` says. The build refuses
+#: sources over its ``max_bytes`` option (256 KiB by default); this leaves room for sites that
+#: raise it without letting a catalog make a client read without end.
+MAX_FILE_BYTES = 4 * 1024 * 1024
 
 #: ``catalog.json`` schema versions this module understands.
 SUPPORTED_SCHEMAS = (1,)
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_TOO_DEEP = object()
 _READ_CHUNK = 64 * 1024
 
 
@@ -85,14 +102,96 @@ class _SafeRedirectHandler(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    """An opener that speaks only HTTP(S); ``file:``, ``ftp:`` and ``data:`` are not installed."""
+class _Deadline:
+    """The total time one request may take, redirects included.
+
+    A socket timeout bounds each read, not the request: a server that sends one byte just
+    before every timeout would never be cut off. A timer thread shuts down every connection
+    the request opened when the time is up, which ends any blocked read at once.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        """Seconds left (a small positive number once the time is up, for socket timeouts)."""
+        return max(self._end - time.monotonic(), 0.001)
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down when the time is up (at once if it already is)."""
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shutdown_quietly(sock)
+
+    def check(self) -> None:
+        """Raise ``TimeoutError`` once the time is up."""
+        if self.expired or time.monotonic() >= self._end:
+            self.expired = True
+            raise TimeoutError
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shutdown_quietly(sock)
+
+    def cancel(self) -> None:
+        """Stop the timer (the request is over)."""
+        self._timer.cancel()
+
+
+def _shutdown_quietly(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """An opener that speaks only HTTP(S), every connection under ``deadline``.
+
+    ``file:``, ``ftp:`` and ``data:`` handlers are not installed.
+    """
+
+    class Watched:
+        """Connects with what is left of the deadline and hands the socket to it."""
+
+        timeout: Any
+        sock: Any
+
+        def connect(self) -> None:
+            self.timeout = deadline.remaining()
+            super().connect()  # type: ignore[misc]
+            deadline.watch(self.sock)
+
+    class Connection(Watched, http.client.HTTPConnection):
+        pass
+
+    class SecureConnection(Watched, http.client.HTTPSConnection):
+        pass
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req):  # noqa: D102 - urllib API
+            return self.do_open(Connection, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):  # noqa: D102 - urllib API
+            return self.do_open(SecureConnection, req, context=self._context)
+
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),
         urllib.request.UnknownHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
+        Handler(),
+        SecureHandler(),
         urllib.request.HTTPDefaultErrorHandler(),
         _SafeRedirectHandler(),
         urllib.request.HTTPErrorProcessor(),
@@ -192,6 +291,13 @@ def check_catalog(data: Any, origin: str, *, require_files: bool = True) -> dict
         for key in ("transitions", "diagnostics"):
             if not _is_list_of_objects(entry.get(key, [])):
                 raise wrong(f"{label}: '{key}' must be a list of objects")
+        for number, item in enumerate(entry.get("transitions", [])):
+            for key in ("target", "text", "label", "via", "reason"):
+                if item.get(key) is not None and not isinstance(item[key], str):
+                    raise wrong(f"{label}: transitions[{number}].{key} must be a string or null")
+        model = entry.get("model")
+        if model is not None and not isinstance(model, str) and not _is_list_of_strings(model):
+            raise wrong(f"{label}: 'model' must be a string or a list of strings")
     if not _is_list_of_objects(data.get("rejected", [])):
         raise wrong("'rejected' must be a list of objects")
     return data
@@ -201,8 +307,27 @@ def _is_list_of_objects(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, dict) for item in value)
 
 
-def parse_catalog(raw: bytes, origin: str, *, require_files: bool = True) -> dict[str, Any]:
-    """Decode and check a ``catalog.json`` body read from ``origin`` (used in messages)."""
+def _is_list_of_strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def parse_catalog(
+    raw: bytes, origin: str, *, require_files: bool = True, max_bytes: int = MAX_CATALOG_BYTES
+) -> dict[str, Any]:
+    """Decode and check a ``catalog.json`` body read from ``origin`` (used in messages).
+
+    Refused before parsing: more than ``max_bytes``, or more ``{``/``[`` than one per
+    :data:`MIN_BYTES_PER_CONTAINER` bytes (memory). Refused after: nesting deeper than
+    :data:`MAX_CATALOG_DEPTH` (any later recursive walk of the document stays safe).
+    """
+    if len(raw) > max_bytes:
+        raise CatalogError(f"{origin} is not a chat mode catalog: larger than {_size(max_bytes)}")
+    containers = raw.count(b"{") + raw.count(b"[")
+    if containers > max(len(raw) // MIN_BYTES_PER_CONTAINER, 64):
+        raise CatalogError(
+            f"{origin} is not a chat mode catalog: {containers} JSON objects and arrays in "
+            f"{len(raw)} bytes (a catalog has far fewer)"
+        )
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
@@ -211,15 +336,48 @@ def parse_catalog(raw: bytes, origin: str, *, require_files: bool = True) -> dic
         raise CatalogError(
             f"{origin} is not JSON: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
         ) from None
+    except RecursionError:
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or _too_deep(data, MAX_CATALOG_DEPTH):
+        raise CatalogError(
+            f"{origin} is not a chat mode catalog: arrays and objects nested more than "
+            f"{MAX_CATALOG_DEPTH} deep"
+        )
     return check_catalog(data, origin, require_files=require_files)
+
+
+def _too_deep(data: Any, limit: int) -> bool:
+    """True when ``data`` nests lists and dicts more than ``limit`` deep (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def _size(count: int) -> str:
+    """``count`` bytes for messages: ``16 MiB``, ``4 MiB``, ``512 bytes``."""
+    if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
+        return f"{count // (1024 * 1024)} MiB"
+    if count >= 1024 and count % 1024 == 0:
+        return f"{count // 1024} KiB"
+    return f"{count} bytes"
 
 
 @dataclass
 class Site:
     """A catalog site: its checked ``catalog`` and a way to read files below its root.
 
-    ``root`` is the base URL with a trailing slash, or the site folder. ``timeout`` applies to
-    every network operation (connect and each read).
+    ``root`` is the base URL with a trailing slash, or the site folder. ``timeout`` is the
+    deadline of each request, in seconds, from connecting to the last byte of the body.
     """
 
     root: str
@@ -234,11 +392,13 @@ class Site:
     def fetch(self, relative_url: str, *, limit: int | None = None) -> bytes:
         """The bytes of the file at ``relative_url`` (relative to the site root).
 
-        ``limit``: the most bytes accepted; a longer file raises :class:`SiteFileError`
+        ``limit``: the most bytes accepted, never more than :data:`MAX_FILE_BYTES` (also the
+        default); a longer file raises :class:`SiteFileError` as soon as the limit is passed,
         instead of being read to the end. Missing files and truncated downloads raise
-        :class:`SiteFileError`; network failures raise :class:`SiteUnavailable`.
+        :class:`SiteFileError`; network failures and the deadline raise :class:`SiteUnavailable`.
         """
         check_relative_url(relative_url)
+        limit = MAX_FILE_BYTES if limit is None else min(limit, MAX_FILE_BYTES)
         if self.is_url:
             return _read_url(urllib.parse.urljoin(self.root, relative_url), self.timeout, limit)
         return _read_folder_file(Path(self.root), relative_url, limit)
@@ -292,7 +452,8 @@ def open_site(location: str, *, timeout: float = DEFAULT_TIMEOUT, require_files:
     elif not catalog_path.exists():
         raise SiteUnavailable(f"{location}: no such file or folder")
     try:
-        raw = catalog_path.read_bytes()
+        with catalog_path.open("rb") as handle:
+            raw = handle.read(MAX_CATALOG_BYTES + 1)
     except OSError as error:
         raise CatalogError(f"{location}: cannot read ({error.strerror or error})") from None
     catalog = parse_catalog(raw, str(catalog_path), require_files=require_files)
@@ -310,49 +471,65 @@ def site_at(root: str, *, timeout: float = DEFAULT_TIMEOUT) -> Site:
     return Site(root=root, catalog={"chatmodes": []}, timeout=timeout, is_url=is_http_url(root))
 
 
-def _read_url(url: str, timeout: float, limit: int | None) -> bytes:
-    """GET ``url`` and return its body, checked against ``Content-Length`` and ``limit``."""
+def _read_url(url: str, timeout: float, limit: int) -> bytes:
+    """GET ``url`` and return its body, checked against ``Content-Length`` and ``limit``.
+
+    ``timeout`` is a deadline for the whole request; at most ``limit`` bytes (plus one
+    chunk) are ever held in memory.
+    """
     request = urllib.request.Request(url, headers={"User-Agent": "chatmodes", "Accept-Encoding": "identity"})
+    deadline = _Deadline(timeout)
+    timed_out = SiteUnavailable(f"{url}: timed out after {timeout:g} s")
     try:
-        with _opener().open(request, timeout=timeout) as response:
+        with _opener(deadline).open(request, timeout=timeout) as response:
             expected = response.headers.get("Content-Length")
-            body = _read_limited(response, limit, url)
+            if expected is not None and expected.strip().isdigit() and int(expected) > limit:
+                raise SiteFileError(f"{url}: more than the {_size(limit)} accepted ({int(expected)} bytes)")
+            body = _read_limited(response, limit, url, deadline)
+        deadline.check()
     except SiteError:
         raise
     except urllib.error.HTTPError as error:
         if error.code in (404, 410):
             raise SiteFileError(f"{url}: not found (HTTP {error.code})") from None
         raise SiteUnavailable(f"{url}: HTTP {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, (TimeoutError, socket.timeout)):
-            raise SiteUnavailable(f"{url}: timed out after {timeout:g} s") from None
-        raise SiteUnavailable(f"{url}: {_describe_network_error(error.reason)}") from None
-    except TimeoutError:
-        raise SiteUnavailable(f"{url}: timed out after {timeout:g} s") from None
-    except http.client.IncompleteRead as error:
-        raise SiteFileError(
-            f"{url}: truncated download ({len(error.partial)} bytes received"
-            + (f", {error.expected} more expected)" if error.expected else ")")
-        ) from None
-    except (http.client.HTTPException, ConnectionError, ssl.SSLError, OSError) as error:
-        raise SiteUnavailable(f"{url}: {_describe_network_error(error)}") from None
+    except Exception as error:  # noqa: BLE001 - every failure becomes one line for the user
+        if deadline.expired or _is_timeout(error):
+            raise timed_out from None
+        if isinstance(error, urllib.error.URLError):
+            raise SiteUnavailable(f"{url}: {_describe_network_error(error.reason)}") from None
+        if isinstance(error, http.client.IncompleteRead):
+            raise SiteFileError(
+                f"{url}: truncated download ({len(error.partial)} bytes received"
+                + (f", {error.expected} more expected)" if error.expected else ")")
+            ) from None
+        if isinstance(error, (http.client.HTTPException, ConnectionError, ssl.SSLError, OSError)):
+            raise SiteUnavailable(f"{url}: {_describe_network_error(error)}") from None
+        raise
+    finally:
+        deadline.cancel()
     if expected is not None and expected.strip().isdigit() and int(expected) != len(body):
         raise SiteFileError(f"{url}: truncated download ({len(body)} of {int(expected)} bytes received)")
     return body
 
 
-def _read_limited(response: http.client.HTTPResponse, limit: int | None, url: str) -> bytes:
-    """Read a response body in chunks, refusing to read past ``limit`` bytes."""
+def _is_timeout(error: BaseException) -> bool:
+    return isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError)
+
+
+def _read_limited(response: http.client.HTTPResponse, limit: int, url: str, deadline: _Deadline) -> bytes:
+    """Read a response body in chunks, refusing to read past ``limit`` bytes or the deadline."""
     chunks: list[bytes] = []
     total = 0
     while True:
-        chunk = response.read(_READ_CHUNK)
+        deadline.check()
+        chunk = response.read(min(_READ_CHUNK, limit + 1 - total))
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
         total += len(chunk)
-        if limit is not None and total > limit:
-            raise SiteFileError(f"{url}: more than the {limit} bytes expected")
+        if total > limit:
+            raise SiteFileError(f"{url}: more than the {_size(limit)} accepted")
 
 
 def _describe_network_error(reason: object) -> str:
@@ -372,7 +549,7 @@ def _describe_network_error(reason: object) -> str:
     return str(reason) or reason.__class__.__name__
 
 
-def _read_folder_file(root: Path, relative_url: str, limit: int | None) -> bytes:
+def _read_folder_file(root: Path, relative_url: str, limit: int) -> bytes:
     """Read a file of a site folder, refusing paths that resolve outside the folder."""
     relative_path = urllib.parse.unquote(relative_url)
     path = root / relative_path
@@ -383,11 +560,11 @@ def _read_folder_file(root: Path, relative_url: str, limit: int | None) -> bytes
         if not resolved.is_file():
             raise SiteFileError(f"{path}: not a file")
         with resolved.open("rb") as handle:
-            body = handle.read() if limit is None else handle.read(limit + 1)
+            body = handle.read(limit + 1)
     except FileNotFoundError:
         raise SiteFileError(f"{path}: not found") from None
     except OSError as error:
         raise SiteFileError(f"{path}: cannot read ({error.strerror or error})") from None
-    if limit is not None and len(body) > limit:
-        raise SiteFileError(f"{path}: more than the {limit} bytes expected")
+    if len(body) > limit:
+        raise SiteFileError(f"{path}: more than the {_size(limit)} accepted")
     return body
