@@ -17,6 +17,7 @@ Errors come in two kinds, and the command line maps them to exit codes:
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import re
@@ -149,10 +150,8 @@ class _Deadline:
 
 
 def _shutdown_quietly(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
 
 
 def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
@@ -179,11 +178,11 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
         pass
 
     class Handler(urllib.request.HTTPHandler):
-        def http_open(self, req):  # noqa: D102 - urllib API
+        def http_open(self, req):
             return self.do_open(Connection, req)
 
     class SecureHandler(urllib.request.HTTPSHandler):
-        def https_open(self, req):  # noqa: D102 - urllib API
+        def https_open(self, req):
             return self.do_open(SecureConnection, req, context=self._context)
 
     opener = urllib.request.OpenerDirector()
@@ -493,7 +492,7 @@ def _read_url(url: str, timeout: float, limit: int) -> bytes:
         if error.code in (404, 410):
             raise SiteFileError(f"{url}: not found (HTTP {error.code})") from None
         raise SiteUnavailable(f"{url}: HTTP {error.code} {error.reason}") from None
-    except Exception as error:  # noqa: BLE001 - every failure becomes one line for the user
+    except Exception as error:
         if deadline.expired or _is_timeout(error):
             raise timed_out from None
         if isinstance(error, urllib.error.URLError):
