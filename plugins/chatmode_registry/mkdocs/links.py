@@ -25,6 +25,11 @@ LOCAL_SITE_URL_VARIABLE = "CHATMODES_LOCAL_SITE_URL"
 _FALSE = ("", "0", "false", "no", "off")
 
 
+def building_under_mike(environ: Mapping[str, str] | None = None) -> bool:
+    """True while ``mike deploy`` builds a version (or a build says it is one: previews)."""
+    return bool((os.environ if environ is None else environ).get(MIKE_VERSION_VARIABLE, "").strip())
+
+
 def deployment_reason(command: str | None, environ: Mapping[str, str] | None = None) -> str | None:
     """Why this build is made to be published, or ``None`` for a local one.
 
@@ -37,7 +42,7 @@ def deployment_reason(command: str | None, environ: Mapping[str, str] | None = N
         return None
     if command == "gh-deploy":
         return "`mkdocs gh-deploy` publishes it"
-    if environ.get(MIKE_VERSION_VARIABLE, "").strip():
+    if building_under_mike(environ):
         return f"`mike deploy` builds it ({MIKE_VERSION_VARIABLE} is set)"
     if environ.get(CI_VARIABLE, "").strip().lower() not in _FALSE:
         return f"it runs in CI ({CI_VARIABLE} is set)"

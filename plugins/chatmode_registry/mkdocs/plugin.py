@@ -46,7 +46,7 @@ from chatmode_registry.core.model import Catalog, Severity
 from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.mkdocs.cache import BuildCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
-from chatmode_registry.mkdocs.links import edit_link, published_base, site_url_error
+from chatmode_registry.mkdocs.links import building_under_mike, edit_link, published_base, site_url_error
 from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
@@ -67,6 +67,18 @@ log = get_plugin_logger(__name__)
 
 #: Environment variable that overrides the ``baseline`` option (empty: no baseline).
 BASELINE_VARIABLE = "CHATMODES_BASELINE"
+
+
+def _version_selector_only_under_mike(config: MkDocsConfig) -> None:
+    """Drop Material's mike version selector (``extra.version.provider: mike``) outside mike.
+
+    The selector fetches ``../versions.json``, which only a mike deployment has: anywhere else
+    (``mkdocs serve``, a plain build, a downloaded artifact) that request is a 404 and a
+    console error on every page, and the selector would stay empty anyway.
+    """
+    version = config.extra.get("version")
+    if isinstance(version, dict) and version.get("provider") == "mike" and not building_under_mike():
+        del config.extra["version"]
 
 
 class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
@@ -126,6 +138,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.base = published_base(config.site_url)
         if self.base is None:
             log.warning("'site_url' is not set: the catalog pages are built without install links")
+        _version_selector_only_under_mike(config)
 
         config.extra_css.append(CSS_URI)
         config.extra_javascript.append(JS_URI)
