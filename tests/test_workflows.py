@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CLEAN_MODES, build, write_project
+from conftest import CLEAN_MODES, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -440,7 +440,7 @@ def test_publish_preview_and_cleanup_steps_against_a_local_remote(registry, tmp_
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git missing")
 def test_a_stale_preview_is_not_published(registry, tmp_path):
-    remote, checkout = registry
+    _, checkout = registry
     (checkout / "preview").mkdir()
     (checkout / "preview" / "pr-number").write_text("7\n", encoding="utf-8")
     bin_folder = tmp_path / "bin"

@@ -173,7 +173,7 @@ def comment(site: Path, base: str, number: int) -> str:
         lines.append("")
         for slug, fields in entries:
             if linked >= MAX_LINKED:
-                lines.append(f"- … and more: see the changes page")
+                lines.append("- … and more: see the changes page")
                 break
             detail = f" ({', '.join(fields)})" if fields else ""
             lines.append(f"- [`{slug}`]({preview}catalog/{slug}/){detail}")
