@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from chatmode_registry.core.frontmatter import HeaderError, split
 from chatmode_registry.core.site import SiteError, SiteUnavailable, open_site, site_at
 
 #: Seconds to wait on any one network operation while loading a catalog or a raw file.
@@ -112,17 +113,14 @@ def raw_reader(catalog_base: str, fetch: Callable[[str, str], bytes | None] = fe
 
 
 def split_body(text: str) -> str:
-    """The text below the header: after the second ``---`` line when the text starts with one.
+    """The text below the header (:func:`~chatmode_registry.core.frontmatter.split`).
 
     Without a closing ``---`` the whole text is returned (such a file is rejected anyway).
     """
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+    try:
+        return split(text).body
+    except HeaderError:
         return text
-    for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n").rstrip() == "---":
-            return "".join(lines[index + 1 :])
-    return text
 
 
 def _decode(raw: bytes) -> str:

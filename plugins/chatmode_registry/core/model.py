@@ -23,6 +23,15 @@ class Severity(str, Enum):  # noqa: UP042 - StrEnum would change str() of a memb
 #: Suffixes a chat mode file may have, the current form first.
 SUFFIXES = (".agent.md", ".chatmode.md")
 
+
+def chatmode_suffix(name: str) -> str | None:
+    """The chat mode suffix a file name ends with, or ``None`` if it is not a chat mode."""
+    for suffix in SUFFIXES:
+        if name.endswith(suffix):
+            return suffix
+    return None
+
+
 #: The kinds of transition (``Transition.via``): a ``handoffs`` entry, a name in ``agents``
 #: (the agent may run that one as a subagent) and a sentence of the body.
 VIA_HANDOFF = "handoff"

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatmode_registry.core.model import SUFFIXES, Diagnostic, Severity
+from chatmode_registry.core.model import Diagnostic, Severity, chatmode_suffix
 
 #: Default largest file accepted, in bytes (contract: ``max_bytes`` option).
 DEFAULT_MAX_BYTES = 256 * 1024
@@ -34,14 +34,6 @@ class SourceFile:
     raw: bytes
     sha256: str
     text: str
-
-
-def chatmode_suffix(name: str) -> str | None:
-    """The chat mode suffix a file name ends with, or ``None`` if it is not a chat mode."""
-    for suffix in SUFFIXES:
-        if name.endswith(suffix):
-            return suffix
-    return None
 
 
 def discover(source: Path) -> list[Path]:

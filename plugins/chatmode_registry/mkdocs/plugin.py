@@ -62,6 +62,7 @@ from chatmode_registry.render.changes import CHANGES_CSS, render_html
 from chatmode_registry.render.diagnostics import terminal_safe
 from chatmode_registry.render.graph import graph_css, render_graph
 from chatmode_registry.render.sanitize import json_for_html
+from chatmode_registry.render.words import plural
 
 log = get_plugin_logger(__name__)
 
@@ -557,9 +558,9 @@ def _left_out_note(more_nodes: int, more_edges: int) -> str:
     """The line under a capped neighbourhood drawing that says what it leaves out."""
     parts = []
     if more_nodes:
-        parts.append(f"{more_nodes:,} more chat mode{'s' if more_nodes != 1 else ''}")
+        parts.append(plural(more_nodes, "more chat mode", grouped=True))
     if more_edges:
-        parts.append(f"{more_edges:,} more transition{'s' if more_edges != 1 else ''}")
+        parts.append(plural(more_edges, "more transition", grouped=True))
     if not parts:
         return ""
     return (

@@ -23,6 +23,8 @@ import markdown
 from markupsafe import Markup, escape
 from mkdocs.structure.toc import TableOfContents, get_toc
 
+from chatmode_registry.render.words import plural
+
 #: Python-Markdown extensions never applied to a chat mode body: they read other files
 #: (``--8<-- "/etc/passwd"``), which an untrusted body must not be able to do.
 UNSAFE_EXTENSIONS = ("snippets", "include")
@@ -36,11 +38,6 @@ def template_folders(theme_dirs: list[str]) -> list[str]:
     """Where ``chatmodes/*.html`` templates are looked up, first match wins."""
     packaged = str(package_files("chatmode_registry").joinpath("templates"))
     return [*theme_dirs, packaged]
-
-
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    """``1 chat mode``, ``2 chat modes``."""
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
 def _human_size(size: int) -> str:
@@ -78,7 +75,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        self.env.filters["plural"] = _plural
+        self.env.filters["plural"] = plural
         self.env.filters["human_size"] = _human_size
         self.env.filters["day"] = _day
         # ``{% call late() %}`` blocks: the plugin passes a ``late`` that holds the block back

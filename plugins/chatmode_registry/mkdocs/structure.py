@@ -11,7 +11,6 @@ Nothing here talks to MkDocs' event system; :mod:`chatmode_registry.mkdocs.plugi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +20,9 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from chatmode_registry.core import vscode
+from chatmode_registry.core.identity import slugify
 from chatmode_registry.core.model import VIA_SUBAGENT, Catalog, ChatMode, Diagnostic, Severity, Transition
+from chatmode_registry.core.pages import page_path, raw_path
 from chatmode_registry.mkdocs.links import InstallLinks, install_links
 from chatmode_registry.render.catalog_json import invocation
 from chatmode_registry.render.graph import GraphEdge, GraphNode
@@ -96,11 +97,11 @@ class CatalogLayout:
 
     def mode_uri(self, slug: str) -> str:
         """Source URI of a chat mode's page; it sits in the folder of its raw file."""
-        return f"{self.prefix}/{slug}/index.md"
+        return page_path(self.prefix, slug) + "index.md"
 
     def raw_uri(self, mode: ChatMode) -> str:
         """Path of the published raw file: ``catalog/<slug>/<slug><suffix>``."""
-        return f"{self.prefix}/{mode.slug}/{mode.filename}"
+        return raw_path(self.prefix, mode)
 
 
 def _anchor_ids(names: Iterable[str], prefix: str) -> dict[str, str]:
@@ -108,7 +109,7 @@ def _anchor_ids(names: Iterable[str], prefix: str) -> dict[str, str]:
     ids: dict[str, str] = {}
     taken: set[str] = set()
     for name in names:
-        base = prefix + (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x")
+        base = prefix + (slugify(name) or "x")
         candidate, number = base, 2
         while candidate in taken:
             candidate, number = f"{base}-{number}", number + 1

@@ -5,22 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Any
-from urllib.parse import quote
 
 from chatmode_registry.core.model import Catalog, ChatMode
+from chatmode_registry.core.pages import page_url, raw_url
 
 #: Version of the ``catalog.json`` format.
 SCHEMA_VERSION = 1
-
-
-def page_url(mode: ChatMode, prefix: str = "catalog") -> str:
-    """The chat mode's page, relative to the site root: ``catalog/<slug>/``."""
-    return f"{quote(prefix.strip('/'))}/{mode.slug}/"
-
-
-def raw_url(mode: ChatMode, prefix: str = "catalog") -> str:
-    """The raw file, relative to the site root: ``catalog/<slug>/<slug><suffix>``."""
-    return page_url(mode, prefix) + quote(mode.filename)
 
 
 def body_sha256(mode: ChatMode) -> str:
@@ -46,8 +36,8 @@ def chatmode_to_dict(
         "tools": mode.tools,
         "kind": mode.kind,
         "source": mode.source,
-        "url": page_url(mode, prefix),
-        "raw_url": raw_url(mode, prefix),
+        "url": page_url(prefix, mode),
+        "raw_url": raw_url(prefix, mode),
         "sha256": mode.sha256,
         "bytes": len(mode.raw),
         "body_sha256": body_sha256(mode),

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from chatmode_registry.core.model import Diagnostic, Severity, count_severities
+from chatmode_registry.render.words import plural
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
@@ -27,16 +28,12 @@ def terminal_safe(text: str) -> str:
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def summary(files: int, diagnostics: Sequence[Diagnostic]) -> str:
     """One line: how many files, errors, warnings and infos."""
     found = count_severities(diagnostics)
     return (
-        f"{_plural(files, 'file')} checked: {_plural(found['error'], 'error')}, "
-        f"{_plural(found['warning'], 'warning')}, {found['info']} info"
+        f"{plural(files, 'file')} checked: {plural(found['error'], 'error')}, "
+        f"{plural(found['warning'], 'warning')}, {found['info']} info"
     )
 
 
