@@ -25,6 +25,7 @@ from chatmode_registry.core.model import VIA_SUBAGENT, Catalog, ChatMode, Diagno
 from chatmode_registry.core.pages import page_path, raw_path
 from chatmode_registry.mkdocs.links import InstallLinks, install_links
 from chatmode_registry.render.catalog_json import invocation
+from chatmode_registry.render.changes import FieldChange, field_changes
 from chatmode_registry.render.graph import GraphEdge, GraphNode
 
 #: The catalog pages that are not a chat mode, in navigation order. Their names are the
@@ -205,8 +206,10 @@ class CatalogSite:
         # Computed once: Catalog.counts() walks every diagnostic, and every page shows it.
         self.counts = catalog.counts()
         self.changed: dict[str, list[str]] = {}
+        self.field_changes: dict[str, list[FieldChange]] = {}
         if diff is not None:
             self.changed = {change.slug: list(change.fields) for change in diff.changed}
+            self.field_changes = {change.slug: field_changes(change) for change in diff.changed}
             self.added = set(diff.added)
         else:
             self.added = set()
@@ -410,6 +413,7 @@ class CatalogSite:
             "counts": mode.counts(),
             "change": self.change_of(mode.slug),
             "changed_fields": self.changed.get(mode.slug, []),
+            "field_changes": self.field_changes.get(mode.slug, []),
             "raw_text": _decoded(mode.raw),
         }
 

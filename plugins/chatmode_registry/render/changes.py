@@ -11,8 +11,10 @@ through ``markupsafe.Markup`` formatting, which escapes every argument.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -247,6 +249,82 @@ def render_markdown(
 
 
 # --------------------------------------------------------------------------------------------
+# Field by field, as plain text (the changed chat mode's own page)
+
+#: Longest old or new value shown in full on a chat mode page; the changes page has the rest.
+MAX_VALUE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field of a chat mode, as plain text for a template to escape.
+
+    Either ``old`` and ``new`` (the value before and after; ``"none"`` when absent) or ``note``
+    (a summary where a value does not fit one line: tools added and removed, transitions,
+    diagnostics, the body).
+    """
+
+    field: str
+    old: str | None = None
+    new: str | None = None
+    note: str | None = None
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        text = "none"
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        text = ", ".join(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def _plain_target(edge: dict) -> str:
+    if edge.get("builtin"):
+        return f"{edge.get('text') or ''} (built-in)"
+    return str(edge.get("target") or "nothing (dangling)")
+
+
+def field_changes(mode: ChangedMode) -> list[FieldChange]:
+    """What changed in ``mode``, field by field, old → new where a value fits one line."""
+    changes: list[FieldChange] = []
+    for name in mode.fields:
+        detail = mode.details.get(name, {})
+        if name == "tools":
+            bits = []
+            if detail.get("added"):
+                bits.append("added " + _plain(detail["added"]))
+            if detail.get("removed"):
+                bits.append("removed " + _plain(detail["removed"]))
+            changes.append(FieldChange(name, note="; ".join(bits)))
+        elif name == "transitions":
+            bits = [f"added {e.get('text') or ''} → {_plain_target(e)}" for e in detail.get("added", [])]
+            bits += [f"removed {e.get('text') or ''} → {_plain_target(e)}" for e in detail.get("removed", [])]
+            bits += [
+                f"{pair['old'].get('text') or ''} now → {_plain_target(pair['new'])} "
+                f"(was {_plain_target(pair['old'])})"
+                for pair in detail.get("retargeted", [])
+            ]
+            changes.append(FieldChange(name, note=_plain("; ".join(bits))))
+        elif name == "diagnostics":
+            count_new, count_resolved = len(detail.get("new", [])), len(detail.get("resolved", []))
+            changes.append(
+                FieldChange(name, note=f"{count_new} new, {count_resolved} resolved (see Problems below)")
+            )
+        elif name == "body":
+            changes.append(FieldChange(name, note="the instructions changed (line diff on the changes page)"))
+        elif name == "sha256":
+            old, new = str(detail.get("old") or "")[:12], str(detail.get("new") or "")[:12]
+            changes.append(FieldChange(name, old=old or "none", new=new or "none"))
+        else:
+            changes.append(FieldChange(name, old=_plain(detail.get("old")), new=_plain(detail.get("new"))))
+    return changes
+
+
+# --------------------------------------------------------------------------------------------
 # HTML
 
 _DIFF_LINE_CLASSES = (
@@ -362,11 +440,16 @@ def _html_changed(diff: CatalogDiff, mode: ChangedMode, link: Callable[[str], st
             )
             value = Markup("<ul>{}</ul>").format(Markup("").join(items))
         elif name == "diagnostics":
-            items = [_html_diagnostic(item, link, with_slug=False) for item in detail.get("new", [])]
-            value = Markup("{} new, {} resolved{}").format(
+            # New diagnostics are listed once, under "New diagnostics" above; only the resolved
+            # ones, shown nowhere else, are listed here.
+            resolved = [_html_diagnostic(item, link, with_slug=False) for item in detail.get("resolved", [])]
+            value = Markup("{} new{}, {} resolved{}").format(
                 len(detail.get("new", [])),
-                len(detail.get("resolved", [])),
-                Markup("<ul>{}</ul>").format(Markup("").join(items)) if items else "",
+                Markup(' (<a href="#new-diagnostics">listed above</a>)') if detail.get("new") else "",
+                len(resolved),
+                Markup('<ul class="chatmodes-resolved">{}</ul>').format(Markup("").join(resolved))
+                if resolved
+                else "",
             )
         elif name == "body":
             if detail.get("diff"):
