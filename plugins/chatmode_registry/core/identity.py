@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 from chatmode_registry.core.markdown_lines import Fences
@@ -97,15 +96,25 @@ def choose_name(header_name: object, heading: str, slug: str) -> str:
     return heading or slug.replace("-", " ").title()
 
 
+#: At most this many other files are named in a shared-slug message; the rest are counted.
+MAX_NAMED_OTHERS = 5
+
+
 def assign_slugs(stems: Sequence[str]) -> tuple[list[str], dict[int, str]]:
     """Unique slugs for file stems given in source order.
 
     Returns the slugs and, for every index whose slug had to change (empty, reserved or shared
     with another file), why; files that share a slug are all named in that mapping, the first
     keeping the plain slug. Suffixes are ``-2``, ``-3``, ... and skip slugs already taken.
+
+    Linear in the number of stems however many share a slug: files are grouped by slug once,
+    a message names at most :data:`MAX_NAMED_OTHERS` others ("and 1,990 more"), and each slug
+    remembers the next suffix to try.
     """
     bases = [slugify(stem) for stem in stems]
-    counts = Counter(bases)
+    groups: dict[str, list[int]] = {}
+    for index, base in enumerate(bases):
+        groups.setdefault(base, []).append(index)
     slugs: list[str] = [""] * len(bases)
     problems: dict[int, str] = {}
     taken: set[str] = set()
@@ -116,14 +125,21 @@ def assign_slugs(stems: Sequence[str]) -> tuple[list[str], dict[int, str]]:
         else:
             slugs[index] = base
             taken.add(base)
-        if counts[base] > 1 and base:
-            others = [stems[other] for other, value in enumerate(bases) if value == base and other != index]
-            problems[index] = f"slug '{base}' is shared with {', '.join(repr(o) for o in others)}"
+        group = groups[base]
+        if len(group) > 1 and base:
+            others = [stems[other] for other in group[: MAX_NAMED_OTHERS + 1] if other != index]
+            named = ", ".join(repr(other) for other in others[:MAX_NAMED_OTHERS])
+            more = len(group) - 1 - min(len(others), MAX_NAMED_OTHERS)
+            problems[index] = f"slug '{base}' is shared with {named}" + (
+                f" and {more:,} more" if more else ""
+            )
+    next_number: dict[str, int] = {}
     for index in pending:
         base = bases[index] or "chatmode"
-        number = 2
-        while f"{base}-{number}" in taken or f"{base}-{number}" in counts:
+        number = next_number.get(base, 2)
+        while f"{base}-{number}" in taken or f"{base}-{number}" in groups:
             number += 1
+        next_number[base] = number + 1
         slugs[index] = f"{base}-{number}"
         taken.add(slugs[index])
         if not bases[index]:
