@@ -124,15 +124,25 @@ def _repetitions(kind: str, target_bytes: int) -> int:
     return max(int(target_bytes / unit), 1)
 
 
+def body_renderer() -> Callable[[str], object]:
+    """How the plugin turns a body into safe HTML: cmark-gfm and the finishing pass
+    (``render.body``) where the package has it, else the Python-Markdown renderer with the
+    registry's own extensions."""
+    try:
+        from chatmode_registry.render.body import render_body
+    except ImportError:
+        from chatmode_registry.mkdocs.renderer import BodyRenderer
+
+        return BodyRenderer(EXTENSIONS, EXTENSION_CONFIGS).render
+    return render_body
+
+
 def line_classes(repeat: int, budget: float, target: int) -> list[Row]:
     """Every pathological line class through the core, the body renderer and fix."""
-    from chatmode_registry.mkdocs.renderer import BodyRenderer
-
-    renderer = BodyRenderer(EXTENSIONS, EXTENSION_CONFIGS)
     stages: dict[str, Callable[[str], object]] = {
         "core (body)": lambda text: read_chatmode(_source(body_of(text))),
         "core (header)": lambda text: read_chatmode(_source(header_of(text))),
-        "render body": lambda text: renderer.render(text),
+        "render body": body_renderer(),
         "fix": lambda text: fix_bytes(body_of(text).encode("utf-8")),
     }
     rows = []
