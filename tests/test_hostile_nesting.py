@@ -201,3 +201,39 @@ def test_an_unexpected_exception_in_a_build_rejects_its_file_and_the_build_goes_
         document = json.loads((result.site / "catalog.json").read_text("utf-8"))
         assert [entry["source"] for entry in document["chatmodes"]] == ["good.chatmode.md"]
         assert [entry["source"] for entry in document["rejected"]] == ["boom.chatmode.md"]
+
+
+#: A MkDocs hook that breaks the rendering of one chat mode's page, as a defect would.
+PAGE_BOOM_HOOK = """\
+from chatmode_registry.mkdocs import structure
+
+_original = structure.CatalogSite.mode_context
+
+
+def _explode(self, mode, url):
+    if mode.slug == "boom":
+        raise KeyError("injected defect")
+    return _original(self, mode, url)
+
+
+structure.CatalogSite.mode_context = _explode
+"""
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["plain", "strict"])
+def test_a_page_that_fails_to_render_is_reported_and_the_build_goes_on(tmp_path: Path, strict: bool) -> None:
+    project = write_project(
+        tmp_path / "p",
+        {"boom.chatmode.md": chatmode("# Boom\n\nBody.\n"), "good.chatmode.md": GOOD},
+        config={"hooks": ["page_boom_hook.py"]},
+        files={"page_boom_hook.py": PAGE_BOOM_HOOK},
+    )
+    result = build(project, strict=strict)
+    assert "Traceback" not in result.log
+    assert result.ok is not strict, result.log
+    assert "boom.chatmode.md: CM009 error" in result.log
+    if not strict:
+        boom = (result.site / "catalog" / "boom" / "index.html").read_text("utf-8")
+        assert "could not be rendered (KeyError)" in boom
+        good = (result.site / "catalog" / "good" / "index.html").read_text("utf-8")
+        assert "Still published." in good

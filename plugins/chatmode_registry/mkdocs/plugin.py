@@ -280,8 +280,37 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             file = files.get_file_from_path(uri)
             if file is None or file.page is None:
                 continue
-            self._render_page(spec, file.page)
+            self._render_page_safely(spec, file.page)
         return None
+
+    def _render_page_safely(self, spec: PageSpec, page: Page) -> None:
+        """:meth:`_render_page`, with the core's last resort (CM009) for a chat mode page.
+
+        An exception nobody foresaw while rendering one chat mode's page must not take the
+        build down: the page says that it could not be rendered, the build log names the file
+        (so ``--strict`` fails) and every other page is rendered as usual.
+        """
+        if spec.kind != "mode" or spec.slug is None:
+            self._render_page(spec, page)
+            return
+        try:
+            self._render_page(spec, page)
+        except Exception as error:
+            assert self.site is not None
+            mode = self.site.catalog.by_slug[spec.slug]
+            log.warning(
+                terminal_safe(
+                    f"{mode.source}: CM009 error: the registry failed while rendering this chat mode's "
+                    f"page ({type(error).__name__}); the page shows only that: report it with the file"
+                )
+            )
+            self.late.pop(page.file.src_uri, None)
+            page.content = str(
+                Markup("<h1>{}</h1><p>This chat mode's page could not be rendered ({}).</p>").format(
+                    mode.name, type(error).__name__
+                )
+            )
+            page.toc = section_toc([])
 
     # Runs before other plugins' on_post_page (a minifier would drop the placeholders).
     @event_priority(100)
