@@ -160,6 +160,9 @@ def test_preview_publish_runs_only_trusted_code_with_its_write_token():
         "actions": "read",
         "pages": "read",
     }
+    condition = workflow["jobs"]["publish"]["if"]
+    assert "github.event.workflow_run.event == 'pull_request'" in condition
+    assert "vars.PREVIEW_FORKS != 'false'" in condition
     # The default branch's checkout (no ref: never the pull request's head) ...
     assert "with" not in step_using(workflow, "actions/checkout")
     download = step_using(workflow, "actions/download-artifact")["with"]
@@ -186,6 +189,7 @@ def test_release_publishes_to_pypi_with_trusted_publishing():
     assert triggers(workflow)["push"]["tags"] == ["v*"]
     assert workflow["permissions"] == {"contents": "read"}
     pypi = workflow["jobs"]["pypi"]
+    assert pypi["if"] == "${{ vars.PUBLISH_TO_PYPI == 'true' }}"
     assert pypi["permissions"] == {"id-token": "write"} and pypi["environment"]["name"] == "pypi"
     publish = step_using({"jobs": {"pypi": pypi}}, "pypa/gh-action-pypi-publish")
     assert "with" not in publish  # no password: the OIDC token is the credential
