@@ -20,7 +20,8 @@ Which fields count
 
     Fields this module does not know (``kind``, say) are compared as plain values, so a field
     added to ``catalog.json`` later shows up without a change here; a field whose value changes
-    on every build must be added to ``_DERIVED_FIELDS``, as ``history`` is.
+    on every build must be marked ``"x-diff": "derived"`` in ``data/catalog.schema.json``, as
+    ``history`` is.
 
 Deciding whether the body changed, in order of preference
     1. both records carry ``body_sha256``: compare those;
@@ -39,11 +40,12 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from chatmode_registry.core.frontmatter import HeaderError, split
+from chatmode_registry.core.record import CatalogRecord, chatmode_fields
 from chatmode_registry.core.site import SiteError, SiteUnavailable, open_site, site_at
 
 #: Seconds to wait on any one network operation while loading a catalog or a raw file.
@@ -53,13 +55,14 @@ MAX_RAW_BYTES = 8 * 1024 * 1024
 #: Default cap on the lines of one body diff.
 MAX_DIFF_LINES = 400
 
+# How each record field is compared comes from the schema's "x-diff" annotations.
 #: Record fields compared as plain values, in the order details are presented.
-_VALUE_FIELDS = ("name", "description", "model", "source")
+_VALUE_FIELDS = chatmode_fields("value")
 #: Record fields never compared: identity, values derived from other fields (see above), and
 #: ``history`` (the digests of earlier publications, which grows with every release).
-_DERIVED_FIELDS = frozenset({"slug", "url", "raw_url", "sha256", "bytes", "body_sha256", "history"})
+_DERIVED_FIELDS = frozenset(chatmode_fields("derived"))
 #: Fields with their own comparison.
-_SPECIAL_FIELDS = frozenset({"tools", "transitions", "diagnostics"})
+_SPECIAL_FIELDS = frozenset(chatmode_fields("special"))
 
 #: A function returning the raw bytes behind a record's ``raw_url``, or ``None``.
 RawSource = Callable[[str], "bytes | None"]
@@ -72,7 +75,7 @@ CatalogLoadError = SiteUnavailable
 # Loading: core.site opens sites and fetches files; these bind it to the diff's needs.
 
 
-def load_catalog_json(location: str) -> tuple[dict, str]:
+def load_catalog_json(location: str) -> tuple[CatalogRecord, str]:
     """Load a ``catalog.json`` and say where its raw files live.
 
     ``location`` is anything :func:`~chatmode_registry.core.site.open_site` opens: a
@@ -394,8 +397,8 @@ def _compare_mode(
 
 
 def diff_catalogs(
-    old: dict,
-    new: dict,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
     *,
     old_raw: RawSource | None = None,
     new_raw: RawSource | None = None,

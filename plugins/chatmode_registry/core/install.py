@@ -27,10 +27,10 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from chatmode_registry.core.identity import slugify
 from chatmode_registry.core.model import SUFFIXES
+from chatmode_registry.core.record import ChatModeRecord
 from chatmode_registry.core.site import (
     MAX_FILE_BYTES,
     Site,
@@ -132,7 +132,7 @@ def close_matches(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
 
 
 def resolve_slugs(
-    entries: dict[str, dict[str, Any]], requested: Iterable[str], *, with_transitions: bool
+    entries: dict[str, ChatModeRecord], requested: Iterable[str], *, with_transitions: bool
 ) -> tuple[list[tuple[str, bool]], list[Problem], list[str]]:
     """The slugs to install, in order, each with whether it was requested by name.
 
@@ -170,7 +170,7 @@ def resolve_slugs(
     return order, problems, notes
 
 
-def install_name(entry: dict[str, Any]) -> str:
+def install_name(entry: ChatModeRecord) -> str:
     """The file name to install ``entry`` under: the last segment of its ``raw_url``.
 
     The URL must stay below the site root, and the name must be ``<slug><suffix>`` for a slug
@@ -242,7 +242,7 @@ def plan_install(
     return plan
 
 
-def _integrity_problem(entry: dict[str, Any], content: bytes, where: str) -> str | None:
+def _integrity_problem(entry: ChatModeRecord, content: bytes, where: str) -> str | None:
     """Why ``content`` is not the file the catalog describes, or ``None`` when it is."""
     size = entry.get("bytes")
     if size is not None and len(content) != size:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import re
 import socket
 import ssl
 import threading
@@ -31,6 +30,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from chatmode_registry.core.record import SCHEMA_VERSION, CatalogRecord, ChatModeRecord, catalog_problem
 
 #: Name of the machine-readable catalog at the site root.
 CATALOG_NAME = "catalog.json"
@@ -55,10 +56,6 @@ MAX_CATALOG_DEPTH = 32
 #: raise it without letting a catalog make a client read without end.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 
-#: ``catalog.json`` schema versions this module understands.
-SUPPORTED_SCHEMAS = (1,)
-
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _TOO_DEEP = object()
 _READ_CHUNK = 64 * 1024
 
@@ -225,94 +222,23 @@ def check_relative_url(relative_url: str) -> str:
     return relative_url
 
 
-def check_catalog(data: Any, origin: str, *, require_files: bool = True) -> dict[str, Any]:
-    """Check that ``data`` has the shape of a ``catalog.json`` this version reads; return it.
+def check_catalog(data: Any, origin: str, *, require_files: bool = True) -> CatalogRecord:
+    """Check that ``data`` is a ``catalog.json`` this version reads (its JSON Schema,
+    :func:`~chatmode_registry.core.record.catalog_problem`); return it.
 
-    Required: an object whose ``schema`` (default 1) is one of :data:`SUPPORTED_SCHEMAS`, with
-    a ``chatmodes`` list of objects, each with a unique non-empty string ``slug``. Checked when
-    present: ``name``, ``description``, ``source``, ``raw_url``, ``body_sha256`` are strings,
-    ``sha256`` is a lower-case hex digest, ``bytes`` a non-negative integer, ``history`` a
-    list of hex digests, ``tools`` a list of strings, ``transitions`` and ``diagnostics``
-    lists of objects; ``rejected`` a list of objects. ``require_files`` (install and status,
-    which fetch and verify files) also requires ``raw_url`` and ``sha256`` in every entry; a
-    diff can compare entries without them.
+    ``require_files`` (install and status, which fetch and verify files) also requires
+    ``raw_url`` and ``sha256`` in every entry; a diff can compare entries without them.
     """
-
-    def wrong(what: str) -> CatalogError:
-        return CatalogError(f"{origin} is not a chat mode catalog: {what}")
-
-    if not isinstance(data, dict):
-        raise wrong("expected a JSON object at the top level")
-    schema = data.get("schema", 1)
-    if type(schema) is not int:
-        raise wrong("'schema' must be an integer")
-    if schema not in SUPPORTED_SCHEMAS:
-        raise wrong(
-            f"catalog schema {schema} is not supported by this version "
-            f"(supported: {', '.join(map(str, SUPPORTED_SCHEMAS))})"
-        )
-    modes = data.get("chatmodes")
-    if not isinstance(modes, list):
-        raise wrong("'chatmodes' is not a list")
-    seen: set[str] = set()
-    for index, entry in enumerate(modes):
-        label = f"chatmodes[{index}]"
-        if not isinstance(entry, dict):
-            raise wrong(f"{label} is not an object")
-        slug = entry.get("slug")
-        if not isinstance(slug, str) or not slug:
-            raise wrong(f"{label} has no 'slug'")
-        if slug in seen:
-            raise wrong(f"slug {slug!r} appears twice")
-        seen.add(slug)
-        label = f"{label} ({slug})"
-        if require_files:
-            for key in ("raw_url", "sha256"):
-                if entry.get(key) is None:
-                    raise wrong(f"{label}: '{key}' is missing")
-        for key in ("name", "description", "source", "raw_url", "body_sha256"):
-            if entry.get(key) is not None and not isinstance(entry[key], str):
-                raise wrong(f"{label}: '{key}' must be a string")
-        digest = entry.get("sha256")
-        if digest is not None and not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
-            raise wrong(f"{label}: 'sha256' is not a sha256 hex digest")
-        size = entry.get("bytes")
-        if size is not None and (type(size) is not int or size < 0):
-            raise wrong(f"{label}: 'bytes' is not a non-negative integer")
-        history = entry.get("history", [])
-        if not isinstance(history, list) or not all(
-            isinstance(digest, str) and _SHA256.fullmatch(digest) for digest in history
-        ):
-            raise wrong(f"{label}: 'history' is not a list of sha256 hex digests")
-        tools = entry.get("tools", [])
-        if not isinstance(tools, list) or not all(isinstance(tool, str) for tool in tools):
-            raise wrong(f"{label}: 'tools' must be a list of strings")
-        for key in ("transitions", "diagnostics"):
-            if not _is_list_of_objects(entry.get(key, [])):
-                raise wrong(f"{label}: '{key}' must be a list of objects")
-        for number, item in enumerate(entry.get("transitions", [])):
-            for key in ("target", "text", "label", "via", "reason"):
-                if item.get(key) is not None and not isinstance(item[key], str):
-                    raise wrong(f"{label}: transitions[{number}].{key} must be a string or null")
-        model = entry.get("model")
-        if model is not None and not isinstance(model, str) and not _is_list_of_strings(model):
-            raise wrong(f"{label}: 'model' must be a string or a list of strings")
-    if not _is_list_of_objects(data.get("rejected", [])):
-        raise wrong("'rejected' must be a list of objects")
-    return data
-
-
-def _is_list_of_objects(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
-
-
-def _is_list_of_strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    problem = catalog_problem(data, require_files=require_files)
+    if problem is not None:
+        raise CatalogError(f"{origin} is not a chat mode catalog: {problem}")
+    record: CatalogRecord = data
+    return record
 
 
 def parse_catalog(
     raw: bytes, origin: str, *, require_files: bool = True, max_bytes: int = MAX_CATALOG_BYTES
-) -> dict[str, Any]:
+) -> CatalogRecord:
     """Decode and check a ``catalog.json`` body read from ``origin`` (used in messages).
 
     Refused before parsing: more than ``max_bytes``, or more ``{``/``[`` than one per
@@ -380,11 +306,11 @@ class Site:
     """
 
     root: str
-    catalog: dict[str, Any]
+    catalog: CatalogRecord
     timeout: float = DEFAULT_TIMEOUT
     is_url: bool = True
 
-    def entries(self) -> dict[str, dict[str, Any]]:
+    def entries(self) -> dict[str, ChatModeRecord]:
         """The catalog's chat mode entries by slug, in catalog order."""
         return {entry["slug"]: entry for entry in self.catalog["chatmodes"]}
 
@@ -467,7 +393,8 @@ def site_at(root: str, *, timeout: float = DEFAULT_TIMEOUT) -> Site:
     """
     if is_http_url(root):
         root = root if root.endswith("/") else root + "/"
-    return Site(root=root, catalog={"chatmodes": []}, timeout=timeout, is_url=is_http_url(root))
+    empty: CatalogRecord = {"schema": SCHEMA_VERSION, "site_url": None, "chatmodes": [], "rejected": []}
+    return Site(root=root, catalog=empty, timeout=timeout, is_url=is_http_url(root))
 
 
 def _read_url(url: str, timeout: float, limit: int) -> bytes:

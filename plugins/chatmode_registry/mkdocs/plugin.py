@@ -44,6 +44,7 @@ from chatmode_registry.core.git import GitError, SourceLog, read_source_log
 from chatmode_registry.core.history import published_history
 from chatmode_registry.core.model import Catalog, Severity
 from chatmode_registry.core.reader import chatmode_suffix
+from chatmode_registry.core.record import CatalogRecord
 from chatmode_registry.mkdocs.cache import BuildCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.links import building_under_mike, edit_link, published_base, site_url_error
@@ -488,7 +489,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             return value
         return str(root / value)
 
-    def _compare_with_baseline(self, data: dict[str, Any], catalog: Catalog) -> tuple[Any, str | None]:
+    def _compare_with_baseline(self, data: CatalogRecord, catalog: Catalog) -> tuple[Any, str | None]:
         """Diff this build's catalog with the baseline: ``(diff, None)`` or ``(None, error)``."""
         if not self.baseline:
             return None, None
@@ -498,9 +499,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             message = f"the baseline could not be read: {error}"
             log.warning(terminal_safe(message))
             return None, message
-        raw_by_url = {
-            record["raw_url"]: mode.raw for record, mode in zip(data["chatmodes"], catalog.chatmodes)
-        }
+        # Records and modes paired by slug: the record's raw_url names the mode's bytes.
+        raw_by_url = {record["raw_url"]: catalog.by_slug[record["slug"]].raw for record in data["chatmodes"]}
         diff = diff_catalogs(old, data, old_raw=raw_reader(old_base), new_raw=raw_by_url.get)
         summary = diff.summary()
         log.info(

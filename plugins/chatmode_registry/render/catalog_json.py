@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, cast
 
-from chatmode_registry.core.model import Catalog, ChatMode
+from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic
 from chatmode_registry.core.pages import page_url, raw_url
-
-#: Version of the ``catalog.json`` format.
-SCHEMA_VERSION = 1
+from chatmode_registry.core.record import (
+    SCHEMA_VERSION,
+    CatalogRecord,
+    ChatModeRecord,
+    DiagnosticRecord,
+    InvocationRecord,
+    TransitionRecord,
+)
 
 
 def body_sha256(mode: ChatMode) -> str:
@@ -18,7 +23,7 @@ def body_sha256(mode: ChatMode) -> str:
     return hashlib.sha256(mode.body.encode("utf-8")).hexdigest()
 
 
-def invocation(mode: ChatMode) -> dict[str, Any]:
+def invocation(mode: ChatMode) -> InvocationRecord:
     """How VS Code may invoke the agent: picked by the ``user``, run as a subagent by a
     ``model``, and which ``subagents`` it may run itself (``any``, ``none``, ``listed``, ``unset``)."""
     return {"user": mode.user_invocable, "model": mode.model_invocable, "subagents": mode.subagents}
@@ -26,9 +31,9 @@ def invocation(mode: ChatMode) -> dict[str, Any]:
 
 def chatmode_to_dict(
     mode: ChatMode, *, prefix: str = "catalog", history: list[str] | None = None
-) -> dict[str, Any]:
-    """One entry of ``chatmodes``."""
-    data: dict[str, Any] = {
+) -> ChatModeRecord:
+    """One entry of ``chatmodes`` (``data/catalog.schema.json``)."""
+    data: ChatModeRecord = {
         "slug": mode.slug,
         "name": mode.name,
         "description": mode.description,
@@ -43,8 +48,8 @@ def chatmode_to_dict(
         "body_sha256": body_sha256(mode),
         "agent_name": mode.agent_name,
         "invocation": invocation(mode),
-        "transitions": [transition.to_dict() for transition in mode.transitions],
-        "diagnostics": [diagnostic.to_dict(with_path=False) for diagnostic in mode.diagnostics],
+        "transitions": [cast(TransitionRecord, transition.to_dict()) for transition in mode.transitions],
+        "diagnostics": [_diagnostic(diagnostic) for diagnostic in mode.diagnostics],
     }
     if history:
         data["history"] = history
@@ -57,7 +62,7 @@ def catalog_to_dict(
     site_url: str | None,
     prefix: str = "catalog",
     history: dict[str, list[str]] | None = None,
-) -> dict[str, Any]:
+) -> CatalogRecord:
     """The whole ``catalog.json`` document; ``history`` maps a source path to earlier digests."""
     history = history or {}
     return {
@@ -70,13 +75,18 @@ def catalog_to_dict(
         "rejected": [
             {
                 "source": rejected.source,
-                "diagnostics": [diagnostic.to_dict(with_path=False) for diagnostic in rejected.diagnostics],
+                "diagnostics": [_diagnostic(diagnostic) for diagnostic in rejected.diagnostics],
             }
             for rejected in catalog.rejected
         ],
     }
 
 
-def dumps(data: dict[str, Any]) -> str:
+def _diagnostic(diagnostic: Diagnostic) -> DiagnosticRecord:
+    """A diagnostic inside a record (its file is the record's)."""
+    return cast(DiagnosticRecord, diagnostic.to_dict(with_path=False))
+
+
+def dumps(data: CatalogRecord | dict[str, Any]) -> str:
     """Serialise the catalog: UTF-8 text, stable key order, one trailing newline."""
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

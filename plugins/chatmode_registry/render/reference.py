@@ -1,4 +1,5 @@
-"""The header and rule reference, generated from the shipped JSON Schema and :data:`RULES`.
+"""The reference, generated from the shipped JSON Schemas (chat mode header, ``catalog.json``)
+and :data:`RULES`.
 
 The docs page is rendered from these so that it cannot drift from what the validator checks.
 """
@@ -10,6 +11,7 @@ import re
 from typing import Any
 
 from chatmode_registry.core import vscode
+from chatmode_registry.core.record import catalog_schema
 from chatmode_registry.core.rules import RULES
 
 
@@ -46,6 +48,37 @@ def fields_table(schema: dict[str, Any] | None = None, *, heading: str = "Field"
     return "\n".join(rows)
 
 
+def _inline(node: Any, root: dict[str, Any]) -> Any:
+    """``node`` with every local ``$ref`` replaced by what it names (its own keys win)."""
+    if isinstance(node, list):
+        return [_inline(item, root) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        target: Any = root
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        merged = {**target, **{key: value for key, value in node.items() if key != "$ref"}}
+        return _inline(merged, root)
+    return {key: _inline(value, root) for key, value in node.items()}
+
+
+def catalog_markdown() -> str:
+    """The ``catalog.json`` format: one table per record, from ``data/catalog.schema.json``."""
+    schema = catalog_schema()
+    inlined = _inline(schema, schema)
+    parts = ["## catalog.json", _cell(schema.get("description", "")), fields_table(inlined)]
+    for name, title in (
+        ("chatmode", "Chat mode entries (`chatmodes`)"),
+        ("transition", "Transitions"),
+        ("invocation", "Invocation"),
+        ("diagnostic", "Diagnostics"),
+        ("rejected", "Rejected files (`rejected`)"),
+    ):
+        parts += [f"### {title}", fields_table(inlined["$defs"][name])]
+    return "\n\n".join(parts)
+
+
 def rules_table() -> str:
     """A Markdown table of every lint rule."""
     rows = ["| Code | Name | Severity | Finds | What to do |", "| --- | --- | --- | --- | --- |"]
@@ -73,7 +106,8 @@ def legacy_tools_table() -> str:
 
 
 def reference_markdown() -> str:
-    """The whole reference section: header fields, handoff fields, rules, legacy tool names."""
+    """The whole reference section: header fields, handoff fields, rules, legacy tool names,
+    the ``catalog.json`` format."""
     schema = vscode.schema()
     handoff = schema["properties"]["handoffs"]["items"]
     return "\n\n".join(
@@ -91,5 +125,6 @@ def reference_markdown() -> str:
             "## Renamed tools",
             "VS Code's legacy tool names and what `chatmodes fix` (rule `CM106`) writes instead.",
             legacy_tools_table(),
+            catalog_markdown(),
         ]
     )
