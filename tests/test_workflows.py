@@ -387,9 +387,12 @@ def test_publish_preview_and_cleanup_steps_against_a_local_remote(registry, tmp_
     )
     (tmp_path / "baseline").mkdir()
     (tmp_path / "baseline" / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
-    pr_runner.env["CHATMODES_BASELINE"] = str(tmp_path / "baseline")
     pr_runner.run_named(preview, "Address of this preview", "Build the site")
-    assert pr_runner.carried == {"SITE_URL": PAGES, "MIKE_DOCS_VERSION": "pr-7"}
+    assert pr_runner.carried == {
+        "SITE_URL": PAGES,
+        "MIKE_DOCS_VERSION": "pr-7",
+        "CHATMODES_BASELINE": str(tmp_path / "baseline"),
+    }
     site = pr_checkout / "preview" / "site"
     assert json.loads((site / "catalog.json").read_text())["site_url"] == PAGES + "pr-7/"
     assert (pr_checkout / "preview" / "pr-number").read_text().strip() == "7"
@@ -440,6 +443,23 @@ def test_publish_preview_and_cleanup_steps_against_a_local_remote(registry, tmp_
     cleanup.run_named(load("preview-cleanup.yml"), "Git identity", "Remove the preview")
     assert "pr-7" not in listing(remote) and {"1.0.0", "1.1.0", "latest"} <= listing(remote)
     assert "pr-7" not in [entry["version"] for entry in json.loads(show(remote, "versions.json"))]
+
+
+def test_a_fork_preview_without_variables_compares_with_the_latest_release(registry, tmp_path):
+    # GitHub passes no repository variables to pull request runs from forks.
+    _, checkout = registry
+    runner = Runner(
+        checkout,
+        tmp_path,
+        github_environment("9/merge"),
+        {"vars.SITE_URL": "", "vars.CHATMODES_BASELINE": "", "github.event.pull_request.number": "9"},
+    )
+    runner.run(step_named(load("preview.yml"), "Address of this preview"))
+    assert runner.carried == {
+        "SITE_URL": PAGES,
+        "MIKE_DOCS_VERSION": "pr-9",
+        "CHATMODES_BASELINE": PAGES + "latest/catalog.json",
+    }
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git missing")
