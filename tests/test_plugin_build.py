@@ -109,9 +109,11 @@ def test_every_chatmode_has_a_page_with_its_metadata(clean_build: BuildResult) -
     article = content(beta)
     assert article.find("h1").text() == "Beta"
     assert beta.find("title").text().startswith("Beta")
+    # The description is said once, under the title (not again among the details).
+    assert article.find(cls="cmr-description").text() == "Implements plans."
     details = " ".join(element.text() for element in section(beta, "cmr-details"))
+    assert "Implements plans." not in details
     for expected in (
-        "Implements plans.",
         "Claude Sonnet 4.5",
         "What should be built?",
         "vscode",
@@ -359,10 +361,7 @@ def test_dangling_transition_is_shown_and_the_page_still_exists(make_project) ->
     problems = " ".join(element.text() for element in section(delta, "cmr-problems"))
     assert "Nowhere Engineer" in problems and "error" in problems
     row = next(
-        e
-        for part in section(delta, "cmr-switches")
-        for e in part.iter()
-        if "cmr-transition--dangling" in e.classes
+        e for part in section(delta, "cmr-switches") for e in part.iter() if "cmr-link--dangling" in e.classes
     )
     assert "Nowhere Engineer" in row.text() and not row.find_all("a")
     index = content(read_page(result.site, "catalog/"))

@@ -130,7 +130,7 @@ def test_instant_navigation_sets_up_each_page(browser, served_site) -> None:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(base_url + "catalog/")
     page.evaluate("window.__samePage = true")
-    page.locator("li[data-chatmode='alpha'] > a").click()
+    page.locator("li[data-chatmode='alpha'] > div > a").click()
     page.wait_for_url(base_url + "catalog/alpha/")
     page.wait_for_function("document.querySelector('article h1').textContent.trim() === 'Alpha'")
     # Material swapped the content without a reload, and the script set the new page up.
@@ -458,11 +458,13 @@ def test_switches_to_and_reached_from_link_both_ways(page, watch, repo_site: Sit
         page.goto(repo_site.url(entry["url"]))
         for target in targets:
             # Forward through 'Switches to' ...
-            page.locator("tr.cmr-transition a", has_text=entries[target]["name"]).first.click()
+            page.locator(
+                "#cmr-switches + ul.cmr-links > li > a", has_text=entries[target]["name"]
+            ).first.click()
             page.wait_for_url(repo_site.url(entries[target]["url"]))
             expect(page.locator("article h1")).to_have_text(entries[target]["name"])
             # ... where 'Reached from' names exactly the chat modes that switch here ...
-            backlinks = page.locator("ul.cmr-backlinks > li > a")
+            backlinks = page.locator("#cmr-reached + ul.cmr-links > li > a")
             assert sorted(set(backlinks.all_text_contents())) == sorted(
                 entries[s]["name"] for s in sources[target]
             )

@@ -2,9 +2,12 @@
  *
  * - Catalog index ([data-cmr-catalog]): a text filter over name, description and tools,
  *   facets for tools (all selected must match) and models (any selected matches) with live
- *   counts, keyboard moves between results, state kept in the URL (?q=&tool=&model=).
+ *   counts, keyboard moves between results, state kept in the URL (?q=&tool=&model=&sort=).
+ *   Sorting (name, last updated, most connected); each entry's tools and models filter by
+ *   themselves when clicked, and each entry gets install links and a copy button.
  * - Chat mode pages ([data-cmr-copy]): copy the exact file text (kept as JSON in a
- *   <script type="application/json"> so that line endings and a BOM survive HTML parsing).
+ *   <script type="application/json"> so that line endings and a BOM survive HTML parsing);
+ *   the link back to the index ([data-cmr-back]) returns to the filter the reader left.
  *
  * Everything in the HTML works without this script; the filter controls are hidden until
  * it runs (html.cmr-js). With Material's instant navigation, pages are set up again on
@@ -19,6 +22,27 @@
 
   /* ---------------------------------------------------------------- catalog index */
 
+  //: How many tools of an entry are shown (and clickable); the rest are counted. Keep in
+  //: step with the stylesheet's ".cmr-list > li > ul > li:nth-child(n+4)".
+  var SHOWN_TOOLS = 3;
+
+  //: Stands for an entry's slug in the install link templates (structure.py).
+  var SLUG_MARKER = "cmr-slug-marker";
+
+  function fileName(slug, agent) {
+    return slug + (agent ? ".agent.md" : ".chatmode.md");
+  }
+
+  function chip(text, kind, label) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "cmr-chip";
+    button.setAttribute("data-cmr-" + kind, text);
+    button.setAttribute("aria-label", label + " " + text);
+    button.textContent = text;
+    return button;
+  }
+
   function setupCatalog(root) {
     if (root.hasAttribute("data-cmr-ready")) return;
     root.setAttribute("data-cmr-ready", "");
@@ -26,30 +50,100 @@
     var form = root.querySelector("[data-cmr-filter]");
     var input = root.querySelector("input[type=search]");
     var status = root.querySelector(".cmr-status");
+    var announce = root.querySelector("[data-cmr-announce]");
     var empty = root.querySelector(".cmr-empty");
-    var list = root.querySelector(".cmr-list");
+    // The entries come in several lists (chunks, see index.html); events are handled on
+    // their wrapper.
+    var list = root.querySelector(".cmr-lists");
+    var chunks = list ? Array.prototype.slice.call(list.querySelectorAll(":scope > .cmr-list")) : [];
+    var chunkSize = chunks.length ? chunks[0].children.length : 1;
+    var sortSelect = root.querySelector("select[name=sort]");
     if (!form || !input || !list) return;
 
-    // The entry markup is li[data-chatmode] > a (name), p (description), small > code
-    // (models), ul > li (tools): see templates/chatmodes/entry.html.
-    var entries = Array.prototype.map.call(list.querySelectorAll("li[data-chatmode]"), function (el) {
-      var name = el.querySelector(":scope > a");
+    var templates = null;
+    try {
+      templates = JSON.parse(list.getAttribute("data-cmr-install") || "null");
+    } catch (error) {
+      templates = null;
+    }
+
+    // The buttons every entry gets, made once and cloned: install links (when the site has
+    // a site_url) and copy.
+    var actionsTemplate = document.createElement("span");
+    actionsTemplate.className = "cmr-acts";
+    if (templates) {
+      ["Install", "Insiders"].forEach(function (text) {
+        var link = document.createElement("a");
+        link.className = "cmr-act";
+        link.rel = "nofollow";
+        link.textContent = text;
+        actionsTemplate.appendChild(link);
+      });
+    }
+    var copyTemplate = document.createElement("button");
+    copyTemplate.type = "button";
+    copyTemplate.className = "cmr-act cmr-act--copy";
+    copyTemplate.textContent = "Copy";
+    actionsTemplate.appendChild(copyTemplate);
+
+    // The entry markup is li[data-chatmode] > a (name), i (kind), b (badges), p
+    // (description), small > code (models) and the counts, ul > li (tools): see
+    // templates/chatmodes/entry.html.
+    var entries = Array.prototype.map.call(list.querySelectorAll("li[data-chatmode]"), function (el, index) {
+      var slug = el.getAttribute("data-chatmode");
+      var head = el.querySelector(":scope > div");
+      var name = el.querySelector(":scope > div > a");
+      var kind = el.querySelector(":scope > div > i");
       var desc = el.querySelector(":scope > p");
-      var tools = Array.prototype.map.call(el.querySelectorAll(":scope > ul > li"), function (chip) {
-        return chip.textContent;
+      var small = el.querySelector(":scope > small");
+      var agent = !!kind && kind.textContent === "agent";
+      var toolItems = el.querySelectorAll(":scope > ul > li");
+      var tools = Array.prototype.map.call(toolItems, function (item, position) {
+        var tool = item.textContent;
+        if (position < SHOWN_TOOLS) {
+          item.textContent = "";
+          item.appendChild(chip(tool, "tool", "Filter by tool"));
+        }
+        return tool;
       });
-      var models = Array.prototype.map.call(el.querySelectorAll(":scope > small > code"), function (item) {
-        return item.textContent;
+      var models = Array.prototype.map.call(el.querySelectorAll(":scope > small > code"), function (code) {
+        var model = code.textContent;
+        code.textContent = "";
+        code.appendChild(chip(model, "model", "Filter by model"));
+        return model;
       });
+      var counts = /→(\d+) ←(\d+)/.exec(small ? small.textContent : "");
+      var title = name ? name.textContent : slug;
+
+      var actions = actionsTemplate.cloneNode(true);
+      var buttons = actions.children;
+      if (templates) {
+        var pair = templates[agent ? "agent" : "chatmode"];
+        buttons[0].href = pair[0].split(SLUG_MARKER).join(slug);
+        buttons[0].setAttribute("aria-label", "Install " + title + " in VS Code");
+        buttons[1].href = pair[1].split(SLUG_MARKER).join(slug);
+        buttons[1].setAttribute("aria-label", "Install " + title + " in VS Code Insiders");
+      }
+      var copy = buttons[buttons.length - 1];
+      copy.setAttribute("aria-label", "Copy chatmode file of " + title);
+      copy.setAttribute("data-cmr-file", fileName(slug, agent));
+      if (head) head.after(actions);
+      else el.appendChild(actions);
+
       return {
         el: el,
         link: name,
-        text: normalise([name ? name.textContent : "", desc ? desc.textContent : "", tools.join("\n")].join("\n")),
+        order: index,
+        name: title,
+        updated: el.getAttribute("data-updated") || "",
+        connections: counts ? Number(counts[1]) + Number(counts[2]) : 0,
+        text: normalise([title, desc ? desc.textContent : "", tools.join("\n")].join("\n")),
         tools: tools,
         models: models,
         shown: true
       };
     });
+    var ordered = entries;
 
     function facetBoxes(kind) {
       return Array.prototype.slice.call(root.querySelectorAll('[data-cmr-facet="' + kind + '"] input[type=checkbox]'));
@@ -105,6 +199,55 @@
       });
     }
 
+    // Sorting: the HTML is in name order; the other orders are computed when first asked
+    // for and the entries moved in one fragment.
+    var orders = { name: entries };
+    function sortedBy(key) {
+      if (!orders[key]) {
+        var copy = entries.slice();
+        if (key === "updated") {
+          copy.sort(function (a, b) {
+            if (a.updated !== b.updated) return a.updated < b.updated ? 1 : -1;
+            return a.order - b.order;
+          });
+        } else if (key === "connected") {
+          copy.sort(function (a, b) { return b.connections - a.connections || a.order - b.order; });
+        } else {
+          return entries;
+        }
+        orders[key] = copy;
+      }
+      return orders[key];
+    }
+    function sortKey() {
+      return sortSelect ? sortSelect.value : "name";
+    }
+    function reorder() {
+      var wanted = sortedBy(sortKey());
+      if (wanted === ordered) return;
+      chunks.forEach(function (chunk, index) {
+        var fragment = document.createDocumentFragment();
+        wanted.slice(index * chunkSize, (index + 1) * chunkSize).forEach(function (entry) {
+          fragment.appendChild(entry.el);
+        });
+        chunk.appendChild(fragment);
+      });
+      ordered = wanted;
+    }
+
+    // A list off screen is not laid out, so its height is an estimate: about one entry's
+    // height per entry shown (the real height replaces it once the list scrolls into view).
+    // An empty list is hidden.
+    function sizeChunks(shownPerChunk) {
+      chunks.forEach(function (chunk, index) {
+        var shown = shownPerChunk[index] || 0;
+        if (chunk.cmrShown === shown) return;
+        chunk.cmrShown = shown;
+        chunk.hidden = shown === 0;
+        chunk.style.containIntrinsicBlockSize = shown * 5 + "em";
+      });
+    }
+
     function apply() {
       var terms = normalise(input.value).split(/\s+/).filter(Boolean);
       var tools = selected(toolBoxes);
@@ -112,7 +255,9 @@
       var toolCounts = Object.create(null);
       var modelCounts = Object.create(null);
       var shown = 0;
-      entries.forEach(function (entry) {
+      var shownPerChunk = [];
+      reorder();
+      ordered.forEach(function (entry, position) {
         var textOk = matchesText(entry, terms);
         var toolsOk = hasAll(entry.tools, tools);
         var modelsOk = hasAny(entry.models, models);
@@ -129,8 +274,13 @@
           entry.el.hidden = !show;
           entry.shown = show;
         }
-        if (show) shown++;
+        if (show) {
+          shown++;
+          var chunk = Math.floor(position / chunkSize);
+          shownPerChunk[chunk] = (shownPerChunk[chunk] || 0) + 1;
+        }
       });
+      sizeChunks(shownPerChunk);
       setCounts(toolBoxes, toolCounts);
       setCounts(modelBoxes, modelCounts);
       markSelected("tool", tools);
@@ -141,20 +291,22 @@
           : "Showing " + shown + " of " + entries.length + " chat modes";
       }
       if (empty) empty.hidden = shown !== 0;
-      remember(input.value, tools, models);
+      remember(input.value, tools, models, sortKey());
     }
 
-    function remember(text, tools, models) {
+    function remember(text, tools, models, sort) {
       if (!window.history || !window.URLSearchParams) return;
       var params = new URLSearchParams();
       if (text) params.set("q", text);
       tools.forEach(function (tool) { params.append("tool", tool); });
       models.forEach(function (model) { params.append("model", model); });
+      if (sort && sort !== "name") params.set("sort", sort);
       var query = params.toString();
       var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
       if (url !== window.location.pathname + window.location.search + window.location.hash) {
         window.history.replaceState(window.history.state, "", url);
       }
+      rememberIndex(window.location.href);
     }
 
     function restore() {
@@ -165,14 +317,27 @@
       var models = params.getAll("model");
       toolBoxes.forEach(function (box) { box.checked = tools.indexOf(box.value) !== -1; });
       modelBoxes.forEach(function (box) { box.checked = models.indexOf(box.value) !== -1; });
-      if (tools.length) root.querySelector('[data-cmr-facet="tool"]').open = true;
-      if (models.length) root.querySelector('[data-cmr-facet="model"]').open = true;
+      if (sortSelect) {
+        var sort = params.get("sort");
+        var known = Array.prototype.some.call(sortSelect.options, function (option) { return option.value === sort; });
+        sortSelect.value = known ? sort : "name";
+      }
     }
 
     function visibleLinks() {
-      return entries.filter(function (entry) { return entry.shown && entry.link; }).map(function (entry) {
+      return ordered.filter(function (entry) { return entry.shown && entry.link; }).map(function (entry) {
         return entry.link;
       });
+    }
+
+    function toggleFacet(boxes, value) {
+      for (var i = 0; i < boxes.length; i++) {
+        if (boxes[i].value === value) {
+          boxes[i].checked = !boxes[i].checked;
+          apply();
+          return;
+        }
+      }
     }
 
     input.addEventListener("input", schedule);
@@ -203,12 +368,48 @@
       if (event.key === "ArrowDown" && index < links.length - 1) links[index + 1].focus();
       if (event.key === "ArrowUp") (index === 0 ? input : links[index - 1]).focus();
     });
+    list.addEventListener("click", function (event) {
+      var target = event.target.closest("button");
+      if (!target || !list.contains(target)) return;
+      if (target.hasAttribute("data-cmr-tool")) {
+        toggleFacet(toolBoxes, target.getAttribute("data-cmr-tool"));
+      } else if (target.hasAttribute("data-cmr-model")) {
+        toggleFacet(modelBoxes, target.getAttribute("data-cmr-model"));
+      } else if (target.hasAttribute("data-cmr-file")) {
+        copyEntry(target, announce);
+      }
+    });
     form.addEventListener("change", schedule);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
 
     restore();
     apply();
+  }
+
+  function rememberIndex(url) {
+    try {
+      window.sessionStorage.setItem("cmr-index", url);
+    } catch (error) {
+      /* storage may be off: the back link then goes to the plain index */
+    }
+  }
+
+  /* A chat mode page's link back to the index returns to the list as the reader left it
+     (its filter and sort), when the reader came from that index. */
+  function setupBackLink(link) {
+    var stored = null;
+    try {
+      stored = window.sessionStorage.getItem("cmr-index");
+    } catch (error) {
+      stored = null;
+    }
+    if (!stored) return;
+    var target = new URL(link.getAttribute("href"), window.location.href);
+    var from = new URL(stored, window.location.href);
+    if (from.origin === target.origin && from.pathname === target.pathname) {
+      link.href = from.pathname + from.search;
+    }
   }
 
   /* ---------------------------------------------------------------- copy button */
@@ -270,12 +471,47 @@
     });
   }
 
+  /* An index entry's Copy button: the index does not carry the files' text (it must stay
+     small at 10,000 entries), so the raw file is fetched from beside the chat mode's page.
+     Decoded with the BOM kept, so the clipboard gets exactly the file's text. */
+  function copyEntry(button, announce) {
+    var entry = button.closest("li[data-chatmode]");
+    var link = entry && entry.querySelector(":scope > a");
+    if (!link) return;
+    var url = new URL(button.getAttribute("data-cmr-file"), link.href);
+    var name = link.textContent;
+    function say(text, label) {
+      if (announce) announce.textContent = text;
+      button.textContent = label;
+      window.clearTimeout(button.cmrTimer);
+      button.cmrTimer = window.setTimeout(function () { button.textContent = "Copy"; }, 2500);
+    }
+    fetch(url.href)
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.arrayBuffer();
+      })
+      .then(function (bytes) {
+        return copyText(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes));
+      })
+      .then(
+        function () {
+          button.setAttribute("data-cmr-copied", "");
+          say("Copied the file of " + name + " to the clipboard.", "Copied");
+        },
+        function () {
+          say("Copying failed: open the page of " + name + " to download the file.", "Failed");
+        }
+      );
+  }
+
   /* ---------------------------------------------------------------- wiring */
 
   function setup() {
     document.documentElement.classList.add("cmr-js");
     Array.prototype.forEach.call(document.querySelectorAll("[data-cmr-catalog]"), setupCatalog);
     Array.prototype.forEach.call(document.querySelectorAll("[data-cmr-copy]"), setupCopy);
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-cmr-back]"), setupBackLink);
   }
 
   document.documentElement.classList.add("cmr-js");

@@ -40,7 +40,10 @@ class ChatmodesConfig(base.Config):
     """Show each chat mode's last commit date when the source folder is in a git work tree."""
 
     nav = c.Type(bool, default=True)
-    """Put the catalog index, graph, tools and report pages in the navigation."""
+    """Put the catalog index, graph, tools, models and report pages first in the navigation."""
+
+    home = c.Type(bool, default=False)
+    """Make the catalog index the site's home page (it replaces the docs folder's ``index.md``)."""
 
     graph_limit = c.Type(int, default=300)
     """Largest catalog whose whole graph page is drawn with its arrows.

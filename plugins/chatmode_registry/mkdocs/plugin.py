@@ -105,6 +105,10 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.late: dict[str, dict[str, str]] = {}
         self.late_token = ""
         self.late_pattern: re.Pattern[str] | None = None
+        # Whether the catalog's nav section is ours to place; nav pages marked active for
+        # the page being rendered (on_page_context).
+        self.nav_added = False
+        self.marked: list[Any] = []
 
     # -- events ------------------------------------------------------------------------
 
@@ -144,9 +148,36 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
 
         config.extra_css.append(CSS_URI)
         config.extra_javascript.append(JS_URI)
+        self.nav_added = config.nav is None
         if config.nav is not None and self.config.nav:
             self._extend_nav(config)
         return config
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Put the catalog's section first in a navigation MkDocs made from the files (an
+        explicit ``nav`` gets it first from :meth:`_extend_nav`; one that already names the
+        catalog pages keeps its own order)."""
+        if self.site is None or not self.nav_added or not self.config.nav:
+            return None
+        index = self.site.files.get(self.site.layout.special_uri("index"))
+        for position, item in enumerate(nav.items):
+            if position and _holds(item, index):
+                nav.items.insert(0, nav.items.pop(position))
+                break
+        return nav
+
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        """On catalog pages outside the navigation (a chat mode's page), open the catalog's
+        section and mark its index as where the reader is; undone in :meth:`on_post_page`."""
+        spec = self._spec(page)
+        if spec is None or self.site is None or page.parent is not None:
+            return None
+        index = self.site.files.get(self.site.layout.special_uri("index"))
+        for item in nav.pages if nav is not None else []:
+            if index is not None and item.file is index and item is not page:
+                item.active = True
+                self.marked.append(item)
+        return None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         """Read the catalog and add its pages, raw files, ``catalog.json`` and assets."""
@@ -184,6 +215,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             diff=diff,
             baseline_error=baseline_error,
             nav=self.config.nav,
+            home=self.config.home,
         )
         extra: dict[str, bytes | str] = {
             "catalog.json": dumps(data),
@@ -195,7 +227,10 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         for file in self.site.generated_files(config, extra=extra):
             existing = files.get_file_from_path(file.src_uri)
             if existing is not None:
-                log.warning(f"'{file.src_uri}' in the docs folder is replaced by the catalog's own file")
+                if file.src_uri == self.site.home_uri:
+                    log.info(f"'{file.src_uri}' is replaced by the catalog index ('home: true')")
+                else:
+                    log.warning(f"'{file.src_uri}' in the docs folder is replaced by the catalog's own file")
                 files.remove(existing)
             files.append(file)
 
@@ -317,6 +352,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
     @event_priority(100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Put the markup held back by :meth:`_late` into the page's finished HTML."""
+        for item in self.marked:
+            item.active = False
+        self.marked = []
         parts = self.late.pop(page.file.src_uri, None)
         if not parts or self.late_pattern is None:
             return None
@@ -457,9 +495,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         sections = [("cmr-details", "Details")]
         if context["diagnostics"]:
             sections.append(("cmr-problems", "Problems"))
+        sections += [(group["id"], group["title"]) for group in context["link_groups"]]
         sections += [
-            ("cmr-switches", "Switches to"),
-            ("cmr-reached", "Reached from"),
             ("cmr-neighbourhood", "Neighbourhood"),
             ("cmr-instructions", "Instructions"),
             ("cmr-source", "Source"),
@@ -550,10 +587,13 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             "index": "All chat modes",
             "graph": "Graph",
             "tools": "Tools",
+            "models": "Models",
             "report": "Report",
             "changes": "Changes",
         }
-        config.nav.append({"Catalog": [{titles[kind]: self.layout.special_uri(kind)} for kind in kinds]})
+        # First: the catalog is what the site is for.
+        config.nav.insert(0, {"Catalog": [{titles[kind]: self.layout.special_uri(kind)} for kind in kinds]})
+        self.nav_added = True
 
     def _stylesheet(self) -> str:
         """The plugin's stylesheet, the graph drawings' and the changes page's in one file."""
@@ -596,3 +636,10 @@ def _left_out_note(more_nodes: int, more_edges: int) -> str:
         '<p class="cmr-graph-more">And ' + " and ".join(parts) + ", not drawn here: the lists of"
         " transitions on this page name them all.</p>"
     )
+
+
+def _holds(item: Any, file: Any) -> bool:
+    """Whether the navigation item ``item`` is, or contains, the page of ``file``."""
+    if getattr(item, "file", None) is file:
+        return True
+    return any(_holds(child, file) for child in getattr(item, "children", None) or [])

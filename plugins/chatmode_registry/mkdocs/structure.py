@@ -43,15 +43,59 @@ PAGE_TITLES = {
 }
 
 #: Special pages that appear in the navigation when the ``nav`` option is on.
-NAV_PAGES = ("index", "graph", "tools", "report", "changes")
+NAV_PAGES = ("index", "graph", "tools", "models", "report", "changes")
 
 #: How many chat modes a tools/models page lists under one name before it links to the
 #: filtered catalog index instead (keeps those pages small for very large catalogs).
 LIST_LIMIT = 100
 
+#: Entries per list on the catalog index (see ``chatmodes/index.html``): small enough that a
+#: screenful touches few lists, large enough that the lists add few bytes.
+INDEX_CHUNK = 100
+
+#: Source URI of the site's home page (the catalog index with the ``home`` option).
+HOME_URI = "index.md"
+
+#: Stands for an entry's slug in the index's install link templates (only characters that
+#: percent-encoding keeps as they are, so it survives inside the encoded links).
+SLUG_MARKER = "cmr-slug-marker"
+
 #: Where the plugin's stylesheet and script are published.
 CSS_URI = "assets/chatmodes/chatmodes.css"
 JS_URI = "assets/chatmodes/chatmodes.js"
+
+
+@dataclass(frozen=True)
+class LinkGroup:
+    """One section of a chat mode page's links to or from other chat modes."""
+
+    id: str
+    """The section's HTML id (the table of contents points to it)."""
+
+    title: str
+    outgoing: bool
+    """Transitions of this chat mode (else: transitions of others to it)."""
+
+    subagent: bool
+    """Only ``via: subagent`` transitions (else: only the others)."""
+
+    empty: str
+    """What the page says when the section has no links."""
+
+
+#: The link sections of a chat mode page, in order. Subagent sections appear only when
+#: they have links.
+LINK_GROUPS = (
+    LinkGroup("cmr-switches", "Switches to", True, False, "This chat mode names no other chat mode."),
+    LinkGroup("cmr-subagents", "Runs as subagents", True, True, ""),
+    LinkGroup(
+        "cmr-reached", "Reached from", False, False, "No chat mode of the catalog switches to this one."
+    ),
+    LinkGroup("cmr-subagent-of", "Used as a subagent by", False, True, ""),
+)
+
+#: How a chat mode page names each kind of transition (``Transition.via``).
+VIA_LABELS = {"handoff": "handoff", "prose": "named in text", "subagent": "subagent"}
 
 
 class StaticFile(File):
@@ -168,6 +212,7 @@ class CatalogSite:
         diff: Any = None,
         baseline_error: str | None = None,
         nav: bool = True,
+        home: bool = False,
     ) -> None:
         self.catalog = catalog
         self.layout = layout
@@ -183,6 +228,10 @@ class CatalogSite:
             if kind == "changes" and not self.preview:
                 continue
             self.specs[layout.special_uri(kind)] = PageSpec(kind, layout.special_uri(kind))
+        # The site's home page can be a second copy of the index (the ``home`` option).
+        self.home_uri = HOME_URI if home else None
+        if self.home_uri:
+            self.specs[self.home_uri] = PageSpec("index", self.home_uri)
         for mode in catalog.chatmodes:
             self.specs[layout.mode_uri(mode.slug)] = PageSpec("mode", layout.mode_uri(mode.slug), mode.slug)
         self.files: dict[str, File] = {}
@@ -224,7 +273,7 @@ class CatalogSite:
         """
         result: list[File] = []
         for uri, spec in self.specs.items():
-            in_nav = self.nav and spec.kind in NAV_PAGES
+            in_nav = (self.nav and spec.kind in NAV_PAGES) or uri == self.home_uri
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             result.append(File.generated(config, uri, content="", inclusion=inclusion))
         for mode in self.catalog.chatmodes:
@@ -262,6 +311,9 @@ class CatalogSite:
             for kind in SPECIAL_PAGES
             if self.layout.special_uri(kind) in self.files
         }
+        if self.home_uri:
+            # The index the reader knows is the home page.
+            links["index"] = self.url(self.home_uri, page_url)
         return {
             "kind": spec.kind,
             "links": links,
@@ -305,9 +357,28 @@ class CatalogSite:
                     "warnings": counts["warning"],
                     "kind": mode.kind,
                     "change": self.change_of(mode.slug),
+                    "updated": _day_of(self.dates.get(mode.source)),
                 }
             )
         return entries
+
+    def install_templates(self) -> dict[str, list[str]] | None:
+        """The index's install links as templates, one pair (stable, insiders) per kind.
+
+        Every entry's links differ only in the slug (``<prefix>/<slug>/<slug><suffix>``,
+        and slugs need no percent-encoding), so the index carries these once and its script
+        puts each entry's slug in place of :data:`SLUG_MARKER`; the links are made by
+        :func:`~chatmode_registry.mkdocs.links.install_links` like those of the chat mode
+        pages. ``None`` without a ``site_url``.
+        """
+        if self.base is None:
+            return None
+        templates = {}
+        for kind, suffix in (("chatmode", ".chatmode.md"), ("agent", ".agent.md")):
+            raw = f"{self.layout.prefix}/{SLUG_MARKER}/{SLUG_MARKER}{suffix}"
+            links = install_links(self.base, quote(raw), agent=kind == "agent")
+            templates[kind] = [links.stable, links.insiders]
+        return templates
 
     def change_of(self, slug: str) -> str | None:
         """``added`` or ``changed`` when a baseline is given and the chat mode is new/changed."""
@@ -326,15 +397,20 @@ class CatalogSite:
         return list(dict.fromkeys(source.slug for source, _ in self.catalog.incoming.get(mode.slug, [])))
 
     def index_context(self, page_url: str) -> dict[str, Any]:
-        """The catalog index: entries and the facet values with their counts."""
+        """The catalog index: entries (by name, as its sort control starts) and the facet
+        values with their counts."""
+        entries = sorted(self.index_entries(page_url), key=lambda e: (e["name"].casefold(), e["slug"]))
         return {
-            "entries": self.index_entries(page_url),
+            "entries": entries,
+            "has_dates": any(entry["updated"] for entry in entries),
+            "chunk_size": INDEX_CHUNK,
+            "install_templates": self.install_templates(),
             "tool_facets": [(name, len(info.modes)) for name, info in self.tools.items()],
             "model_facets": [(name, len(modes)) for name, modes in self.models.items()],
         }
 
     def transition_view(self, transition: Transition, page_url: str) -> dict[str, Any]:
-        """One "Switches to" row."""
+        """One link to another chat mode (a "Switches to" or "Runs as subagents" item)."""
         target = self.catalog.by_slug.get(transition.target) if transition.target else None
         return {
             "label": transition.label,
@@ -348,23 +424,44 @@ class CatalogSite:
             "url": self.mode_url(target.slug, page_url) if target else None,
         }
 
-    def vscode_view(self, mode: ChatMode, page_url: str) -> dict[str, Any]:
-        """How VS Code invokes the agent, and its subagent edges split out of the transitions:
-        ``agent_name`` (what handoffs must write), ``invocation`` (user / model / subagents, as in
-        ``catalog.json``), ``runs_subagents`` (outgoing ``via: subagent``) and ``subagent_of``
-        (incoming ``via: subagent``)."""
-        return {
-            "agent_name": mode.agent_name,
-            "invocation": invocation(mode),
-            "runs_subagents": [
-                self.transition_view(t, page_url) for t in mode.transitions if t.via == VIA_SUBAGENT
-            ],
-            "subagent_of": [
-                {"name": source.name, "url": self.mode_url(source.slug, page_url), "line": transition.line}
-                for source, transition in self.catalog.incoming.get(mode.slug, [])
-                if transition.via == VIA_SUBAGENT
-            ],
-        }
+    def vscode_view(self, mode: ChatMode) -> dict[str, Any]:
+        """How VS Code invokes the agent: ``agent_name`` (what handoffs must write) and
+        ``invocation`` (user / model / subagents, as in ``catalog.json``). Its subagent links
+        are in :meth:`transition_groups` with every other kind."""
+        return {"agent_name": mode.agent_name, "invocation": invocation(mode)}
+
+    def transition_groups(self, mode: ChatMode, page_url: str) -> list[dict[str, Any]]:
+        """A chat mode's links to and from others, in the page's sections (:data:`LINK_GROUPS`).
+
+        Every kind of transition (``via``: handoff, prose, subagent) is one record of the same
+        shape, so the page draws them all with one layout; a subagent section is left out
+        when it would be empty.
+        """
+        outgoing = [self.transition_view(t, page_url) for t in mode.transitions]
+        incoming = [
+            {
+                "name": source.name,
+                "url": self.mode_url(source.slug, page_url),
+                "label": transition.label,
+                "text": transition.text,
+                "reason": transition.reason,
+                "via": transition.via,
+                "line": transition.line,
+                "builtin": False,
+                "dangling": False,
+                "source": source.source,
+            }
+            for source, transition in self.catalog.incoming.get(mode.slug, [])
+        ]
+        groups = []
+        for group in LINK_GROUPS:
+            records = outgoing if group.outgoing else incoming
+            items = [r for r in records if (r["via"] == VIA_SUBAGENT) == group.subagent]
+            # An agents list that names no chat mode ('*' or []) is still worth saying.
+            said = group.outgoing and mode.subagents in ("any", "none")
+            if items or not group.subagent or said:
+                groups.append({"id": group.id, "title": group.title, "empty": group.empty, "entries": items})
+        return groups
 
     def mode_context(self, mode: ChatMode, page_url: str) -> dict[str, Any]:
         """A chat mode's page, without the body and drawings (the renderer adds those)."""
@@ -395,20 +492,9 @@ class CatalogSite:
             "updated": self.dates.get(mode.source),
             "edit_url": self.edit_url(mode.source),
             "install": links,
-            "transitions": [self.transition_view(t, page_url) for t in mode.transitions],
-            "incoming": [
-                {
-                    "name": source.name,
-                    "url": self.mode_url(source.slug, page_url),
-                    "label": transition.label,
-                    "text": transition.text,
-                    "via": transition.via,
-                    "line": transition.line,
-                    "source": source.source,
-                }
-                for source, transition in self.catalog.incoming.get(mode.slug, [])
-            ],
-            **self.vscode_view(mode, page_url),
+            **self.vscode_view(mode),
+            "link_groups": self.transition_groups(mode, page_url),
+            "via_labels": VIA_LABELS,
             "diagnostics": mode.diagnostics,
             "counts": mode.counts(),
             "change": self.change_of(mode.slug),
@@ -624,6 +710,11 @@ def _as_text(value: Any) -> str:
 def _decoded(raw: bytes) -> str:
     """The exact text of a published file (BOM and line endings kept)."""
     return raw.decode("utf-8", errors="replace")
+
+
+def _day_of(value: str | None) -> str | None:
+    """The date part (``2025-03-04``) of an ISO 8601 commit date; sorts as text."""
+    return value[:10] if value else None
 
 
 def _query_value(value: str) -> str:
