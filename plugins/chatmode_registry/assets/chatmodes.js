@@ -58,6 +58,7 @@
     var chunks = list ? Array.prototype.slice.call(list.querySelectorAll(":scope > .cmr-list")) : [];
     var chunkSize = chunks.length ? chunks[0].children.length : 1;
     var sortSelect = root.querySelector("select[name=sort]");
+    var indexPath = window.location.pathname;
     if (!form || !input || !list) return;
 
     var templates = null;
@@ -296,6 +297,9 @@
 
     function remember(text, tools, models, sort) {
       if (!window.history || !window.URLSearchParams) return;
+      // Instant navigation changes the URL before it replaces the page, and leaving the
+      // search box fires "change" on the way: the URL may be another page's by now.
+      if (window.location.pathname !== indexPath) return;
       var params = new URLSearchParams();
       if (text) params.set("q", text);
       tools.forEach(function (tool) { params.append("tool", tool); });
@@ -476,7 +480,7 @@
      Decoded with the BOM kept, so the clipboard gets exactly the file's text. */
   function copyEntry(button, announce) {
     var entry = button.closest("li[data-chatmode]");
-    var link = entry && entry.querySelector(":scope > a");
+    var link = entry && entry.querySelector(":scope > div > a");
     if (!link) return;
     var url = new URL(button.getAttribute("data-cmr-file"), link.href);
     var name = link.textContent;
