@@ -137,7 +137,7 @@ def test_instant_navigation_sets_up_each_page(browser, served_site) -> None:
     assert page.evaluate("window.__samePage === true")
     assert page.get_by_role("button", name="Copy chatmode").is_visible()
     # A page with inline SVG links (the neighbourhood graph) must not break the navigation.
-    page.locator("article table a", has_text="Beta").click()
+    page.locator("article ul.cmr-links a", has_text="Beta").first.click()
     page.wait_for_url(base_url + "catalog/beta/")
     page.wait_for_function("document.querySelector('article h1').textContent.trim() === 'Beta'")
     assert page.evaluate("window.__samePage === true")

@@ -8,20 +8,26 @@ and nothing logged an error.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 
 import pytest
+from playwright.sync_api import expect
+
 from browser.test_catalog_browser import (
     CRLF_WITH_BOM,
+    MOUNT,
     REPO_CHATMODES,
+    THEME,
     Site,
     build_served_site,
     expect_shown,
     expected_slugs,
     shown_slugs,
 )
-from conftest import CLEAN_MODES
-from playwright.sync_api import expect
+from conftest import CLEAN_MODES, build, write_project
+from sitekit import git
 
 pytestmark = pytest.mark.browser
 
@@ -195,6 +201,39 @@ def test_sorting_by_name_and_by_most_connected(page, watch, repo_site: Site) -> 
     expect_shown(page, repo_site, list(repo_site.entries))
     assert shown_slugs(page) == by_name
     watch.assert_clean()
+
+
+def test_sorting_by_last_updated_follows_the_commit_dates(page, watch, tmp_path, serve_site) -> None:
+    site_folder = tmp_path / "project" / "site"
+    site_folder.mkdir(parents=True)
+    base_url = serve_site(site_folder, MOUNT)
+    project = write_project(tmp_path / "project", CLEAN_MODES, config={"site_url": base_url, "theme": THEME})
+    git(project, "init", "-q")
+    dates = {
+        "alpha.chatmode.md": "2024-01-05",
+        "sub/gamma.chatmode.md": "2024-03-05",
+        "beta.agent.md": "2024-02-05",
+    }
+    for source, day in dates.items():
+        git(project, "add", f"chatmodes/{source}")
+        stamp = f"{day}T12:00:00+00:00"
+        git_at(project, stamp, "commit", "-q", "-m", source)
+    result = build(project)
+    assert result.ok, result.log
+    page.goto(base_url + "catalog/")
+    assert shown_slugs(page) == ["alpha", "beta", "gamma"]  # by name
+    page.locator("select[name=sort]").select_option("updated")
+    assert shown_slugs(page) == ["gamma", "beta", "alpha"]  # newest first
+    expect(page.locator("li[data-chatmode='gamma']")).to_have_attribute("data-updated", "2024-03-05")
+    watch.assert_clean()
+
+
+def git_at(repo, stamp: str, *args: str) -> None:
+    """Run git in ``repo`` as if at ``stamp`` (author and committer dates)."""
+    environment = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    environment.update({key: "Test" for key in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME")})
+    environment.update({key: "test@example.invalid" for key in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL")})
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=environment)
 
 
 def test_the_index_fits_a_phone(page, watch, repo_site: Site) -> None:

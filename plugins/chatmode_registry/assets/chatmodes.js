@@ -511,8 +511,15 @@
 
   /* ---------------------------------------------------------------- wiring */
 
+  // Material's search is a dialog without a name (axe: aria-dialog-name, serious).
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]:not([aria-label]):not([aria-labelledby])");
+    if (dialog) dialog.setAttribute("aria-label", "Search");
+  }
+
   function setup() {
     document.documentElement.classList.add("cmr-js");
+    nameSearchDialog();
     Array.prototype.forEach.call(document.querySelectorAll("[data-cmr-catalog]"), setupCatalog);
     Array.prototype.forEach.call(document.querySelectorAll("[data-cmr-copy]"), setupCopy);
     Array.prototype.forEach.call(document.querySelectorAll("a[data-cmr-back]"), setupBackLink);
