@@ -253,3 +253,17 @@ def test_counting_sees_a_rescan() -> None:
     work = Work()
     rescanning("a" * 2 * N)
     assert work.total > 3.5 * small
+
+
+@pytest.mark.parametrize(
+    ("kind", "scanner"),
+    [("heading-separators", "file body"), ("heading-separators", "heading and fences")],
+)
+def test_the_issue_s_own_heading_example_at_its_own_size(counted, kind: str, scanner: str) -> None:
+    # "# x" + " -" * 16,000 + "y": a 32 KB file that took a 37 s build.
+    make, run = CLASSES[kind], SCANNERS[scanner]
+    run(make(10))
+    small = counted(lambda: run(make(16_000)))
+    large = counted(lambda: run(make(32_000)))
+    assert large.total <= 2.5 * small.total
+    assert heading_name(make(16_000)) == "x" + " -" * 16_000 + "y"
