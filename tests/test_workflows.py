@@ -542,6 +542,54 @@ def test_a_preview_with_a_link_is_refused(tmp_path):
     assert not (pages / "pr-3").exists() and not (pages / "versions.json").exists()
 
 
+def test_the_comment_follows_the_catalog_prefix_of_the_build(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "changes.json").write_text(json.dumps({"added": ["fresh"], "removed": [], "changed": []}))
+    (site / "catalog.json").write_text(
+        json.dumps({"chatmodes": [{"slug": "fresh", "url": "modes/all/fresh/"}]})
+    )
+    completed = subprocess.run(
+        [
+            "python3",
+            str(SCRIPTS / "preview_pages.py"),
+            "comment",
+            "--site",
+            str(site),
+            "--base",
+            PAGES,
+            "--number",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    links = re.findall(r"\]\(([^)]+)\)", completed.stdout)
+    prefix = PAGES + "pr-4/modes/all/"
+    assert links == [prefix + "changes/", prefix, prefix + "fresh/"]
+    (site / "catalog.json").write_text(
+        json.dumps({"chatmodes": [{"slug": "fresh", "url": "../../evil/fresh/"}]})
+    )
+    completed = subprocess.run(
+        [
+            "python3",
+            str(SCRIPTS / "preview_pages.py"),
+            "comment",
+            "--site",
+            str(site),
+            "--base",
+            PAGES,
+            "--number",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "evil" not in completed.stdout and PAGES + "pr-4/catalog/fresh/" in completed.stdout
+
+
 def test_the_comment_links_only_well_formed_slugs(tmp_path):
     site = tmp_path / "site"
     site.mkdir()

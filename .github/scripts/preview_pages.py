@@ -133,6 +133,24 @@ def _slugs(values: object) -> list[str]:
     )
 
 
+def catalog_folder(site: Path) -> str:
+    """The catalog's URL folder in the build (the plugin's ``prefix``), ``catalog/`` by default.
+
+    Read from a chat mode's ``url`` in the untrusted ``catalog.json``, and used only when it is
+    a plain relative folder path.
+    """
+    try:
+        document = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
+        entry = document["chatmodes"][0]
+        url, slug = str(entry["url"]), str(entry["slug"])
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return "catalog/"
+    if not (SLUG.fullmatch(slug) and url.endswith(f"/{slug}/")):
+        return "catalog/"
+    folder = url[: len(url) - len(slug) - 1]
+    return folder if re.fullmatch(r"(?:[A-Za-z0-9_-]+/){1,4}", folder) else "catalog/"
+
+
 def comment(site: Path, base: str, number: int) -> str:
     """The pull request comment: the preview's address, its changes page first, then each mode.
 
@@ -140,6 +158,7 @@ def comment(site: Path, base: str, number: int) -> str:
     are used, each as plain text or in a link below the preview's own address.
     """
     preview = f"{base.rstrip('/')}/{version_name(number)}/"
+    catalog = preview + catalog_folder(site)
     lines = [MARKER, "## Preview of this pull request", ""]
     changes_path = site / "changes.json"
     changes: dict = {}
@@ -151,11 +170,11 @@ def comment(site: Path, base: str, number: int) -> str:
             changes = {}
     if changes:
         lines.append(
-            f"**[What this pull request changes]({preview}catalog/changes/)** · [the whole catalog]({preview}catalog/)"
+            f"**[What this pull request changes]({catalog}changes/)** · [the whole catalog]({catalog})"
         )
     else:
         lines.append(
-            f"**[The catalog as this pull request builds it]({preview}catalog/)** (no published catalog to compare with yet)"
+            f"**[The catalog as this pull request builds it]({catalog})** (no published catalog to compare with yet)"
         )
     lines.append("")
     added = _slugs(changes.get("added"))
@@ -176,7 +195,7 @@ def comment(site: Path, base: str, number: int) -> str:
                 lines.append("- … and more: see the changes page")
                 break
             detail = f" ({', '.join(fields)})" if fields else ""
-            lines.append(f"- [`{slug}`]({preview}catalog/{slug}/){detail}")
+            lines.append(f"- [`{slug}`]({catalog}{slug}/){detail}")
             linked += 1
         lines.append("")
     if removed:
