@@ -37,8 +37,8 @@ handoffs:
 
 Plan first.
 
-!!! note "Planning"
-    Keep plans short.
+> [!NOTE]
+> Keep plans short.
 
 Switch to **Gamma** chatmode to review the result.
 """,

@@ -157,18 +157,27 @@ def test_neighbourhood_graph_links_the_neighbours(clean_build: BuildResult) -> N
     assert {"catalog/beta/", "catalog/gamma/"} <= targets
 
 
-def test_body_is_rendered_with_the_site_extensions_below_the_page_headings(clean_build: BuildResult) -> None:
+def test_body_is_rendered_as_github_does_below_the_page_headings(clean_build: BuildResult) -> None:
     alpha = read_page(clean_build.site, "catalog/alpha/")
     body = content(alpha).find(cls="cmr-body")
-    assert body.find(cls="admonition") is not None, "admonition extension applied to the body"
-    # The body's "# Alpha Chat Mode" sits below the page's own h1/h2 headings.
-    assert body.find("h1") is None and body.find("h3").text().startswith("Alpha Chat Mode")
-    toc_titles = [
-        a.text().strip()
-        for a in alpha.find_all("a", cls="md-nav__link")
-        if (a.get("href") or "").startswith("#")
-    ]
-    assert "Switches to" in toc_titles and "Alpha Chat Mode" not in toc_titles
+    # GitHub's alert syntax becomes a Material admonition.
+    note = body.find(cls="admonition")
+    assert note is not None and "note" in note.classes
+    assert note.find(cls="admonition-title").text() == "Note" and "Keep plans short." in note.text()
+    # The body's "# Alpha Chat Mode" sits below the page's own h1/h2 headings, with an id
+    # and a permalink, and is listed in the page's table of contents under "Instructions".
+    heading = body.find("h3")
+    assert body.find("h1") is None and heading.text().startswith("Alpha Chat Mode")
+    assert heading.get("id") == "alpha-chat-mode"
+    assert heading.find("a", cls="headerlink").get("href") == "#alpha-chat-mode"
+    toc = alpha.find(cls="md-sidebar--secondary")
+    entries = [a for a in toc.find_all("a", cls="md-nav__link") if (a.get("href") or "").startswith("#")]
+    hrefs = [a.get("href") for a in entries]
+    assert "#cmr-switches" in hrefs and "#alpha-chat-mode" in hrefs
+    assert hrefs.index("#cmr-instructions") < hrefs.index("#alpha-chat-mode") < hrefs.index("#cmr-source")
+    instructions = next(a for a in entries if a.get("href") == "#cmr-instructions")
+    nested = instructions.parent.find("nav")
+    assert nested is not None and nested.find("a", href="#alpha-chat-mode") is not None
 
 
 def test_copy_button_download_link_and_embedded_source(clean_build: BuildResult) -> None:

@@ -2,7 +2,7 @@
 
 Hostile payloads are checked with an independent parser (``html_safety``), not by looking
 for the sanitizer's own output strings; kept markup is checked by rendering real Markdown
-with the extensions a Material site uses.
+with the body renderer (cmark-gfm, see ``test_body_render.py`` for its structure).
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import json
 import re
 from html.parser import HTMLParser
 
-import markdown
 import pytest
 from markupsafe import escape
 
+from chatmode_registry.render.body import render_body
 from chatmode_registry.render.sanitize import (
+    BODY_CLASSES,
     json_for_html,
     sanitize_html,
 )
@@ -97,8 +98,8 @@ def test_hostile_payload_is_neutralised(payload: str) -> None:
 @pytest.mark.parametrize("payload", HOSTILE_PAYLOADS.values(), ids=HOSTILE_PAYLOADS.keys())
 def test_hostile_payload_through_markdown_is_neutralised(payload: str) -> None:
     # The same payloads written in a Markdown body (raw HTML passes through Markdown).
-    html = render_material_markdown(f"# Title\n\nText {payload}\n\n{payload}\n")
-    assert find_active_content(sanitize_html(html)) == []
+    html = render_body(f"# Title\n\nText {payload}\n\n{payload}\n").html
+    assert find_active_content(html) == []
 
 
 def test_markdown_links_with_javascript_in_any_case_lose_their_href() -> None:
@@ -107,19 +108,19 @@ def test_markdown_links_with_javascript_in_any_case_lose_their_href() -> None:
         for index, scheme in enumerate(["javascript:", "JAVASCRIPT:", "JaVaScRiPt:", "vbscript:"])
     )
     source += "\n\n![img](javascript:alert(9))\n\n<javascript:alert(10)>\n"
-    cleaned = sanitize_html(render_material_markdown(source))
+    cleaned = render_body(source).html
     assert find_active_content(cleaned) == []
     assert "link 3" in cleaned
 
 
-def test_attr_list_cannot_add_event_handlers_or_styles() -> None:
+def test_raw_html_cannot_add_event_handlers_styles_ids_or_classes() -> None:
     source = (
-        '## Heading {: onclick="alert(1)" style="position:fixed" data-x="1" }\n\n'
-        'Para\n{: onmouseover="alert(2)" }\n'
+        '<h2 onclick="alert(1)" style="position:fixed" data-x="1" id="__drawer" class="md-header">Heading</h2>\n\n'
+        '<p onmouseover="alert(2)" class="cmr-install" id="cmr-raw">Para</p>\n'
     )
-    cleaned = sanitize_html(render_material_markdown(source))
-    elements = parse_elements(cleaned)
-    assert [attrs for tag, attrs in elements if tag == "h2"] == [{"id": "heading"}]
+    elements = parse_elements(render_body(source).html)
+    assert [attrs for tag, attrs in elements if tag == "h4"] == [{"id": "heading"}]
+    assert [attrs for tag, attrs in elements if tag == "p"] == [{}]
     assert all(
         not name.startswith(("on", "data-")) and name != "style" for _, attrs in elements for name in attrs
     )
@@ -136,10 +137,19 @@ def test_dom_clobbering_ids_are_dropped_and_slug_ids_kept() -> None:
     assert "name=" not in cleaned
 
 
-def test_material_chrome_classes_are_dropped_but_content_classes_kept() -> None:
-    cleaned = sanitize_html('<a class="md-header md-button md-button--primary x" href="/">go</a>')
-    ((_, attrs),) = parse_elements(cleaned)
-    assert attrs["class"].split() == ["md-button", "md-button--primary", "x"]
+def test_only_the_body_renderers_own_classes_are_kept() -> None:
+    cleaned = sanitize_html(
+        '<a class="md-header md-button md-button--primary cmr-install chatmodes-entry foo" href="/">go</a>'
+        '<pre class="mermaid"><code>graph TD</code></pre><div class="highlight language-python">x</div>'
+        '<span class="language-python k">y</span>'
+    )
+    assert [attrs.get("class") for _, attrs in parse_elements(cleaned)] == [
+        None,
+        None,
+        None,
+        "highlight language-python",
+        "k",
+    ]
 
 
 def test_links_get_rel_and_keep_safe_urls() -> None:
@@ -180,19 +190,21 @@ def test_unclosed_markup_cannot_swallow_the_page() -> None:
 
 MATERIAL_SOURCE = """# Title
 
-## Second heading {#custom-id .special}
+## Second heading
 
-!!! warning "Be careful"
-    Admonition body with `inline code`.
+> [!WARNING]
+> Alert body with `inline code`.
 
-??? note "Folded"
-    Hidden body.
+<details><summary>Folded</summary>
+
+Hidden body.
+</details>
 
 | Left | Right | Centre |
 |:-----|------:|:------:|
 | a    | b     | c      |
 
-```python linenums="1" hl_lines="2"
+```python
 def greet(name: str) -> str:
     return f"<hi {name}>"
 ```
@@ -201,87 +213,51 @@ def greet(name: str) -> str:
 key: value
 ~~~
 
-Press ++ctrl+alt+del++, H~2~O, x^2^, ==marked==, ~~gone~~, {++added++}.
-
-The HTML spec[^1] is long.
-
-*[HTML]: Hyper Text Markup Language
+Press <kbd>Ctrl</kbd>, H<sub>2</sub>O, x<sup>2</sup>, <mark>marked</mark>, ~~gone~~, <ins>added</ins>.
 
 - [x] done
 - [ ] open
-
-[^1]: A footnote.
 """
 
 
-def render_material_markdown(source: str) -> str:
-    """Render ``source`` with the Markdown extensions a Material site commonly enables."""
-    md = markdown.Markdown(
-        extensions=[
-            "abbr",
-            "admonition",
-            "attr_list",
-            "footnotes",
-            "tables",
-            "toc",
-            "pymdownx.caret",
-            "pymdownx.critic",
-            "pymdownx.details",
-            "pymdownx.highlight",
-            "pymdownx.inlinehilite",
-            "pymdownx.keys",
-            "pymdownx.mark",
-            "pymdownx.superfences",
-            "pymdownx.tasklist",
-            "pymdownx.tilde",
-        ],
-        extension_configs={
-            "toc": {"permalink": True},
-            "pymdownx.highlight": {
-                "anchor_linenums": True,
-                "line_spans": "__span",
-                "pygments_lang_class": True,
-            },
-        },
-    )
-    return md.convert(source)
-
-
-def test_material_markup_survives_unchanged_in_structure() -> None:
-    rendered = render_material_markdown(MATERIAL_SOURCE)
-    cleaned = sanitize_html(rendered)
-    kept = parse_elements(cleaned)
-    original = parse_elements(rendered)
+def test_material_markup_survives_the_sanitizer() -> None:
+    kept = parse_elements(render_body(MATERIAL_SOURCE).html)
 
     def classes(elements):
         return sorted({(tag, cls) for tag, attrs in elements for cls in attrs.get("class", "").split()})
 
-    def ids(elements):
-        return [attrs["id"] for _, attrs in elements if "id" in attrs]
-
-    # Every class and every id the renderer wrote is still there, on the same tag.
-    assert classes(kept) == classes(original)
-    assert ids(kept) == ids(original)
-    # Tag structure is the same apart from what html5ever normalises (tbody in tables).
-    assert [tag for tag, _ in kept if tag != "tbody"] == [tag for tag, _ in original if tag != "tbody"]
+    assert {cls for _, cls in classes(kept)} <= BODY_CLASSES | {"language-python", "language-yaml"}
     assert ("div", "admonition") in classes(kept)
+    assert ("div", "warning") in classes(kept)
     assert ("p", "admonition-title") in classes(kept)
-    assert ("details", "note") in classes(kept)
     assert ("a", "headerlink") in classes(kept)
-    assert ("span", "hll") in classes(kept)
     assert ("div", "highlight") in classes(kept)
-    alignments = [attrs["style"] for tag, attrs in kept if tag in {"th", "td"} and "style" in attrs]
-    assert alignments == ["text-align: left;", "text-align: right;", "text-align: center;"] * 2
+    assert ("div", "language-python") in classes(kept)
+    assert ("li", "task-list-item") in classes(kept)
+    assert ("span", "k") in classes(kept)
+    alignments = [attrs["align"] for tag, attrs in kept if tag in {"th", "td"} and "align" in attrs]
+    assert alignments == ["left", "right", "center"] * 2
     headerlinks = [
         attrs["href"] for tag, attrs in kept if tag == "a" and "headerlink" in attrs.get("class", "")
     ]
-    assert headerlinks == ["#title", "#custom-id"]
-    assert [tag for tag, _ in kept if tag in {"abbr", "kbd", "sup", "sub", "mark", "del", "ins"}]
+    assert headerlinks == ["#title", "#second-heading"]
+    assert [
+        tag for tag, _ in kept if tag in {"details", "summary", "kbd", "sup", "sub", "mark", "del", "ins"}
+    ] == [
+        "details",
+        "summary",
+        "kbd",
+        "sub",
+        "sup",
+        "mark",
+        "del",
+        "ins",
+    ]
 
 
-def test_sanitizing_is_idempotent_on_material_markup() -> None:
-    once = sanitize_html(render_material_markdown(MATERIAL_SOURCE))
-    assert sanitize_html(once) == once
+def test_sanitizing_is_idempotent_on_rendered_bodies() -> None:
+    once = render_body(MATERIAL_SOURCE).html
+    assert parse_elements(sanitize_html(once)) == parse_elements(once)
 
 
 # --- escaping helpers ----------------------------------------------------------------------

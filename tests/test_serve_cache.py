@@ -35,7 +35,7 @@ MODES = {
         "---\n"
         f"# Mode {index}\n\n"
         f"Instructions of mode {index}.\n\n"
-        "!!! note\n    A note.\n\n"
+        "> [!NOTE]\n> A note, and [the guide](guide.md).\n\n"
         f"Switch to **Mode {(index + 1) % 4}** mode to continue.\n"
     )
     for index in range(4)
@@ -81,14 +81,20 @@ def test_rebuild_after_one_edit_renders_only_that_body(tmp_path: Path) -> None:
     assert "Instructions of mode 1." in text_of(project, "mode-1")
 
 
-def test_changed_markdown_extensions_are_not_served_from_the_cache(tmp_path: Path) -> None:
+def test_a_changed_repository_place_is_not_served_from_the_cache(tmp_path: Path) -> None:
+    # A body's relative links resolve against the file's place in its repository: a new
+    # repo_url or edit_uri renders every body again; the site's Markdown extensions, which
+    # never apply to bodies, do not.
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     project = write_project(tmp_path / "project", MODES)
     config = serve_config(project)
     config.plugins.on_startup(command="serve", dirty=False)
     build(config, serve_url=SERVE_URL)
-    page = (project / "site" / "catalog" / "mode-1" / "index.html").read_text(encoding="utf-8")
-    assert 'class="admonition note"' in page
+    plugin = config.plugins["chatmodes"]
+    body = content(read_page(project / "site", "catalog/mode-1/")).find(cls="cmr-body")
+    assert "admonition" in body.find("div").classes
+    note = body.find(cls="admonition")
+    assert note.find("a") is None and "the guide" in note.text(), "no repo_url: plain text"
 
     settings = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     settings["markdown_extensions"] = [
@@ -97,10 +103,17 @@ def test_changed_markdown_extensions_are_not_served_from_the_cache(tmp_path: Pat
     (project / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     config = serve_config(project)
     build(config, serve_url=SERVE_URL)
+    assert plugin.cache.last_build[1] == 0, "bodies do not depend on the site's Markdown extensions"
 
-    page = (project / "site" / "catalog" / "mode-1" / "index.html").read_text(encoding="utf-8")
-    assert 'class="admonition note"' not in page
-    assert "!!! note" in page
+    settings["repo_url"] = "https://github.com/example/registry"
+    settings["edit_uri"] = "edit/trunk/docs/"
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    config = serve_config(project)
+    build(config, serve_url=SERVE_URL)
+    assert plugin.cache.last_build[1] == len(MODES), "every body is rendered again for its new place"
+    body = content(read_page(project / "site", "catalog/mode-1/")).find(cls="cmr-body")
+    link = body.find(cls="admonition").find("a")
+    assert link.get("href") == "https://github.com/example/registry/blob/trunk/chatmodes/guide.md"
 
 
 def test_a_single_build_keeps_no_cache(tmp_path: Path) -> None:

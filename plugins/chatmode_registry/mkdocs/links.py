@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
+from chatmode_registry.render.body import RepoPlace
+
 #: Set by ``mike deploy`` while it builds one version of the site.
 MIKE_VERSION_VARIABLE = "MIKE_DOCS_VERSION"
 
@@ -175,3 +177,67 @@ def edit_link(
     assert edit_uri is not None  # checked above: one of the two is set
     base = urljoin(root, edit_uri if edit_uri.endswith("/") else edit_uri + "/")
     return urljoin(base, quote(relative))
+
+
+#: How a host's web interface shows a file and serves its bytes, by the first segments of
+#: MkDocs' ``edit_uri`` (``edit/main/docs/`` on GitHub, ``-/edit/main/docs/`` on GitLab,
+#: ``src/main/docs/`` on Bitbucket): ``(segments, view, raw)``.
+_HOST_FORMS = (
+    (("-", "edit"), "-/blob", "-/raw"),
+    (("-", "blob"), "-/blob", "-/raw"),
+    (("edit",), "blob", "raw"),
+    (("blob",), "blob", "raw"),
+    (("src",), "src", "raw"),
+)
+
+#: Hosts whose file URLs are known without an ``edit_uri`` (``blob/HEAD/<path>``).
+_KNOWN_HOSTS = frozenset({"github.com", "gitlab.com"})
+
+
+def repo_place(
+    *,
+    repo_url: str | None,
+    edit_uri: str | None,
+    docs_dir: str,
+    config_dir: str,
+    source_file: str,
+) -> RepoPlace | None:
+    """Where ``source_file`` lives in the site's repository, for the links in its body.
+
+    The revision and the docs folder's place in the repository come from ``edit_uri``, as
+    MkDocs' own edit links do (``edit/main/docs/``: branch ``main``, docs in ``docs/``).
+    Without a usable ``edit_uri``, on GitHub and GitLab, the revision is ``HEAD`` and
+    ``mkdocs.yml`` is taken to sit at the repository's root. ``None`` without ``repo_url``,
+    for other hosts without ``edit_uri``, and for a file outside the repository: its
+    relative links are then shown as text (never as broken links).
+    """
+    if not repo_url or urlsplit(repo_url).scheme not in ("http", "https"):
+        return None
+    root = repo_url if repo_url.endswith("/") else repo_url + "/"
+    uri = edit_uri or ""
+    if uri.startswith(root):
+        uri = uri[len(root) :]
+    segments = [segment for segment in uri.split("/") if segment] if "://" not in uri else []
+    form = next(
+        (
+            (view, raw, len(prefix))
+            for prefix, view, raw in _HOST_FORMS
+            if tuple(segments[: len(prefix)]) == prefix and len(segments) > len(prefix)
+        ),
+        None,
+    )
+    if form is not None:
+        view, raw, skip = form
+        revision = segments[skip]
+        docs_path = "/".join(segments[skip + 1 :])
+        relative = os.path.relpath(source_file, docs_dir).replace(os.sep, "/")
+    else:
+        if urlsplit(repo_url).hostname not in _KNOWN_HOSTS:
+            return None
+        view, raw, revision, docs_path = "blob", "raw", "HEAD", ""
+        relative = os.path.relpath(source_file, config_dir).replace(os.sep, "/")
+    path = posixpath.normpath(posixpath.join(docs_path, relative))
+    if path == ".." or path.startswith("../") or path.startswith("/"):
+        return None
+    revision = quote(revision, safe="")
+    return RepoPlace(view=f"{root}{view}/{revision}/", raw=f"{root}{raw}/{revision}/", path=path)

@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Callable
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,13 @@ from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.core.record import CatalogRecord
 from chatmode_registry.mkdocs.cache import BuildCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
-from chatmode_registry.mkdocs.links import building_under_mike, edit_link, published_base, site_url_error
+from chatmode_registry.mkdocs.links import (
+    building_under_mike,
+    edit_link,
+    published_base,
+    repo_place,
+    site_url_error,
+)
 from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
@@ -58,6 +65,7 @@ from chatmode_registry.mkdocs.structure import (
     CatalogSite,
     PageSpec,
 )
+from chatmode_registry.render.body import Heading, RepoPlace
 from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
 from chatmode_registry.render.changes import CHANGES_CSS, render_html
 from chatmode_registry.render.diagnostics import terminal_safe
@@ -95,6 +103,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.site: CatalogSite | None = None
         self.renderer: Renderer | None = None
         self.bodies: BodyRenderer | None = None
+        # A chat mode's place in its repository (its relative links resolve against it).
+        self.repo_place: Callable[[str], RepoPlace | None] = lambda source: None
         self.started = 0.0
         # The MkDocs command (serve, build, gh-deploy); None when built through the API.
         self.command: str | None = None
@@ -236,12 +246,20 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
 
         self.renderer = Renderer(list(config.theme.dirs))
         self.bodies = BodyRenderer(
-            list(config.markdown_extensions),
-            dict(config.mdx_configs),
             cache=self.cache,
             on_error=lambda source, error: log.warning(
-                f"{terminal_safe(source)}: the body could not be rendered as Markdown ({error!r}); shown as text"
+                terminal_safe(
+                    f"{source}: the body could not be rendered as Markdown ({error!r}); shown as text"
+                )
             ),
+        )
+        folder = self.source
+        self.repo_place = lambda source: repo_place(
+            repo_url=config.repo_url,
+            edit_uri=config.edit_uri,
+            docs_dir=config.docs_dir,
+            config_dir=str(Path(config.config_file_path).parent) if config.config_file_path else os.getcwd(),
+            source_file=str(folder / source),
         )
         self._log_diagnostics(catalog)
         return files
@@ -409,13 +427,15 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         context = site.common_context(spec, url)
         context["late"] = lambda caller: self._late(page, caller())
         sections: list[tuple[str, str]] = []
+        headings: tuple[Heading, ...] = ()
         if spec.kind == "index":
             context.update(site.index_context(url))
         elif spec.kind == "mode":
             assert spec.slug is not None
             mode = site.catalog.by_slug[spec.slug]
             context.update(site.mode_context(mode, url))
-            context["body"] = self.bodies.render(mode.body, source=mode.source)
+            body = self.bodies.render(mode.body, source=mode.source, place=self.repo_place(mode.source))
+            context["body"] = Markup(body.html)
             hood = site.neighbourhood_parts(
                 mode,
                 url,
@@ -430,6 +450,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             context["raw_json"] = self._late(page, json_for_html(context["raw_text"], ensure_ascii=True))
             context["raw_text"] = self._late(page, Markup.escape(context["raw_text"]))
             sections = self._mode_sections(context)
+            headings = body.headings
             page.edit_url = context["edit_url"]
         elif spec.kind == "graph":
             nodes, edges = site.graph_parts(url)
@@ -448,7 +469,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         elif spec.kind == "changes":
             context["changes_html"] = self._changes_html(url)
         page.content = self.renderer.render(spec.template, context)
-        page.toc = section_toc(sections)
+        page.toc = section_toc(sections, headings, under="cmr-instructions")
 
     def _late(self, page: Page, markup: str) -> Markup:
         """A placeholder for ``markup`` (already safe HTML), put back by :meth:`on_post_page`.

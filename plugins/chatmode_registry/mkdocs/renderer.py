@@ -6,32 +6,25 @@ templates are looked up as ``chatmodes/<kind>.html`` in the theme's folders firs
 ``custom_dir`` comes first among them, so a site can override any of them), then in the
 package's ``templates/`` folder.
 
-Chat mode bodies are Markdown written by strangers: :class:`BodyRenderer` converts them with
-the site's Markdown extensions (minus those that read files) and then sanitizes the HTML.
+Chat mode bodies are Markdown written by strangers: :class:`BodyRenderer` renders them as
+GitHub does (:mod:`chatmode_registry.render.body`: cmark-gfm, then sanitized); the site's
+Markdown extensions never see a body.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib.resources import files as package_files
 from typing import Any
 
 import jinja2
-import markdown
 from markupsafe import Markup, escape
 from mkdocs.structure.toc import TableOfContents, get_toc
 
+from chatmode_registry.render.body import Heading, RenderedBody, RepoPlace, render_body
 from chatmode_registry.render.words import plural
-
-#: Python-Markdown extensions never applied to a chat mode body: they read other files
-#: (``--8<-- "/etc/passwd"``), which an untrusted body must not be able to do.
-UNSAFE_EXTENSIONS = ("snippets", "include")
-
-#: Heading level a body's ``#`` becomes: the body sits under the page's "Instructions"
-#: section (``h2``), so its headings start one below.
-BODY_BASE_LEVEL = 3
 
 
 def template_folders(theme_dirs: list[str]) -> list[str]:
@@ -89,74 +82,69 @@ class Renderer:
 
 
 class BodyRenderer:
-    """Converts chat mode bodies to sanitized HTML with the site's Markdown extensions.
+    """Renders chat mode bodies to sanitized HTML and their headings, as GitHub shows them.
 
-    One ``markdown.Markdown`` instance is built and reset between bodies: building one per
-    page costs as much as converting a small body. A body that makes an extension fail is
-    shown as escaped text instead, and ``on_error`` is told (the page is still published).
+    A body that makes the renderer fail is shown as escaped text instead, and ``on_error``
+    is told (the page is still published).
 
-    With a ``cache`` (:class:`~chatmode_registry.mkdocs.cache.BuildCache`), sanitized HTML is
-    looked up by the body's SHA-256 and the Markdown configuration before converting, so a
-    ``mkdocs serve`` rebuild converts only the bodies that changed. Failures are not cached.
+    With a ``cache`` (:class:`~chatmode_registry.mkdocs.cache.BuildCache`), a rendered body
+    is looked up by the body's SHA-256 and the file's place in its repository (relative links
+    resolve against it) before rendering, so a ``mkdocs serve`` rebuild renders only the
+    bodies that changed. Failures are not cached.
     """
 
     def __init__(
         self,
-        extensions: list[Any],
-        extension_configs: dict[str, dict[str, Any]],
         *,
         on_error: Callable[[str, Exception], None] | None = None,
         cache: Any = None,
     ) -> None:
-        kept = [extension for extension in extensions if not _is_unsafe(extension)]
-        configs = {name: dict(options) for name, options in extension_configs.items() if not _is_unsafe(name)}
-        toc_options = configs.setdefault("toc", {})
-        toc_options["baselevel"] = BODY_BASE_LEVEL
-        # The body's headings get the usual ids and permalinks but never reach the page's
-        # table of contents: the page's TOC is built from the plugin's own sections.
-        if "toc" not in kept and "markdown.extensions.toc" not in kept:
-            kept.append("toc")
-        self.markdown = markdown.Markdown(extensions=kept, extension_configs=configs)
         self.on_error = on_error
         self.cache = cache
-        # Part of every cache key: the same body renders differently under other extensions.
-        self.fingerprint = repr((kept, sorted(configs.items(), key=lambda item: str(item[0]))))
 
-    def render(self, body: str, *, source: str = "") -> Markup:
-        """The body as safe HTML."""
-        from chatmode_registry.render.sanitize import sanitize_html
-
+    def render(self, body: str, *, source: str = "", place: RepoPlace | None = None) -> RenderedBody:
+        """The body as safe HTML (:class:`~chatmode_registry.render.body.RenderedBody`)."""
         key = None
         if self.cache is not None:
-            key = ("body", self.fingerprint, hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest())
+            key = ("body", place, hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest())
             cached = self.cache.get(key)
             if cached is not None:
-                return Markup(cached)
+                return cached
         try:
-            self.markdown.reset()
-            html = self.markdown.convert(body)
+            rendered = render_body(body, place)
         except Exception as error:  # a hostile body must not stop the build
             if self.on_error is not None:
                 self.on_error(source, error)
-            return Markup('<pre class="cmr-body-fallback">{}</pre>').format(body)
-        safe = sanitize_html(html)
+            return RenderedBody(str(Markup("<pre><code>{}</code></pre>").format(body)), ())
         if key is not None:
-            self.cache.put(key, safe)
-        return Markup(safe)
+            self.cache.put(key, rendered)
+        return rendered
 
 
-def _is_unsafe(extension: Any) -> bool:
-    """True for extensions that let a document read files (see :data:`UNSAFE_EXTENSIONS`)."""
-    name = extension if isinstance(extension, str) else type(extension).__module__
-    return any(marker in name.lower() for marker in UNSAFE_EXTENSIONS)
-
-
-def section_toc(sections: list[tuple[str, str]]) -> TableOfContents:
+def section_toc(
+    sections: list[tuple[str, str]], headings: Sequence[Heading] = (), *, under: str = ""
+) -> TableOfContents:
     """A table of contents of the page's own sections: ``(anchor id, plain title)`` pairs.
 
-    Titles are escaped here because themes print TOC titles as HTML.
+    ``headings`` (a body's, levels 3 to 6) are listed under the section whose anchor is
+    ``under``. Titles are escaped here because themes print TOC titles as HTML.
     """
-    tokens = [
-        {"level": 2, "id": anchor, "name": str(escape(title)), "children": []} for anchor, title in sections
-    ]
+    tokens: list[dict[str, Any]] = []
+    for anchor, title in sections:
+        token: dict[str, Any] = {"level": 2, "id": anchor, "name": str(escape(title)), "children": []}
+        tokens.append(token)
+        if anchor == under:
+            # Nest by level with a stack (levels only go from 3 to 6, so it stays short).
+            open_tokens = [token]
+            for heading in headings:
+                entry = {
+                    "level": heading.level,
+                    "id": heading.id,
+                    "name": str(escape(heading.text)),
+                    "children": [],
+                }
+                while len(open_tokens) > 1 and open_tokens[-1]["level"] >= heading.level:
+                    open_tokens.pop()
+                open_tokens[-1]["children"].append(entry)
+                open_tokens.append(entry)
     return get_toc(tokens)  # type: ignore[arg-type]

@@ -3,11 +3,12 @@
 Chat modes are written by strangers; everything in them is hostile until proven otherwise.
 This module is the one place that decides what of a chat mode may reach a page:
 
-* :func:`sanitize_html` cleans the HTML that Python-Markdown (with pymdown-extensions) made
-  from a chat mode body. It works from an explicit allowlist (nh3, the Rust ``ammonia``
-  sanitizer): the tags, attributes and classes that Material styles are kept, everything
-  else (scripts, event handlers, dangerous URLs, frames, plug-ins, SVG, MathML, forms,
-  inline styles) is dropped.
+* :func:`sanitize_html` cleans the HTML the body renderer (:mod:`chatmode_registry.render.body`:
+  cmark-gfm and its finishing pass) made from a chat mode body. It works from an explicit
+  allowlist (nh3, the Rust ``ammonia`` sanitizer): the tags and attributes GitHub keeps and
+  the classes the body renderer writes are kept, everything else (scripts, event handlers,
+  dangerous URLs, frames, plug-ins, SVG, MathML, forms, inline styles, any other class or
+  id) is dropped.
 * :func:`json_for_html` serialises data for an inline ``<script type="application/json">``
   block so that no string inside it can close the element.
 
@@ -22,11 +23,13 @@ import re
 from typing import Any
 
 import nh3
+from pygments.token import STANDARD_TYPES
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
     "ALLOWED_URL_SCHEMES",
+    "BODY_CLASSES",
     "RESERVED_ID_PREFIXES",
     "json_for_html",
     "sanitize_html",
@@ -34,8 +37,8 @@ __all__ = [
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
-#: Tags a rendered body may keep: what Python-Markdown, its standard extensions and
-#: pymdown-extensions emit and Material styles. Anything else is unwrapped (its text stays,
+#: Tags a rendered body may keep: what cmark-gfm emits, the raw HTML GitHub keeps in
+#: Markdown, and what the body renderer writes (Material styles them all). Anything else is unwrapped (its text stays,
 #: the tag goes) unless it is in ``_DROPPED_WITH_CONTENT``.
 ALLOWED_TAGS: frozenset[str] = frozenset(
     _HEADINGS
@@ -128,18 +131,16 @@ _DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
 )
 
 #: Attributes kept per tag (``*``: on every allowed tag). ``id`` and ``class`` are allowed
-#: here and then narrowed by :func:`_filter_attribute`. No event handler, no ``style``
-#: (except table-cell alignment), no ``name``, no ``target``, no ``data-*``.
+#: here and then narrowed by :func:`_filter_attribute`. No event handler, no ``style``, no
+#: ``name``, no ``target``, no ``data-*``.
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "*": frozenset({"class", "title", "lang", "dir"}),
-    "a": frozenset({"href", "id"}),
-    "img": frozenset({"src", "alt", "width", "height", "loading"}),
-    "span": frozenset({"id"}),
-    "sup": frozenset({"id"}),
-    "li": frozenset({"id", "value"}),
+    "a": frozenset({"href"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "li": frozenset({"value"}),
     "ol": frozenset({"start", "type", "reversed"}),
-    "th": frozenset({"style", "colspan", "rowspan", "scope"}),
-    "td": frozenset({"style", "colspan", "rowspan"}),
+    "th": frozenset({"align", "colspan", "rowspan", "scope"}),
+    "td": frozenset({"align", "colspan", "rowspan"}),
     "col": frozenset({"span"}),
     "colgroup": frozenset({"span"}),
     "details": frozenset({"open"}),
@@ -156,31 +157,49 @@ ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
 #: ``id`` prefixes a body may not use. ``__`` is Material's own namespace (``__drawer``,
 #: ``__search``, ``__code_0`` that the copy button reads from, ...); ``md-`` its component
-#: names; ``chatmode-`` and ``cmr-`` are kept for the registry's own page furniture. A body
-#: element carrying one of these could take over a control of the page that is not its own
-#: (DOM clobbering), for example make a copy button copy the attacker's text.
-RESERVED_ID_PREFIXES: tuple[str, ...] = ("__", "md-", "md_", "chatmode-", "cmr-")
+#: names; ``chatmode-``, ``chatmodes-`` and ``cmr-`` are kept for the registry's own page
+#: furniture. A body element carrying one of these could take over a control of the page
+#: that is not its own (DOM clobbering), for example make a copy button copy the attacker's
+#: text.
+RESERVED_ID_PREFIXES: tuple[str, ...] = ("__", "md-", "md_", "chatmode-", "chatmodes-", "cmr-")
 
-#: Pygments' line anchors (``anchor_linenums``, ``line_spans``) are the one place the
-#: ``__`` namespace is legitimately used by a body; they only ever point inside the code.
-_CODE_LINE_ID = re.compile(r"__(?:codelineno|span)-\d{1,6}-\d{1,7}")
+#: An id a heading may carry (the body renderer gives headings GitHub's slugs): starts with a
+#: letter or digit, then word characters, ``-`` or ``.``. Unicode letters are allowed
+#: because GitHub keeps them in slugs.
+_SAFE_ID = re.compile(r"[^\W_][\w.-]{0,127}")
 
-#: An id a heading or a footnote may carry: starts with a letter or digit, then word
-#: characters, ``-``, ``.`` or ``:`` (footnotes use ``fn:1``). Unicode letters are allowed
-#: because Material sites often slugify headings with ``pymdownx.slugs.uslugify``.
-_SAFE_ID = re.compile(r"[^\W_][\w.:-]{0,127}")
+#: The classes a rendered body may carry: those the body renderer
+#: (:mod:`chatmode_registry.render.body`) writes itself, and no other. Classes can trigger
+#: behaviour (Material draws ``.mermaid`` with a script from a CDN, mounts annotations,
+#: tabs and tooltips on its own classes; the registry's scripts act on ``cmr-*`` and
+#: ``chatmodes-*``), so this is an allowlist: a class a theme gives meaning to tomorrow
+#: cannot be smuggled in by a body today.
+BODY_CLASSES: frozenset[str] = frozenset(
+    {
+        # fenced code, as pymdownx.highlight writes it; "copy" asks Material for its copy button
+        "highlight",
+        "copy",
+        # heading permalinks, as Python-Markdown's toc writes them
+        "headerlink",
+        # GitHub alerts as Material admonitions
+        "admonition",
+        "admonition-title",
+        "note",
+        "tip",
+        "info",
+        "warning",
+        "danger",
+        # task lists, as GitHub and pymdownx.tasklist mark them
+        "task-list-item",
+    }
+    # Pygments' token classes (``k``, ``s2``...), which Material's stylesheet colours
+    | {name for name in STANDARD_TYPES.values() if name}
+)
 
-#: Classes a body may use. Material's own component classes (``md-header``,
-#: ``md-dialog``...) are refused so that a body cannot dress itself up as the page's
-#: chrome, for instance a fake install button or banner; the button styles Material
-#: documents for content are the exception.
-_SAFE_CLASS = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
-_MATERIAL_CONTENT_CLASSES = frozenset({"md-button", "md-button--primary"})
+#: The language class of a highlighted block's ``div`` (``language-python``).
+LANGUAGE_CLASS = re.compile(r"language-[a-z0-9_+#.-]{1,32}")
 
-#: Inline styles that survive: only the alignment the tables extension writes on cells.
-# Possessive runs: the spaces before and after the optional ";" are never re-split between
-# them (with plain "\s*;?\s*" a long run of spaces costs quadratic time in fullmatch).
-_CELL_ALIGNMENT = re.compile(r"\s*+text-align:\s*+(left|right|center)\s*+;?\s*+")
+_ALIGNMENTS = frozenset({"left", "right", "center"})
 
 _LINK_REL = "noopener noreferrer nofollow"
 
@@ -192,24 +211,18 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     would drop the attribute and report the error, which is safe but noisy.
     """
     if attribute == "id":
-        if _CODE_LINE_ID.fullmatch(value) and tag in {"a", "span"}:
-            return value
-        if not _SAFE_ID.fullmatch(value):
-            return None
-        if value.lower().startswith(RESERVED_ID_PREFIXES):
+        if not _SAFE_ID.fullmatch(value) or value.lower().startswith(RESERVED_ID_PREFIXES):
             return None
         return value
     if attribute == "class":
         kept = [
             name
             for name in value.split()
-            if _SAFE_CLASS.fullmatch(name)
-            and (not name.startswith("md-") or name in _MATERIAL_CONTENT_CLASSES)
+            if name in BODY_CLASSES or (tag == "div" and LANGUAGE_CLASS.fullmatch(name))
         ]
         return " ".join(dict.fromkeys(kept)) or None
-    if attribute == "style":
-        match = _CELL_ALIGNMENT.fullmatch(value)
-        return f"text-align: {match.group(1)};" if match else None
+    if attribute == "align":
+        return value.lower() if value.lower() in _ALIGNMENTS else None
     if tag == "img" and attribute == "src":
         # ``mailto:`` is allowed for links; an image has no business with it.
         return value if not value.lstrip().lower().startswith("mailto:") else None
@@ -233,16 +246,16 @@ _CLEANER = nh3.Cleaner(
 def sanitize_html(html: str) -> str:
     """Return ``html`` with every piece of active content removed.
 
-    ``html`` is the HTML Python-Markdown rendered from an untrusted chat mode body. The
-    result keeps what Material needs to display it (highlighted code with Pygments
-    classes, tables with cell alignment, admonitions, ``details``, heading ids and
-    ``a.headerlink`` anchors, footnotes, abbreviations, keys, task-list check boxes,
-    http(s) and relative images) and drops the rest: ``script``/``style``/``iframe``/
-    ``object``/``embed``/``svg``/``math`` with their content, forms, every ``on*``
-    handler, ``style`` (except ``text-align`` on table cells), ``data-*``, ``name`` and
-    ``target``, and every URL whose scheme is not http, https or mailto (relative URLs are
-    kept). Links get ``rel="noopener noreferrer nofollow"``. Ids must look like slugs and
-    may not use :data:`RESERVED_ID_PREFIXES`.
+    ``html`` is the HTML rendered from an untrusted chat mode body. The result keeps what
+    Material needs to display it (highlighted code with Pygments classes, tables with cell
+    alignment, admonitions, ``details``, heading ids and ``a.headerlink`` anchors, keys,
+    task-list check boxes, http(s) and relative images) and drops the rest:
+    ``script``/``style``/``iframe``/``object``/``embed``/``svg``/``math`` with their
+    content, forms, every ``on*`` handler, ``style``, ``data-*``, ``name`` and ``target``,
+    every class not in :data:`BODY_CLASSES`, and every URL whose scheme is not http, https
+    or mailto (relative URLs are kept). Links get ``rel="noopener noreferrer nofollow"``.
+    Ids are kept on headings only, must look like slugs and may not use
+    :data:`RESERVED_ID_PREFIXES`.
 
     The output is well-formed (unclosed tags are closed), so it cannot swallow the markup
     that follows it on the page.
