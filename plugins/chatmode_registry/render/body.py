@@ -127,7 +127,7 @@ _TAG = re.compile(
     r"|/(?P<close>[A-Za-z][A-Za-z0-9-]*+)\s*+>)"
 )
 _ATTRIBUTE_PARTS = re.compile(
-    r"""([A-Za-z_:][A-Za-z0-9_.:-]*+)(?:\s*+=\s*+([^\s"'=<>`]++|'[^']*+'|"[^"]*+"))?+"""
+    r"""\s++([A-Za-z_:][A-Za-z0-9_.:-]*+)(?:\s*+=\s*+([^\s"'=<>`]++|'[^']*+'|"[^"]*+"))?+"""
 )
 #: The other markup of the grammar, dropped: ``(start, end)`` delimiters.
 _OTHER_MARKUP = (
@@ -205,7 +205,11 @@ def _escape(value: str) -> str:
 def _attributes(source: str) -> dict[str, str]:
     """The attributes of a tag matched by :data:`_TAG`, values decoded; the first of a name wins."""
     found: dict[str, str] = {}
-    for match in _ATTRIBUTE_PARTS.finditer(source):
+    # ``source`` is the attribute part of a tag matched by _TAG: a run of _ATTRIBUTE, each
+    # matched in turn where the previous one ended (no search, nothing scanned twice).
+    position = 0
+    while (match := _ATTRIBUTE_PARTS.match(source, position)) is not None:
+        position = match.end()
         name = match.group(1).lower()
         value = match.group(2) or ""
         if value[:1] in ("'", '"'):
