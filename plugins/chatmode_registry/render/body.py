@@ -219,6 +219,8 @@ def _attributes(source: str) -> dict[str, str]:
 
 
 def _start_tag(tag: str, attributes: dict[str, str]) -> str:
+    if not attributes:
+        return f"<{tag}>"
     parts = [tag]
     for name, value in attributes.items():
         if name in _KEPT_ATTRIBUTES:
@@ -268,27 +270,29 @@ class _Finisher:
         position = 0
         closers: dict[str, int] = {}
         find = text.find
+        match_tag = _TAG.match
+        on_text, on_start, on_end = self.text, self.start, self.end
         length = len(text)
         while position < length:
             start = find("<", position)
             if start < 0:
-                self.text(text[position:])
+                on_text(text[position:])
                 break
             if start > position:
-                self.text(text[position:start])
+                on_text(text[position:start])
             self.attempts += 1
-            match = _TAG.match(text, start)
+            match = match_tag(text, start)
             if match is not None:
                 position = match.end()
-                if match.group("open"):
-                    tag = match.group("open").lower()
-                    self.start(tag, _attributes(match.group("attrs")), bool(match.group("self")))
+                opened, attributes, closing, closed = match.group("open", "attrs", "self", "close")
+                if opened:
+                    on_start(opened.lower(), _attributes(attributes) if attributes else {}, bool(closing))
                 else:
-                    self.end(match.group("close").lower())
+                    on_end(closed.lower())
                 continue
             after = _other_markup(text, start, closers)
             if after < 0:
-                self.text("<")
+                on_text("&lt;")
                 position = start + 1
             else:
                 position = after
@@ -296,9 +300,9 @@ class _Finisher:
 
     def text(self, data: str) -> None:
         """Text between tags (cmark escapes ``&``, ``<``, ``>``; raw HTML blocks may not)."""
+        # ``data`` never holds a "<": the tokenizer stops at each one (a stray one comes as "&lt;").
         if self.skip is not None:
             return
-        data = data.replace("<", "&lt;")
         if self.code is not None:
             self.code.data.append(data)  # type: ignore[union-attr]
             return
