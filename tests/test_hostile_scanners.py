@@ -34,6 +34,7 @@ from chatmode_registry.core.markdown_lines import Fences
 from chatmode_registry.core.model import Diagnostic, Severity
 from chatmode_registry.core.reader import SourceFile
 from chatmode_registry.render import changes, diagnostics, sanitize
+from chatmode_registry.render.body import render_body
 from chatmode_registry.render.graph import text as graph_text
 from pathological import CLASSES, body_of, header_of
 from regex_audit import SEARCHING, audit
@@ -209,6 +210,7 @@ SCANNERS: dict[str, Callable[[str], object]] = {
     "heading and fences": lambda text: (heading_name(text), Fences(text)),
     "slugs": lambda text: (slugify(text), assign_slugs([text, text, "graph"])),
     "sanitize": lambda text: (sanitize.sanitize_html(text), sanitize.sanitize_html(f"<p>{text}</p>")),
+    "body rendering": lambda text: render_body(text),
     "changes page text": lambda text: (changes.md_text(text), changes.md_code(text), changes.md_fence(text)),
     "graph labels": _graph_text,
     "diagnostics output": _diagnostics,
