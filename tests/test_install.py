@@ -77,13 +77,29 @@ def test_agents_go_to_github_agents_and_the_seed_is_byte_identical(server, proje
     assert (project / ".github/chatmodes/backend-engineer.chatmode.md").read_bytes() == SEED.read_bytes()
 
 
-def test_with_transitions_installs_the_closure_in_breadth_first_order(server, source, project, capsys):
+def test_with_transitions_installs_the_direct_targets_only(server, source, project, capsys):
     assert main(["install", "planner", "--from", server.url, "--with-transitions", "--dest", "modes"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "installed: modes/planner.chatmode.md",
+        "installed: modes/builder.agent.md (via transitions)",
+        "2 installed, 0 skipped as identical, 0 refused as locally modified",
+    ]
+    # builder's own target (reviewer) is two steps away: not installed.
+    assert sorted(path.name for path in (project / "modes").iterdir()) == [
+        "builder.agent.md",
+        "planner.chatmode.md",
+    ]
+
+
+def test_all_reachable_installs_the_closure_in_breadth_first_order(server, source, project, capsys):
+    arguments = ["install", "planner", "--from", server.url, "--with-transitions", "--all-reachable"]
+    assert main([*arguments, "--dest", "modes"]) == 0
     out_lines = capsys.readouterr().out.splitlines()
     assert out_lines == [
         "installed: modes/planner.chatmode.md",
         "installed: modes/builder.agent.md (via transitions)",
         "installed: modes/reviewer.agent.md (via transitions)",
+        "3 installed, 0 skipped as identical, 0 refused as locally modified",
     ]
     # The built-in target of reviewer adds nothing; the unrelated modes stay out.
     assert sorted(path.name for path in (project / "modes").iterdir()) == [
@@ -370,7 +386,21 @@ def test_catalog_timeout_exits_2(server, project, capsys):
 def test_raw_file_timeout_exits_2_and_writes_nothing(server, site, project, capsys):
     entry = load_entries(site)["reviewer"]
     server.overrides["/" + entry["raw_url"]] = stall(server)
-    assert main(["install", "planner", "--with-transitions", "--from", server.url, "--timeout", "0.2"]) == 2
+    assert (
+        main(
+            [
+                "install",
+                "planner",
+                "--with-transitions",
+                "--all-reachable",
+                "--from",
+                server.url,
+                "--timeout",
+                "0.2",
+            ]
+        )
+        == 2
+    )
     assert "timed out" in capsys.readouterr().err
     assert snapshot(project) == {}
 
@@ -395,7 +425,7 @@ def test_usage_errors_exit_2(project):
 
 def test_plan_writes_nothing_and_reports_actions(site, project):
     opened = open_site(str(site), timeout=5)
-    plan = plan_install(opened, ["planner"], dest=Path("out"), with_transitions=True)
+    plan = plan_install(opened, ["planner"], dest=Path("out"), with_transitions=True, depth=2)
     assert [(planned.slug, planned.action) for planned in plan.files] == [
         ("planner", "create"),
         ("builder", "create"),

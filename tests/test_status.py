@@ -91,7 +91,7 @@ def test_all_up_to_date_exits_0_and_install_fixes_outdated(server, project, caps
 
 
 def test_text_output_names_each_file_and_state(server, project, capsys):
-    assert main(["install", "planner", "--with-transitions", "--from", server.url]) == 0
+    assert main(["install", "planner", "--with-transitions", "--all-reachable", "--from", server.url]) == 0
     (project / ".github/chatmodes/planner.chatmode.md").write_bytes(b"edited")
     capsys.readouterr()
     assert main(["status", "--from", server.url]) == 1
@@ -99,7 +99,23 @@ def test_text_output_names_each_file_and_state(server, project, capsys):
     assert lines[0].split() == ["up-to-date", ".github/agents/builder.agent.md", "(builder)"]
     assert lines[1].split() == ["up-to-date", ".github/agents/reviewer.agent.md", "(reviewer)"]
     assert lines[2].split() == ["modified", ".github/chatmodes/planner.chatmode.md", "(planner)"]
-    assert lines[3] == "3 files: 2 up-to-date, 1 modified"
+    # Each state but up-to-date is followed by the next step.
+    assert lines[3].split() == [
+        "->",
+        "keep",
+        "your",
+        "edits,",
+        "or",
+        "replace",
+        "them:",
+        "chatmodes",
+        "update",
+        "planner",
+        "--from",
+        server.url,
+        "--force",
+    ]
+    assert lines[4] == "3 files: 2 up-to-date, 1 modified"
 
 
 def test_dest_restricts_the_scan_and_paths_stay_as_given(site, project, capsys):

@@ -1,29 +1,34 @@
 """The ``chatmodes`` command line.
 
 Each subcommand lives in its own module of this package and exposes ``add_parser(subparsers)``,
-which registers the subcommand with ``run(args) -> int`` as its handler.
+which registers the subcommand (or several) with ``run(args) -> int`` as its handler.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from chatmode_registry import __version__
 
-#: Subcommand modules, in the order ``--help`` lists them.
-COMMANDS = ("validate", "fix", "diff", "install", "status")
+#: Subcommand modules, in the order ``--help`` lists them (``search`` also registers ``list``
+#: and ``show``).
+COMMANDS = ("validate", "fix", "diff", "search", "install", "update", "status", "mcp", "completion")
 
 #: Exit code for usage errors (argparse uses it too).
 EXIT_USAGE = 2
+
+#: Exit codes of a command cut short, as a shell reports them (128 + signal number).
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="chatmodes",
-        description="Validate, fix, diff, install and check Copilot chat modes / custom agents.",
+        description="Validate, fix, diff, find, install and update Copilot chat modes / custom agents.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -33,16 +38,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 findings or failures, 2 usage)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+    """Run the command line; returns the exit code (0 ok, 1 findings or failures, 2 usage).
+
+    A reader that goes away (``chatmodes status --format json | head``) ends the command
+    quietly with 141, and Ctrl-C with 130, as a shell would report them; no traceback.
+    """
     try:
-        return args.handler(args)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        code = args.handler(args)
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
-        return 130
+        print("chatmodes: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Later writes (and the interpreter's last flush) must not fail again: point stdout
+        # at the null device.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

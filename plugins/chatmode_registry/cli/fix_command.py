@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -51,32 +52,75 @@ def write_atomically(path: Path, content: bytes) -> None:
         raise
 
 
+def describe_changes(changes: list[str]) -> str:
+    """The changes to one file on one line: the same repair on several lines is named once,
+    with its line numbers (``repaired mojibake (lines 3, 68)``)."""
+    grouped: dict[str, list[str]] = {}
+    for change in changes:
+        match = _LINE_CHANGE.fullmatch(change)
+        what, line = (match.group(2), match.group(1)) if match else (change, None)
+        grouped.setdefault(what, [])
+        if line is not None:
+            grouped[what].append(line)
+    parts = []
+    for what, lines in grouped.items():
+        if lines:
+            parts.append(f"{what} (line{'s' if len(lines) > 1 else ''} {', '.join(lines)})")
+        else:
+            parts.append(what)
+    return ", ".join(parts)
+
+
+_LINE_CHANGE = re.compile(r"line (\d+): (.*)", re.DOTALL)
+
+
 def run(args: argparse.Namespace) -> int:
-    """Fix (or check) every file; returns the exit code."""
+    """Fix (or check) every file; one line per changed file, then a summary; returns the exit code."""
     if report_missing_paths("fix", args.paths):
         return 2
     needs_fixing = False
-    for path in _files(args.paths):
+    files = _files(args.paths)
+    changed = changes = skipped = 0
+    for path in files:
         if path.is_symlink():
             # Writing would replace the link with a copy of whatever it points at, which may
             # live outside the folder: links are reported, never followed.
             print(f"{path}: skipped: a symbolic link; fix the file it points to", file=sys.stderr)
+            skipped += 1
             continue
         try:
             raw = path.read_bytes()
         except OSError as error:
             print(f"chatmodes fix: {path}: {error.strerror}", file=sys.stderr)
             needs_fixing = True
+            skipped += 1
             continue
         result = fix_bytes(raw)
         if not result.changed:
             continue
         needs_fixing = True
+        changed += 1
+        changes += len(result.changes)
         if args.check:
             before = raw.decode("utf-8").splitlines(keepends=True)
             after = result.content.decode("utf-8").splitlines(keepends=True)
             sys.stdout.writelines(difflib.unified_diff(before, after, str(path), str(path)))
+            print(f"{path}: would fix: {describe_changes(result.changes)}", file=sys.stderr)
             continue
         write_atomically(path, result.content)
-        print(f"{path}: " + "; ".join(result.changes))
+        print(f"{path}: {describe_changes(result.changes)}")
+    total = len(files)
+    plural = "s" if total != 1 else ""
+    if not changed:
+        summary = f"nothing to fix in {total} file{plural}"
+    elif args.check:
+        summary = (
+            f"{changed} of {total} file{plural} need fixing ({changes} change{'s' if changes != 1 else ''})"
+        )
+    else:
+        summary = f"fixed {changed} of {total} file{plural} ({changes} change{'s' if changes != 1 else ''})"
+    if skipped:
+        summary += f"; {skipped} skipped"
+    # With --check, stdout is a patch; the summary goes to stderr so the patch stays applicable.
+    print(summary, file=sys.stderr if args.check else sys.stdout)
     return 1 if needs_fixing and args.check else 0

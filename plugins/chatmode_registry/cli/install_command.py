@@ -11,10 +11,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from chatmode_registry.core.install import apply, plan_install
-from chatmode_registry.core.site import DEFAULT_TIMEOUT, SiteUnavailable, open_site
+from chatmode_registry.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Progress,
+    add_site_arguments,
+    load_site,
+    positive_seconds,
+)
+from chatmode_registry.core.install import CREATE, UNCHANGED, InstallPlan, InstallResult, apply, plan_install
+from chatmode_registry.core.site import SiteUnavailable
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+__all__ = ["add_parser", "add_site_arguments", "positive_seconds", "run", "summary_line"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -39,53 +48,110 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--with-transitions",
         action="store_true",
-        help="also install every chat mode reachable along transitions",
+        help="also install the modes each SLUG hands off to, calls as a subagent or names in its text "
+        "(direct targets only; see --depth)",
     )
+    reach = parser.add_mutually_exclusive_group()
+    reach.add_argument(
+        "--depth",
+        type=positive_int,
+        metavar="N",
+        help="with --with-transitions: follow transitions up to N steps away (default 1)",
+    )
+    reach.add_argument(
+        "--all-reachable",
+        action="store_true",
+        help="with --with-transitions: install every mode reachable along transitions",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     parser.add_argument("--force", action="store_true", help="replace local files whose content differs")
     parser.set_defaults(handler=run)
     return parser
 
 
-def add_site_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--from`` and ``--timeout``, shared with ``status``."""
-    parser.add_argument(
-        "--from",
-        dest="site",
-        required=True,
-        metavar="SITE",
-        help="published site URL (http/https, catalog.json at its root) or a built site folder",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=positive_seconds,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"network timeout per operation (default {DEFAULT_TIMEOUT:g})",
-    )
-
-
-def positive_seconds(text: str) -> float:
-    """argparse type: a positive number of seconds."""
+def positive_int(text: str) -> int:
+    """argparse type: an integer of at least 1."""
     try:
-        value = float(text)
+        value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
     return value
 
 
 def run(args: argparse.Namespace) -> int:
-    """Plan, verify and write; print one line per file and one per problem."""
+    """Plan, verify and write; print one line per file and one per problem, then a summary."""
+    if (args.depth is not None or args.all_reachable) and not args.with_transitions:
+        print(
+            "chatmodes install: error: --depth and --all-reachable need --with-transitions", file=sys.stderr
+        )
+        return EXIT_USAGE
+    site = load_site("install", args)
+    if site is None:
+        return EXIT_USAGE
+    progress = Progress("fetching")
     try:
-        site = open_site(args.site, timeout=args.timeout)
-        plan = plan_install(site, args.slugs, dest=args.dest, with_transitions=args.with_transitions)
+        plan = plan_install(
+            site,
+            args.slugs,
+            dest=args.dest,
+            with_transitions=args.with_transitions,
+            depth=None if args.all_reachable else (args.depth or 1),
+            progress=progress,
+        )
     except SiteUnavailable as error:
+        progress.done()
         print(f"chatmodes install: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    result = apply(plan, force=args.force)
+    progress.done()
     for note in plan.notes:
         print(f"chatmodes install: note: {note}", file=sys.stderr)
+    if args.dry_run:
+        return report_dry_run(plan, force=args.force)
+    result = apply(plan, force=args.force)
+    return report(plan, result)
+
+
+def _via(planned) -> str:
+    return "" if planned.requested else " (via transitions)"
+
+
+def report_dry_run(plan: InstallPlan, *, force: bool) -> int:
+    """What a real run would do, one line per file; exit as the real run would."""
+    for problem in plan.problems:
+        print(f"chatmodes install: error: {problem.message}", file=sys.stderr)
+    for planned in plan.files:
+        path = planned.path.as_posix()
+        if planned.action == CREATE:
+            print(f"would install: {path}{_via(planned)}")
+        elif planned.action == UNCHANGED:
+            print(f"would skip (identical): {path}{_via(planned)}")
+        elif force:
+            print(f"would replace (locally modified, --force): {path}{_via(planned)}")
+        else:
+            print(f"would refuse (locally modified): {path}{_via(planned)}")
+    counts = {
+        "install": sum(planned.action == CREATE for planned in plan.files)
+        + (len(plan.conflicts) if force else 0),
+        "identical": sum(planned.action == UNCHANGED for planned in plan.files),
+        "refused": 0 if force else len(plan.conflicts),
+    }
+    print(
+        f"dry run: {counts['install']} would be installed, {counts['identical']} skipped as identical, "
+        f"{counts['refused']} refused as locally modified; nothing written"
+    )
+    return EXIT_FAILED if plan.problems or counts["refused"] else EXIT_OK
+
+
+def summary_line(installed: int, identical: int, refused: int, *, written: bool = True) -> str:
+    """The closing line of ``install`` and ``update``."""
+    line = f"{installed} installed, {identical} skipped as identical, {refused} refused as locally modified"
+    return line if written else line + "; nothing written"
+
+
+def report(plan: InstallPlan, result: InstallResult) -> int:
+    """Print what an applied plan did; returns the exit code."""
     if not result.ok:
         for problem in result.problems:
             print(f"chatmodes install: error: {problem.message}", file=sys.stderr)
@@ -96,6 +162,8 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         print("chatmodes install: nothing was written", file=sys.stderr)
+        identical = sum(planned.action == UNCHANGED for planned in plan.files)
+        print(summary_line(0, identical, len(result.conflicts), written=False))
         return EXIT_FAILED
     written = {id(planned) for planned in result.written}
     for planned in plan.files:
@@ -103,6 +171,6 @@ def run(args: argparse.Namespace) -> int:
             verb = "updated" if planned.action == "update" else "installed"
         else:
             verb = "up to date"
-        via = "" if planned.requested else " (via transitions)"
-        print(f"{verb}: {planned.path.as_posix()}{via}")
+        print(f"{verb}: {planned.path.as_posix()}{_via(planned)}")
+    print(summary_line(len(result.written), len(result.unchanged), 0))
     return EXIT_OK

@@ -1,31 +1,45 @@
 """``chatmodes status --from SITE``: how local chat modes compare with a catalog site.
 
 Each file in the destination folder(s) is ``up-to-date``, ``outdated`` (an earlier published
-version), ``modified`` (differs from every published version) or ``unknown`` (not in the
-catalog). Exit 0 when all are up to date, 1 otherwise, 2 on usage or network/catalog errors.
+version), ``modified`` (differs from every published version), ``removed`` (the catalog no
+longer has it) or ``unknown`` (never in the catalog); every state but ``up-to-date`` comes
+with the command to run next. Exit 0 when all are up to date, 1 otherwise, 2 on usage or
+network/catalog errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections import Counter
 from pathlib import Path
 
-from chatmode_registry.cli.install_command import add_site_arguments
+from chatmode_registry.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_site_arguments,
+    colour_enabled,
+    load_site,
+    paint,
+)
 from chatmode_registry.core.install import (
     DEFAULT_DIRS,
     MODIFIED,
     OUTDATED,
+    REMOVED,
+    STATES,
     UNKNOWN,
     UP_TO_DATE,
+    FileStatus,
     find_local_files,
     status,
 )
-from chatmode_registry.core.site import SiteUnavailable, open_site
 
-EXIT_OK, EXIT_STALE, EXIT_USAGE = 0, 1, 2
+#: Colour of each state on a terminal.
+COLOURS = {UP_TO_DATE: "green", OUTDATED: "yellow", MODIFIED: "magenta", REMOVED: "red", UNKNOWN: "dim"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -34,8 +48,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "status",
         help="compare installed chat modes with a published catalog site",
         description=(
-            "Report each local chat mode as up-to-date, outdated, modified or unknown "
-            "against a site's catalog.json."
+            "Report each local chat mode as up-to-date, outdated, modified, removed or unknown "
+            "against a site's catalog.json, with the command to run next."
         ),
     )
     add_site_arguments(parser)
@@ -56,32 +70,51 @@ def run(args: argparse.Namespace) -> int:
         print(f"chatmodes status: error: {args.dest} is not a folder", file=sys.stderr)
         return EXIT_USAGE
     folders = [args.dest] if args.dest is not None else list(dict.fromkeys(DEFAULT_DIRS.values()))
-    try:
-        site = open_site(args.site, timeout=args.timeout)
-        results = status(site, find_local_files(folders))
-    except SiteUnavailable as error:
-        print(f"chatmodes status: error: {error}", file=sys.stderr)
+    site = load_site("status", args)
+    if site is None:
         return EXIT_USAGE
+    try:
+        results = status(site, find_local_files(folders))
     except OSError as error:
         print(f"chatmodes status: error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return EXIT_USAGE
     if args.format == "json":
+        # The contract's shape exactly; the next steps are for people (text output).
         print(json.dumps({"files": [result.to_dict() for result in results]}, indent=2))
     else:
-        print_text(results, folders)
-    return EXIT_OK if all(result.state == UP_TO_DATE for result in results) else EXIT_STALE
+        print_text(results, folders, args)
+    return EXIT_OK if all(result.state == UP_TO_DATE for result in results) else EXIT_FAILED
 
 
-def print_text(results, folders: list[Path]) -> None:
-    """One aligned line per file, then a summary."""
+def next_step(result: FileStatus, args: argparse.Namespace) -> str | None:
+    """What to do about ``result``: a command to run, or advice; ``None`` when up to date."""
+    site = shlex.quote(args.site)
+    dest = f" --dest {shlex.quote(args.dest.as_posix())}" if args.dest is not None else ""
+    slug = shlex.quote(result.slug)
+    if result.state == OUTDATED:
+        return f"chatmodes update {slug} --from {site}{dest}"
+    if result.state == MODIFIED:
+        return f"keep your edits, or replace them: chatmodes update {slug} --from {site}{dest} --force"
+    if result.state == REMOVED:
+        return f"no longer published: keep it as your own, or delete {shlex.quote(result.path)}"
+    if result.state == UNKNOWN:
+        return f"not from this catalog; search it: chatmodes search {slug} --from {site}"
+    return None
+
+
+def print_text(results: list[FileStatus], folders: list[Path], args: argparse.Namespace) -> None:
+    """One aligned line per file with its next step below it, then a summary."""
     if not results:
         print(f"no chat mode files in {', '.join(folder.as_posix() for folder in folders)}")
         return
+    colour = colour_enabled(sys.stdout)
     width = max(len(result.state) for result in results)
     for result in results:
-        print(f"{result.state:<{width}}  {result.path}  ({result.slug})")
+        state = paint(f"{result.state:<{width}}", COLOURS[result.state], colour)
+        print(f"{state}  {result.path}  ({result.slug})")
+        step = next_step(result, args)
+        if step:
+            print(paint(f"{'':<{width}}  -> {step}", "dim", colour))
     counts = Counter(result.state for result in results)
-    summary = ", ".join(
-        f"{counts[state]} {state}" for state in (UP_TO_DATE, OUTDATED, MODIFIED, UNKNOWN) if counts[state]
-    )
+    summary = ", ".join(f"{counts[state]} {state}" for state in STATES if counts[state])
     print(f"{len(results)} file{'s' if len(results) != 1 else ''}: {summary}")

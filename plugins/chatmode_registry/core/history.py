@@ -77,6 +77,40 @@ def _published_history(
     return history
 
 
+def removed_history(
+    source_dir: Path, current: list[str], *, log: SourceLog | None = None, max_versions: int = MAX_VERSIONS
+) -> dict[str, list[str]]:
+    """Chat mode files git once had in ``source_dir`` that are gone now, with their digests.
+
+    ``current`` are the POSIX paths (relative to ``source_dir``) of the files there now. The
+    result maps each other ``*.agent.md``/``*.chatmode.md`` path the history knows to the
+    sha256 digests of its committed versions, newest first: what ``chatmodes status`` needs to
+    call an installed copy ``removed`` rather than ``unknown``. ``log`` as for
+    :func:`published_history`; ``{}`` outside git or on any failure; never raises.
+    """
+    try:
+        if log is None:
+            log = read_source_log(Path(source_dir))
+        present = set(current)
+        gone = {
+            name: blobs
+            for name, blobs in sorted(log.blobs.items())
+            if name not in present and name.endswith((".agent.md", ".chatmode.md"))
+        }
+        wanted = list(dict.fromkeys(blob for blobs in gone.values() for blob in blobs))
+        digests = {
+            blob: hashlib.sha256(content).hexdigest() for blob, content in cat_blobs(Path(source_dir), wanted)
+        }
+    except Exception:  # history is a nicety; a build must not fail over it
+        return {}
+    removed: dict[str, list[str]] = {}
+    for name, blobs in gone.items():
+        found = list(dict.fromkeys(digests[blob] for blob in blobs if blob in digests))
+        if found:
+            removed[name] = found[:max_versions]
+    return removed
+
+
 def _digest_of_file(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -24,13 +24,13 @@ import re
 import secrets
 import urllib.parse
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from chatmode_registry.core.identity import slugify
 from chatmode_registry.core.model import SUFFIXES
-from chatmode_registry.core.record import ChatModeRecord
+from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
 from chatmode_registry.core.site import (
     MAX_FILE_BYTES,
     Site,
@@ -46,7 +46,10 @@ DEFAULT_DIRS: dict[str, Path] = {
 }
 
 #: States :func:`status` gives a local file.
-UP_TO_DATE, OUTDATED, MODIFIED, UNKNOWN = "up-to-date", "outdated", "modified", "unknown"
+UP_TO_DATE, OUTDATED, MODIFIED, REMOVED, UNKNOWN = "up-to-date", "outdated", "modified", "removed", "unknown"
+
+#: Every state, in the order reports list them.
+STATES = (UP_TO_DATE, OUTDATED, MODIFIED, REMOVED, UNKNOWN)
 
 #: What :func:`plan_install` intends for one file.
 CREATE, UPDATE, UNCHANGED, CONFLICT = "create", "update", "unchanged", "conflict"
@@ -132,13 +135,19 @@ def close_matches(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
 
 
 def resolve_slugs(
-    entries: dict[str, ChatModeRecord], requested: Iterable[str], *, with_transitions: bool
+    entries: dict[str, ChatModeRecord],
+    requested: Iterable[str],
+    *,
+    with_transitions: bool = False,
+    depth: int | None = 1,
 ) -> tuple[list[tuple[str, bool]], list[Problem], list[str]]:
     """The slugs to install, in order, each with whether it was requested by name.
 
     A requested name is taken as a slug, else slugified (so ``"Backend Engineer"`` works).
-    With ``with_transitions`` every mode reachable along transitions with a non-null target
-    follows, breadth first in transition order. Returns ``(slugs, problems, notes)``.
+    With ``with_transitions`` the targets of the requested modes' transitions (handoff,
+    subagent and prose; built-in agents have no target) follow, breadth first in transition
+    order, ``depth`` steps away at most (1: the direct targets only; ``None``: everything
+    reachable). Returns ``(slugs, problems, notes)``.
     """
     order: list[tuple[str, bool]] = []
     seen: set[str] = set()
@@ -154,9 +163,11 @@ def resolve_slugs(
             seen.add(slug)
             order.append((slug, True))
     if with_transitions:
-        queue = deque(slug for slug, _ in order)
+        queue = deque((slug, 0) for slug, _ in order)
         while queue:
-            source = queue.popleft()
+            source, distance = queue.popleft()
+            if depth is not None and distance >= depth:
+                continue
             for transition in entries[source].get("transitions", []):
                 target = transition.get("target")
                 if target is None or (isinstance(target, str) and target in seen):
@@ -166,7 +177,7 @@ def resolve_slugs(
                     continue
                 seen.add(target)
                 order.append((target, False))
-                queue.append(target)
+                queue.append((target, distance + 1))
     return order, problems, notes
 
 
@@ -190,18 +201,32 @@ def install_name(entry: ChatModeRecord) -> str:
 
 
 def plan_install(
-    site: Site, slugs: Iterable[str], *, dest: Path | None = None, with_transitions: bool = False
+    site: Site,
+    slugs: Iterable[str],
+    *,
+    dest: Path | None = None,
+    with_transitions: bool = False,
+    depth: int | None = 1,
+    paths: dict[str, Path] | None = None,
+    base: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> InstallPlan:
     """Fetch and verify everything an install needs, and compare it with the disk.
 
-    ``dest`` overrides the default folders (:data:`DEFAULT_DIRS`). Writes nothing.
-    Network failures (:class:`~chatmode_registry.core.site.SiteUnavailable`) propagate;
-    every other failure becomes a :class:`Problem` of the plan.
+    ``dest`` overrides the default folders (:data:`DEFAULT_DIRS`, below ``base`` when given,
+    else the working folder); ``paths`` gives the destination of some slugs outright
+    (``update`` writes over the file it found).
+    ``with_transitions`` and ``depth`` are :func:`resolve_slugs`'. ``progress(done, total)``
+    is called after each file. Writes nothing. Network failures
+    (:class:`~chatmode_registry.core.site.SiteUnavailable`) propagate; every other failure
+    becomes a :class:`Problem` of the plan.
     """
     entries = site.entries()
-    order, problems, notes = resolve_slugs(entries, slugs, with_transitions=with_transitions)
+    order, problems, notes = resolve_slugs(entries, slugs, with_transitions=with_transitions, depth=depth)
     plan = InstallPlan(problems=problems, notes=notes)
-    for slug, requested in order:
+    for done, (slug, requested) in enumerate(order, start=1):
+        if progress is not None:
+            progress(done, len(order))
         entry = entries[slug]
         try:
             name = install_name(entry)
@@ -229,10 +254,13 @@ def plan_install(
         if integrity:
             plan.problems.append(Problem(slug, "integrity", f"{slug}: {integrity}"))
             continue
-        parts = split_suffix(name)
-        assert parts is not None  # install_name only gives chat mode file names
-        folder = dest if dest is not None else DEFAULT_DIRS[parts[1]]
-        path = folder / name
+        if paths is not None and slug in paths:
+            path = paths[slug]
+        else:
+            parts = split_suffix(name)
+            assert parts is not None  # install_name only gives chat mode file names
+            folder = dest if dest is not None else DEFAULT_DIRS[parts[1]]
+            path = (base / folder if base is not None else folder) / name
         try:
             action = _compare_with_disk(path, content)
         except ValueError as error:
@@ -381,22 +409,36 @@ def status(site: Site, paths: Iterable[Path]) -> list[FileStatus]:
 
     ``up-to-date``: the file's sha256 is the catalog's; ``outdated``: it is one of the
     entry's ``history`` digests; ``modified``: the slug is known but the content is neither;
-    ``unknown``: no such slug. Raises ``OSError`` for a file that cannot be read.
+    ``removed``: the catalog lists the slug (or the file's digest) under ``removed``, the modes
+    its source folder once published; ``unknown``: none of these. Raises ``OSError`` for a
+    file that cannot be read.
     """
     entries = site.entries()
+    removed_slugs, removed_digests = removed_index(site.catalog)
     results: list[FileStatus] = []
     for path in paths:
         slug = local_slug(path)
         entry = entries.get(slug)
+        digest = sha256_hex(path.read_bytes())
         if entry is None:
-            state = UNKNOWN
+            state = REMOVED if slug in removed_slugs or digest in removed_digests else UNKNOWN
+        elif digest == entry["sha256"]:
+            state = UP_TO_DATE
+        elif digest in entry.get("history", []):
+            state = OUTDATED
         else:
-            digest = sha256_hex(path.read_bytes())
-            if digest == entry["sha256"]:
-                state = UP_TO_DATE
-            elif digest in entry.get("history", []):
-                state = OUTDATED
-            else:
-                state = MODIFIED
+            state = MODIFIED
         results.append(FileStatus(path.as_posix(), slug, state))
     return results
+
+
+def removed_index(catalog: CatalogRecord) -> tuple[set[str], set[str]]:
+    """The slugs and digests of the catalog's ``removed`` list (absent in older catalogs)."""
+    slugs: set[str] = set()
+    digests: set[str] = set()
+    for item in catalog.get("removed", []):
+        slug = item.get("slug")
+        if isinstance(slug, str):
+            slugs.add(slug)
+        digests.update(digest for digest in item.get("history", []) if isinstance(digest, str))
+    return slugs, digests

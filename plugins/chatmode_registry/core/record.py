@@ -82,6 +82,14 @@ class RejectedRecord(TypedDict):
     diagnostics: list[DiagnosticRecord]
 
 
+class RemovedRecord(TypedDict):
+    """A chat mode file the source folder's git history has and the folder no longer does."""
+
+    slug: str
+    source: str
+    history: list[str]
+
+
 class CatalogRecord(TypedDict):
     """The whole ``catalog.json`` document."""
 
@@ -89,6 +97,7 @@ class CatalogRecord(TypedDict):
     site_url: str | None
     chatmodes: list[ChatModeRecord]
     rejected: list[RejectedRecord]
+    removed: NotRequired[list[RemovedRecord]]
 
 
 @cache

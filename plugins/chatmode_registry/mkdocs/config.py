@@ -17,6 +17,8 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from chatmode_registry.render.llms_txt import DEFAULT_FULL_MAX_BYTES
+
 
 class ChatmodesConfig(base.Config):
     """Options of :class:`chatmode_registry.mkdocs.plugin.ChatmodesPlugin`."""
@@ -68,6 +70,13 @@ class ChatmodesConfig(base.Config):
 
     neighbourhood_edge_limit = c.Type(int, default=40)
     """Most arrows a chat mode page's neighbourhood drawing shows (the mode's own first)."""
+
+    llms_txt = c.Type(bool, default=True)
+    """Write ``llms.txt`` (one line per chat mode) and ``llms-full.txt`` at the site root."""
+
+    llms_full_max_bytes = c.Type(int, default=DEFAULT_FULL_MAX_BYTES)
+    """Largest total of chat mode text put in ``llms-full.txt``; above it the file is left out
+    (the build log says so) and ``llms.txt`` does not link it."""
 
     max_logged = c.Type(int, default=200)
     """At most this many diagnostics are printed one by one; the rest are counted in one line.

@@ -42,7 +42,7 @@ from mkdocs.structure.pages import Page
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
 from chatmode_registry.core.git import GitError, SourceLog, read_source_log
-from chatmode_registry.core.history import published_history
+from chatmode_registry.core.history import published_history, removed_history
 from chatmode_registry.core.model import Catalog, Severity
 from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.core.record import CatalogRecord
@@ -65,6 +65,7 @@ from chatmode_registry.mkdocs.structure import (
     CatalogSite,
     PageSpec,
 )
+from chatmode_registry.render import llms_txt
 from chatmode_registry.render.body import Heading, RepoPlace
 from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
 from chatmode_registry.render.changes import CHANGES_CSS, render_html
@@ -206,7 +207,10 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         dates = git_log.dates if git_log is not None else {}
         history = self._history(catalog, git_log) if git_log is not None else None
 
-        data = catalog_to_dict(catalog, site_url=self.base, prefix=self.layout.prefix, history=history)
+        removed = self._removed(catalog, git_log) if git_log is not None else None
+        data = catalog_to_dict(
+            catalog, site_url=self.base, prefix=self.layout.prefix, history=history, removed=removed
+        )
         diff, baseline_error = self._compare_with_baseline(data, catalog)
 
         source_dir = self.source
@@ -234,6 +238,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         }
         if diff is not None:
             extra["changes.json"] = json.dumps(diff.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        extra.update(self._llms_files(data, catalog, config))
         for file in self.site.generated_files(config, extra=extra):
             existing = files.get_file_from_path(file.src_uri)
             if existing is not None:
@@ -566,6 +571,35 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             f"{summary['removed']} removed, {summary['changed']} changed"
         )
         return diff, None
+
+    def _llms_files(self, data: dict[str, Any], catalog: Catalog, config: MkDocsConfig) -> dict[str, str]:
+        """``llms.txt`` and, within ``llms_full_max_bytes``, ``llms-full.txt`` (site root)."""
+        if not self.config.llms_txt:
+            return {}
+        entries = data["chatmodes"]
+        raw = {mode.slug: mode.raw for mode in catalog.chatmodes}
+        with_full = llms_txt.full_size(raw) <= self.config.llms_full_max_bytes
+        if not with_full:
+            log.info(
+                f"llms-full.txt left out: the chat modes' text is {llms_txt.full_size(raw)} bytes, more than "
+                f"llms_full_max_bytes ({self.config.llms_full_max_bytes}); llms.txt lists them"
+            )
+        files = {
+            "llms.txt": llms_txt.llms_txt(
+                entries, site_name=config.site_name, site_url=self.base, with_full=with_full
+            )
+        }
+        if with_full:
+            files["llms-full.txt"] = llms_txt.llms_full_txt(
+                entries, raw, site_name=config.site_name, site_url=self.base
+            )
+        return files
+
+    def _removed(self, catalog: Catalog, git_log: SourceLog) -> dict[str, list[str]] | None:
+        """Chat mode files git shows in the source folder's past but not now (``None``: none)."""
+        assert self.source is not None
+        current = [mode.source for mode in catalog.chatmodes] + [item.source for item in catalog.rejected]
+        return removed_history(self.source, current, log=git_log) or None
 
     def _git_log(self) -> SourceLog | None:
         """The source folder's history, read once per build (``None`` without git)."""

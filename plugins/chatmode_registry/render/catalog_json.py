@@ -6,7 +6,8 @@ import hashlib
 import json
 from typing import Any, cast
 
-from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic
+from chatmode_registry.core.identity import slugify
+from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic, chatmode_suffix
 from chatmode_registry.core.pages import page_url, raw_url
 from chatmode_registry.core.record import (
     SCHEMA_VERSION,
@@ -14,6 +15,7 @@ from chatmode_registry.core.record import (
     ChatModeRecord,
     DiagnosticRecord,
     InvocationRecord,
+    RemovedRecord,
     TransitionRecord,
 )
 
@@ -62,10 +64,17 @@ def catalog_to_dict(
     site_url: str | None,
     prefix: str = "catalog",
     history: dict[str, list[str]] | None = None,
+    removed: dict[str, list[str]] | None = None,
 ) -> CatalogRecord:
-    """The whole ``catalog.json`` document; ``history`` maps a source path to earlier digests."""
+    """The whole ``catalog.json`` document; ``history`` maps a source path to earlier digests.
+
+    ``removed`` maps the source path of each chat mode file the folder no longer has to its
+    committed digests; when there are any, they are listed under ``removed`` as
+    ``{"slug", "source", "history"}`` so ``chatmodes status`` can tell a copy of a removed
+    mode from an unknown file.
+    """
     history = history or {}
-    return {
+    data: CatalogRecord = {
         "schema": SCHEMA_VERSION,
         "site_url": site_url,
         "chatmodes": [
@@ -80,6 +89,18 @@ def catalog_to_dict(
             for rejected in catalog.rejected
         ],
     }
+    if removed:
+        data["removed"] = [
+            RemovedRecord(slug=slugify(_stem(source)), source=source, history=digests)
+            for source, digests in removed.items()
+        ]
+    return data
+
+
+def _stem(source: str) -> str:
+    name = source.rsplit("/", 1)[-1]
+    suffix = chatmode_suffix(name)
+    return name[: -len(suffix)] if suffix else name
 
 
 def _diagnostic(diagnostic: Diagnostic) -> DiagnosticRecord:

@@ -1,0 +1,122 @@
+"""What the ``chatmodes`` subcommands share: the site options, colour, progress and paging."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pydoc
+import sys
+import time
+from typing import TextIO
+
+from chatmode_registry.core.site import DEFAULT_TIMEOUT, Site, SiteUnavailable, open_site
+
+#: Exit codes shared by the site commands (the contract's install/status codes).
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+#: Seconds of work after which progress appears on a terminal; ``CHATMODES_PROGRESS_AFTER``
+#: overrides it (tests set 0 to see it at once).
+PROGRESS_AFTER = 2.0
+
+
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--from`` and ``--timeout``, shared by every command that reads a site."""
+    parser.add_argument(
+        "--from",
+        dest="site",
+        required=True,
+        metavar="SITE",
+        help="published site URL (http/https, catalog.json at its root) or a built site folder",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"deadline of each network request, in seconds (default {DEFAULT_TIMEOUT:g})",
+    )
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def load_site(command: str, args: argparse.Namespace) -> Site | None:
+    """Open ``--from``; on failure print one line and return ``None`` (the caller exits 2)."""
+    try:
+        return open_site(args.site, timeout=args.timeout)
+    except SiteUnavailable as error:
+        print(f"chatmodes {command}: error: {error}", file=sys.stderr)
+        return None
+
+
+def colour_enabled(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set to anything (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+_COLOURS = {
+    "green": "32",
+    "yellow": "33",
+    "red": "31",
+    "blue": "34",
+    "magenta": "35",
+    "dim": "2",
+    "bold": "1",
+}
+
+
+def paint(text: str, colour: str, enabled: bool) -> str:
+    """``text`` in an ANSI ``colour`` when ``enabled``."""
+    if not enabled or colour not in _COLOURS:
+        return text
+    return f"\033[{_COLOURS[colour]}m{text}\033[0m"
+
+
+class Progress:
+    """``label done/total`` on stderr, only on a terminal and only once the work has taken
+    :data:`PROGRESS_AFTER` seconds; :meth:`done` clears the line again."""
+
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.start = time.monotonic()
+        self.shown = False
+        try:
+            self.after = float(os.environ.get("CHATMODES_PROGRESS_AFTER", PROGRESS_AFTER))
+        except ValueError:
+            self.after = PROGRESS_AFTER
+        isatty = getattr(self.stream, "isatty", None)
+        self.enabled = bool(isatty and isatty())
+
+    def __call__(self, done: int, total: int) -> None:
+        """Report that ``done`` of ``total`` items are finished."""
+        if not self.enabled or time.monotonic() - self.start < self.after:
+            return
+        self.stream.write(f"\r{self.label} {done}/{total}\033[K")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        """Clear the progress line, if one was shown."""
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def page(text: str) -> None:
+    """Print ``text``, through the pager (``$PAGER``, else ``less``) when stdout is a terminal."""
+    if sys.stdout.isatty():
+        pydoc.pager(text)
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,93 @@
+"""``llms.txt`` and ``llms-full.txt`` at the site root, for language models and AI clients.
+
+``llms.txt`` follows the llms.txt proposal (https://llmstxt.org/): a ``#`` title, a ``>``
+summary, then ``##`` sections of ``- [name](url): notes`` lines; here one line per chat mode,
+linking its raw Markdown file, with its description. ``llms-full.txt`` holds every chat
+mode's raw text, each under its own heading. Names and descriptions come from chat modes, so
+they are put on one line, with Markdown link brackets and control characters neutralised.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+#: Default largest ``llms-full.txt``; above it the full text is left out (the build says so).
+DEFAULT_FULL_MAX_BYTES = 4 * 1024 * 1024
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: Any) -> str:
+    """``text`` as one line: whitespace runs collapsed, control characters dropped."""
+    return " ".join(_CONTROL.sub(" ", str(text or "")).split())
+
+
+def _link_text(text: str) -> str:
+    return one_line(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def absolute(url: str, site_url: str | None) -> str:
+    """``url`` (relative to the site root) made absolute when the site's URL is known."""
+    return urljoin(site_url, url) if site_url else url
+
+
+def llms_txt(
+    entries: list[dict[str, Any]],
+    *,
+    site_name: str,
+    site_url: str | None,
+    with_full: bool,
+    summary: str | None = None,
+) -> str:
+    """The ``llms.txt`` of a catalog; ``entries`` are ``catalog.json``'s chat mode records."""
+    lines = [f"# {one_line(site_name) or 'Chat mode catalog'}", ""]
+    count = len(entries)
+    lines.append(
+        "> "
+        + (
+            one_line(summary)
+            or f"A catalog of {count} VS Code Copilot chat mode{'s' if count != 1 else ''} / custom agents."
+        )
+    )
+    lines.append("")
+    lines.append(
+        "Each link below is the raw chat mode file (Markdown with a YAML header). "
+        f"The machine-readable catalog is [catalog.json]({absolute('catalog.json', site_url)})"
+        + (
+            f"; every file's full text is in [llms-full.txt]({absolute('llms-full.txt', site_url)})."
+            if with_full
+            else "."
+        )
+    )
+    lines.append("")
+    lines.append("## Chat modes")
+    lines.append("")
+    for entry in entries:
+        name = _link_text(entry.get("name") or entry["slug"])
+        description = one_line(entry.get("description"))
+        line = f"- [{name}]({absolute(entry['raw_url'], site_url)})"
+        lines.append(line + (f": {description}" if description else ""))
+    return "\n".join(lines) + "\n"
+
+
+def llms_full_txt(
+    entries: list[dict[str, Any]], raw: dict[str, bytes], *, site_name: str, site_url: str | None
+) -> str:
+    """Every chat mode's raw text under a heading with its name, slug and source link."""
+    parts = [f"# {one_line(site_name) or 'Chat mode catalog'}: every chat mode in full\n"]
+    for entry in entries:
+        text = raw[entry["slug"]].decode("utf-8", "replace").removeprefix("\ufeff")
+        parts.append(
+            f"\n## {one_line(entry.get('name') or entry['slug'])} ({entry['slug']})\n\n"
+            f"Source: {absolute(entry['raw_url'], site_url)}\n\n"
+            + text
+            + ("" if text.endswith("\n") else "\n")
+        )
+    return "".join(parts)
+
+
+def full_size(raw: dict[str, bytes]) -> int:
+    """Bytes of chat mode text ``llms-full.txt`` would hold (its headings aside)."""
+    return sum(len(content) for content in raw.values())
