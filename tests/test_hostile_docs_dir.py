@@ -73,7 +73,8 @@ def test_the_catalog_publishes_the_chat_modes_in_docs_dir(inside_docs: BuildResu
 def test_no_file_of_the_folder_becomes_a_page_or_a_copy(inside_docs: BuildResult) -> None:
     site = inside_docs.site
     assert not (site / "chatmodes").exists(), sorted(p.as_posix() for p in (site / "chatmodes").rglob("*"))
-    # The marker reaches the site only through the catalog (page, raw file, catalog.json, search).
+    # The marker reaches the site only through the catalog (page, raw file, catalog.json, search,
+    # llms.txt and llms-full.txt).
     carriers = {
         path.relative_to(site).as_posix()
         for path in site.rglob("*")
@@ -81,7 +82,8 @@ def test_no_file_of_the_folder_becomes_a_page_or_a_copy(inside_docs: BuildResult
     }
     assert carriers, "the evil chat mode must still be published by the catalog"
     assert all(
-        carrier.startswith("catalog/") or carrier in {"catalog.json", "search/search_index.json"}
+        carrier.startswith("catalog/")
+        or carrier in {"catalog.json", "search/search_index.json", "llms.txt", "llms-full.txt"}
         for carrier in carriers
     ), carriers
 
