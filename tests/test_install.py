@@ -455,3 +455,34 @@ def test_unknown_host_exits_2_with_one_line(project, monkeypatch, capsys):
     err = capsys.readouterr().err.strip()
     assert "cannot resolve the host name" in err and len(err.splitlines()) == 1
     assert snapshot(project) == {}
+
+
+def test_ctrl_c_while_files_move_into_place_leaves_no_half_install(site, project, monkeypatch):
+    import os
+    import signal
+
+    from chatmode_registry.core import install as install_module
+
+    plan = plan_install(open_site(str(site), timeout=5), ["planner", "loner", "reviewer"])
+    moves: list[str] = []
+    real_replace = os.replace
+
+    def replace_then_interrupt(source, destination):
+        real_replace(source, destination)
+        moves.append(str(destination))
+        if len(moves) == 1:  # Ctrl-C right after the first file is in place
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(install_module.os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        install_module.apply(plan)
+    # The interrupt arrived only once every staged file was in place.
+    assert len(moves) == 3
+    assert sorted(snapshot(project)) == [
+        ".github",
+        ".github/agents",
+        ".github/agents/reviewer.agent.md",
+        ".github/chatmodes",
+        ".github/chatmodes/loner.chatmode.md",
+        ".github/chatmodes/planner.chatmode.md",
+    ]

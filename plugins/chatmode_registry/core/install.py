@@ -22,9 +22,10 @@ import hashlib
 import os
 import re
 import secrets
+import signal
 import urllib.parse
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -328,12 +329,29 @@ def apply(plan: InstallPlan, *, force: bool = False) -> InstallResult:
                 folder.rmdir()
         result.problems.append(Problem("", "destination", f"cannot write: {error}"))
         return result
-    for temp, planned in staged:
-        os.replace(temp, planned.path)
-        if planned.action == CONFLICT:
-            planned.action = UPDATE
-        result.written.append(planned)
+    with _signals_held():
+        for temp, planned in staged:
+            os.replace(temp, planned.path)
+            if planned.action == CONFLICT:
+                planned.action = UPDATE
+            result.written.append(planned)
     return result
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) and SIGTERM back while the staged files are moved into place, so an
+    interrupt cannot leave half an install; a held signal arrives as soon as the moves are done."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:  # Windows has no signal masks
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = mask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)
 
 
 def _make_dirs(folder: Path) -> list[Path]:

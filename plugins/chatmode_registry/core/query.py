@@ -14,6 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+# The diff's helpers: one home for turning a raw file into text and cutting off its header.
+from chatmode_registry.core.diff import _decode as text_of
+from chatmode_registry.core.diff import split_body
 from chatmode_registry.core.install import sha256_hex
 from chatmode_registry.core.site import Site, SiteError, check_relative_url
 
@@ -198,7 +201,7 @@ def fetch_bodies(
 
     def one(entry: dict[str, Any]) -> tuple[str, str | None, str | None]:
         try:
-            return entry["slug"], split_body(fetch_verified(site, entry).decode("utf-8", "replace")), None
+            return entry["slug"], split_body(text_of(fetch_verified(site, entry))), None
         except SiteError as error:
             return entry["slug"], None, str(error)
 
@@ -211,17 +214,6 @@ def fetch_bodies(
             if progress is not None:
                 progress(done, len(entries))
     return bodies, notes
-
-
-def split_body(text: str) -> str:
-    """The text below the frontmatter (all of it when there is none)."""
-    text = text.removeprefix("\ufeff")
-    lines = text.splitlines(keepends=True)
-    if lines and lines[0].rstrip("\r\n") == "---":
-        for index in range(1, len(lines)):
-            if lines[index].rstrip("\r\n") == "---":
-                return "".join(lines[index + 1 :])
-    return text
 
 
 def reached_from(entries: Iterable[dict[str, Any]], slug: str) -> list[dict[str, Any]]:
@@ -250,7 +242,7 @@ def describe(site: Site, slug: str) -> dict[str, Any]:
     entries = site.entries()
     entry = entries[slug]
     content = fetch_verified(site, entry)
-    text = content.decode("utf-8", "replace")
+    text = text_of(content)
     return {
         "slug": slug,
         "name": entry.get("name") or slug,
