@@ -18,6 +18,7 @@ from typing import Any
 from chatmode_registry.core.diff import _decode as text_of
 from chatmode_registry.core.diff import split_body
 from chatmode_registry.core.install import sha256_hex
+from chatmode_registry.core.record import ChatModeRecord
 from chatmode_registry.core.site import Site, SiteError, check_relative_url
 
 #: How much a query term found in each field is worth; the name counts most.
@@ -37,7 +38,7 @@ def terms(text: str) -> list[str]:
     return list(dict.fromkeys(word.casefold() for word in _WORD.findall(text)))
 
 
-def models(entry: dict[str, Any]) -> list[str]:
+def models(entry: ChatModeRecord) -> list[str]:
     """The entry's ``model`` as a list (it is a string, a list or absent)."""
     value = entry.get("model")
     if isinstance(value, str):
@@ -47,7 +48,7 @@ def models(entry: dict[str, Any]) -> list[str]:
     return []
 
 
-def kind(entry: dict[str, Any]) -> str:
+def kind(entry: ChatModeRecord) -> str:
     """``agent`` or ``chatmode``: the catalog's ``kind``, else read from the raw file's suffix."""
     value = entry.get("kind")
     if value in ("agent", "chatmode"):
@@ -56,12 +57,12 @@ def kind(entry: dict[str, Any]) -> str:
 
 
 def filter_entries(
-    entries: Iterable[dict[str, Any]],
+    entries: Iterable[ChatModeRecord],
     *,
     tool: str | None = None,
     model: str | None = None,
     kind_: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ChatModeRecord]:
     """The entries that pass every filter given.
 
     ``tool``: one of the entry's tools, compared without case; ``search`` also matches
@@ -80,7 +81,7 @@ def filter_entries(
     return found
 
 
-def _has_tool(entry: dict[str, Any], wanted: str) -> bool:
+def _has_tool(entry: ChatModeRecord, wanted: str) -> bool:
     wanted = wanted.casefold()
     for tool in entry.get("tools", []):
         name = tool.casefold()
@@ -93,7 +94,7 @@ def _has_tool(entry: dict[str, Any], wanted: str) -> bool:
 class Hit:
     """One search result: the entry, its score and the fields the terms were found in."""
 
-    entry: dict[str, Any]
+    entry: ChatModeRecord
     score: int
     fields: list[str] = field(default_factory=list)
 
@@ -110,7 +111,7 @@ class Hit:
         }
 
 
-def search(entries: Iterable[dict[str, Any]], query: str, bodies: dict[str, str] | None = None) -> list[Hit]:
+def search(entries: Iterable[ChatModeRecord], query: str, bodies: dict[str, str] | None = None) -> list[Hit]:
     """Rank ``entries`` for ``query``: every term must begin a word of some field.
 
     A term matches the words it begins (``review`` finds ``Reviewer``); a whole-word match
@@ -166,7 +167,7 @@ def _word_counts(text: str) -> dict[str, int]:
     return counts
 
 
-def fetch_verified(site: Site, entry: dict[str, Any]) -> bytes:
+def fetch_verified(site: Site, entry: ChatModeRecord) -> bytes:
     """The raw file of ``entry``, checked against the catalog's ``bytes`` and ``sha256``.
 
     Raises :class:`~chatmode_registry.core.site.SiteError` when it cannot be fetched or does
@@ -188,7 +189,7 @@ def fetch_verified(site: Site, entry: dict[str, Any]) -> bytes:
 
 def fetch_bodies(
     site: Site,
-    entries: list[dict[str, Any]],
+    entries: list[ChatModeRecord],
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, str], list[str]]:
@@ -199,7 +200,7 @@ def fetch_bodies(
     bodies: dict[str, str] = {}
     notes: list[str] = []
 
-    def one(entry: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    def one(entry: ChatModeRecord) -> tuple[str, str | None, str | None]:
         try:
             return entry["slug"], split_body(text_of(fetch_verified(site, entry))), None
         except SiteError as error:
@@ -216,7 +217,7 @@ def fetch_bodies(
     return bodies, notes
 
 
-def reached_from(entries: Iterable[dict[str, Any]], slug: str) -> list[dict[str, Any]]:
+def reached_from(entries: Iterable[ChatModeRecord], slug: str) -> list[dict[str, Any]]:
     """``{"source", "via", "label", "text"}`` for every transition of another mode that targets ``slug``."""
     found = []
     for entry in entries:

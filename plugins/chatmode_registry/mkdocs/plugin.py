@@ -572,7 +572,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         )
         return diff, None
 
-    def _llms_files(self, data: dict[str, Any], catalog: Catalog, config: MkDocsConfig) -> dict[str, str]:
+    def _llms_files(self, data: CatalogRecord, catalog: Catalog, config: MkDocsConfig) -> dict[str, str]:
         """``llms.txt`` and, within ``llms_full_max_bytes``, ``llms-full.txt`` (site root)."""
         if not self.config.llms_txt:
             return {}

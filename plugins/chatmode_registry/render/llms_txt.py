@@ -13,6 +13,8 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from chatmode_registry.core.record import ChatModeRecord
+
 #: Default largest ``llms-full.txt``; above it the full text is left out (the build says so).
 DEFAULT_FULL_MAX_BYTES = 4 * 1024 * 1024
 
@@ -34,7 +36,7 @@ def absolute(url: str, site_url: str | None) -> str:
 
 
 def llms_txt(
-    entries: list[dict[str, Any]],
+    entries: list[ChatModeRecord],
     *,
     site_name: str,
     site_url: str | None,
@@ -73,7 +75,7 @@ def llms_txt(
 
 
 def llms_full_txt(
-    entries: list[dict[str, Any]], raw: dict[str, bytes], *, site_name: str, site_url: str | None
+    entries: list[ChatModeRecord], raw: dict[str, bytes], *, site_name: str, site_url: str | None
 ) -> str:
     """Every chat mode's raw text under a heading with its name, slug and source link."""
     parts = [f"# {one_line(site_name) or 'Chat mode catalog'}: every chat mode in full\n"]
