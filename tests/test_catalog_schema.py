@@ -87,6 +87,7 @@ def test_the_seed_catalog_follows_the_closed_schema() -> None:
         (record.DiagnosticRecord, ("$defs", "diagnostic")),
         (record.InvocationRecord, ("$defs", "invocation")),
         (record.RejectedRecord, ("$defs", "rejected")),
+        (record.RemovedRecord, ("$defs", "removed")),
     ],
 )
 def test_typed_records_have_the_schema_fields(typed, where) -> None:
@@ -94,6 +95,17 @@ def test_typed_records_have_the_schema_fields(typed, where) -> None:
     for key in where:
         schema = schema[key]
     assert list(get_type_hints(typed)) == list(schema["properties"])
+
+
+def test_removed_modes_follow_the_closed_schema() -> None:
+    catalog = load_catalog(REPOSITORY / "chatmodes")
+    data = catalog_to_dict(catalog, site_url=None, removed={"old/retired-mode.chatmode.md": ["0" * 64]})
+    document = json.loads(json.dumps(data))
+    assert document["removed"] == [
+        {"slug": "retired-mode", "source": "old/retired-mode.chatmode.md", "history": ["0" * 64]}
+    ]
+    assert list(Draft202012Validator(closed(record.catalog_schema())).iter_errors(document)) == []
+    assert check_catalog(document, "built") is document
 
 
 def test_the_catalog_json_of_a_build_passes_its_own_check(document) -> None:
