@@ -125,10 +125,10 @@ def test_complete_graph_catalog_draws_capped_neighbourhoods_and_linear_output(tm
 
     # Each page draws its mode and at most 4 neighbours, at most 8 arrows, and says what it left out.
     page = content(read_page(large, "catalog/worker-7/"))
-    (drawing,) = page.find_all("svg", cls="cm-graph")
-    drawn = [g.get("data-node") for g in drawing.find_all("g", cls="cm-node")]
+    (drawing,) = page.find_all("svg", cls="cmr-graph")
+    drawn = [g.get("data-node") for g in drawing.find_all("g", cls="cmr-node")]
     assert len(drawn) == 5 and "worker-7" in drawn
-    edges = drawing.find_all("g", cls="cm-edge")
+    edges = drawing.find_all("g", cls="cmr-edge")
     assert len(edges) == 8
     # The mode's own arrows come first: all 8 drawn ones touch it (4 out, 4 in).
     assert all("worker-7" in (edge.get("data-source"), edge.get("data-target")) for edge in edges)
@@ -138,8 +138,8 @@ def test_complete_graph_catalog_draws_capped_neighbourhoods_and_linear_output(tm
 
     # 380 transitions is over graph_edge_limit: the graph page shows boxes, one per mode.
     graph = content(read_page(large, "catalog/graph/"))
-    assert graph.find(cls="cm-edge") is None
-    assert len(graph.find_all("g", cls="cm-node")) == 20
+    assert graph.find(cls="cmr-edge") is None
+    assert len(graph.find_all("g", cls="cmr-node")) == 20
 
     # Doubling the modes quadruples the transitions; the drawings only double.
     ratio = svg_bytes(large) / svg_bytes(small)

@@ -16,9 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chatmode_registry.render.graph import (
+    EDGE_KINDS,
     GraphEdge,
     GraphNode,
     graph_css,
+    legend_entries,
     neighbourhood,
     render_graph,
     safe_href,
@@ -43,7 +45,7 @@ def groups_with_class(root: ET.Element, name: str) -> list[ET.Element]:
 
 
 def node_ids(root: ET.Element) -> list[str]:
-    return [group.get("data-node") for group in groups_with_class(root, "cm-node")]
+    return [group.get("data-node") for group in groups_with_class(root, "cmr-node")]
 
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -123,7 +125,7 @@ def test_every_linked_node_is_one_link_with_its_href():
     )
     # The link wraps the node's own box and label.
     for root in drawings:
-        for group in groups_with_class(root, "cm-node"):
+        for group in groups_with_class(root, "cmr-node"):
             anchor = group.find(SVG + "a")
             assert anchor.get(XLINK_HREF) == f"../{group.get('data-node')}/"
             assert anchor.find(SVG + "rect") is not None and anchor.find(SVG + "text") is not None
@@ -147,7 +149,7 @@ def test_edges_drawn_once_per_pair_and_dangling_edges_ignored():
         GraphEdge("ghost", "b"),
     ]
     (root,) = [parse(svg) for svg in render_graph(nodes, edges)]
-    drawn = groups_with_class(root, "cm-edge")
+    drawn = groups_with_class(root, "cmr-edge")
     assert sorted((g.get("data-source"), g.get("data-target")) for g in drawn) == [
         ("a", "b"),
         ("b", "c"),
@@ -163,11 +165,11 @@ def test_back_edges_and_self_loops_are_marked():
     nodes = team(["A", "B", "C"])
     edges = [GraphEdge("a", "b"), GraphEdge("b", "c"), GraphEdge("c", "a"), GraphEdge("b", "b")]
     (root,) = [parse(svg) for svg in render_graph(nodes, edges)]
-    drawn = groups_with_class(root, "cm-edge")
+    drawn = groups_with_class(root, "cmr-edge")
     assert len(drawn) == 4
     # A three-cycle needs exactly one edge turned round to be layered.
-    assert sum("back" in classes(g) for g in drawn) == 1
-    loops = [g for g in drawn if "loop" in classes(g)]
+    assert sum("cmr-edge--back" in classes(g) for g in drawn) == 1
+    loops = [g for g in drawn if "cmr-edge--loop" in classes(g)]
     assert [(g.get("data-source"), g.get("data-target")) for g in loops] == [("b", "b")]
 
 
@@ -191,7 +193,7 @@ def test_components_largest_first_then_by_id_isolated_last():
     ]
     labels = [root.get("aria-label") for root in drawings]
     assert all(f"part {number} of 4" in label for number, label in enumerate(labels, start=1))
-    assert groups_with_class(drawings[-1], "cm-edge") == []
+    assert groups_with_class(drawings[-1], "cmr-edge") == []
 
 
 def test_one_arrow_marker_per_drawing_with_unique_ids():
@@ -199,7 +201,7 @@ def test_one_arrow_marker_per_drawing_with_unique_ids():
     nodes = team([f"N{index}" for index in range(11)])
     edges = [GraphEdge(f"n{index}", f"n{index + 1}") for index in range(0, 10, 2)] + [GraphEdge("n1", "n0")]
     drawings = [parse(svg) for svg in render_graph(nodes, edges)]
-    with_edges = [root for root in drawings if groups_with_class(root, "cm-edge")]
+    with_edges = [root for root in drawings if groups_with_class(root, "cmr-edge")]
     assert len(with_edges) == 5 and len(drawings) == 6
     marker_ids = []
     for root in with_edges:
@@ -212,7 +214,7 @@ def test_one_arrow_marker_per_drawing_with_unique_ids():
     # Ids do not depend on anything but the drawing.
     again = [parse(svg) for svg in render_graph(nodes, edges)]
     assert [
-        next(r.iter(SVG + "marker")).get("id") for r in again if groups_with_class(r, "cm-edge")
+        next(r.iter(SVG + "marker")).get("id") for r in again if groups_with_class(r, "cmr-edge")
     ] == marker_ids
 
 
@@ -221,21 +223,24 @@ def test_focus_marks_exactly_the_focused_node():
     focused = [
         g.get("data-node")
         for root in drawings
-        for g in groups_with_class(root, "cm-node")
-        if "focus" in classes(g)
+        for g in groups_with_class(root, "cmr-node")
+        if "cmr-node--focus" in classes(g)
     ]
     assert focused == ["qa-tester"]
     unfocused = [parse(svg) for svg in render_graph(TWELVE, TWELVE_EDGES)]
-    assert not any("focus" in classes(g) for root in unfocused for g in groups_with_class(root, "cm-node"))
+    assert not any(
+        "cmr-node--focus" in classes(g) for root in unfocused for g in groups_with_class(root, "cmr-node")
+    )
 
 
 def test_drawing_is_an_accessible_image_with_consistent_size():
     (svg,) = render_graph(TWELVE, TWELVE_EDGES, title="Flows")
     root = parse(svg)
-    assert root.get("role") == "img"
+    # A labelled group, not an image: its links stay reachable by keyboard and screen readers.
+    assert root.get("role") == "group"
     assert root.get("aria-label").startswith("Flows")
     assert root.find(SVG + "title").text == root.get("aria-label")
-    assert "cm-graph" in classes(root)
+    assert "cmr-graph" in classes(root)
     minimum_x, minimum_y, width, height = (float(v) for v in root.get("viewBox").split())
     assert (minimum_x, minimum_y) == (0, 0)
     assert (float(root.get("width")), float(root.get("height"))) == (width, height)
@@ -283,7 +288,7 @@ def test_wide_layers_are_folded_to_the_width_limit():
 def test_long_labels_are_cut_with_the_full_label_in_the_tooltip():
     label = "An Extraordinarily Long Chat Mode Name That Goes On And On Forever"
     (svg,) = render_graph([GraphNode("long", label, title="What it does")], [])
-    group = groups_with_class(parse(svg), "cm-node")[0]
+    group = groups_with_class(parse(svg), "cmr-node")[0]
     shown = group.find(SVG + "text").text
     assert shown.endswith("\u2026") and len(shown) < len(label)
     assert label.startswith(shown[:-1])
@@ -362,8 +367,8 @@ def test_hostile_text_is_escaped(text):
         assert_inert(root)
     (root,) = drawings
     assert hrefs(root) == ["../x/?a=1&b=<2>"]
-    group = next(g for g in groups_with_class(root, "cm-node") if g.get("data-node") != "plain")
-    assert classes(group) <= {"cm-node", "focus"} | {
+    group = next(g for g in groups_with_class(root, "cmr-node") if g.get("data-node") != "plain")
+    assert classes(group) <= {"cmr-node", "cmr-node--focus"} | {
         t for t in text.split() if re.fullmatch(r"[A-Za-z0-9_-]+", t)
     }
     # Markup characters survive as text; lone surrogates become U+FFFD; nothing else leaks.
@@ -433,15 +438,76 @@ def test_output_does_not_depend_on_input_order():
     assert render_graph(nodes, edges, focus="m010") == first
 
 
+#: Classes the stylesheet styles that the drawing itself does not write: the script sets the
+#: highlighting states, the templates write the view around the drawings, the catalog gives
+#: nodes their state.
+NOT_DRAWN = {
+    "cmr-graph--lit",
+    "cmr-is-lit",
+    "cmr-is-selected",
+    "cmr-is-panning",
+    "cmr-graphs",
+    "cmr-graph-view",
+    "cmr-graph-toolbar",
+    "cmr-graph-tool",
+    "cmr-graph-scale",
+    "cmr-graph-viewport",
+    "cmr-graph-legend",
+    "cmr-graph-more",
+    "cmr-graph-details",
+    "cmr-node--builtin",
+    "cmr-node--dangling",
+    "cmr-node--errors",
+    "cmr-node--warnings",
+}
+
+
 def test_stylesheet_classes_are_the_ones_drawn():
     css = graph_css()
     assert "<" not in css  # safe inside a <style> element
-    (svg,) = render_graph(TWELVE, TWELVE_EDGES, focus="planner")
+    edges = [
+        GraphEdge(e.source, e.target, e.label, kind=EDGE_KINDS[i % 3]) for i, e in enumerate(TWELVE_EDGES)
+    ]
+    (svg,) = render_graph(TWELVE, edges, focus="planner")
     drawn = {name for element in parse(svg).iter() for name in classes(element)}
-    styled = set(re.findall(r"\.([A-Za-z][\w-]*)", css)) - {"cm-graphs"}
-    assert styled <= drawn
-    assert {"cm-graph", "cm-node", "cm-edge", "focus", "back"} <= styled
+    styled = set(re.findall(r"\.([A-Za-z][\w-]*)", re.sub(r"/\*.*?\*/", "", css, flags=re.S)))
+    assert styled - NOT_DRAWN <= drawn
+    assert {"cmr-graph", "cmr-node", "cmr-node--focus", "cmr-edge"} <= styled
+    assert {f"cmr-edge--{kind}" for kind in EDGE_KINDS} <= styled & drawn
+    assert all(name.startswith("cmr-") for name in styled)
     assert "var(--md-" in css
+
+
+def test_each_kind_of_edge_is_drawn_in_its_own_dash_pattern():
+    nodes = team(["A", "B", "C", "D"])
+    edges = [
+        GraphEdge("a", "b", "first", kind="prose"),
+        GraphEdge("a", "b", "second", kind="handoff"),
+        GraphEdge("b", "c", kind="subagent"),
+        GraphEdge("c", "d", kind="prose"),
+        GraphEdge("d", "a", kind="something else"),
+    ]
+    (root,) = [parse(svg) for svg in render_graph(nodes, edges)]
+    drawn = groups_with_class(root, "cmr-edge")
+    by_kind = sorted((g.get("data-source"), g.get("data-target"), g.get("data-kind")) for g in drawn)
+    # One arrow per pair; a handoff that is also named in the text is drawn as the handoff.
+    assert by_kind == [("a", "b", "handoff"), ("b", "c", "subagent"), ("c", "d", "prose"), ("d", "a", "")]
+    dashes = {g.get("data-kind"): g.find(SVG + "path").get("stroke-dasharray") for g in drawn}
+    assert dashes[""] is None and dashes["handoff"] is None
+    assert dashes["prose"] and dashes["subagent"] and dashes["prose"] != dashes["subagent"]
+    for group in drawn:
+        kind = group.get("data-kind")
+        assert classes(group) & {f"cmr-edge--{k}" for k in EDGE_KINDS} == (
+            {f"cmr-edge--{kind}"} if kind else set()
+        )
+    tooltip = next(g for g in drawn if g.get("data-kind") == "handoff").find(SVG + "title").text
+    assert "first" in tooltip and "second" in tooltip
+    assert "handoff" in tooltip and "named in the instructions" in tooltip
+    # The legend names every kind with the dash pattern the drawing uses.
+    legend = {entry["kind"]: entry["dash"] for entry in legend_entries()}
+    assert set(legend) == set(EDGE_KINDS) == {"handoff", "prose", "subagent"}
+    assert legend["prose"] == dashes["prose"] and legend["subagent"] == dashes["subagent"]
+    assert legend["handoff"] == ""
 
 
 # --- property ------------------------------------------------------------------------------
@@ -488,7 +554,7 @@ def test_random_graphs_give_well_formed_xml_with_one_link_per_linked_node(data, 
     emitted = Counter()
     for root in drawings:
         assert_inert(root)
-        for group in groups_with_class(root, "cm-node"):
+        for group in groups_with_class(root, "cmr-node"):
             seen[group.get("data-node") is not None] += 1
             anchors = group.findall(SVG + "a")
             assert len(anchors) <= 1
@@ -501,5 +567,11 @@ def test_random_graphs_give_well_formed_xml_with_one_link_per_linked_node(data, 
         assert emitted[node.href] >= 1
     assert sum(emitted.values()) == sum(1 for node in nodes if safe_href(node.href) is not None)
     assert (
-        sum(1 for root in drawings for g in groups_with_class(root, "cm-node") if "focus" in classes(g)) == 1
+        sum(
+            1
+            for root in drawings
+            for g in groups_with_class(root, "cmr-node")
+            if "cmr-node--focus" in classes(g)
+        )
+        == 1
     )

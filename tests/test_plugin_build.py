@@ -261,7 +261,7 @@ def test_graph_page_links_every_chatmode(clean_build: BuildResult) -> None:
     links = [a for svg in svgs for a in svg.find_all("a")]
     targets = [resolve("catalog/graph/", a.get("xlink:href")) for a in links]
     assert sorted(targets) == sorted(f"catalog/{slug}/" for slug in SLUGS)
-    assert article.find(cls="cm-edge") is not None
+    assert article.find(cls="cmr-edge") is not None
     # No plain href inside SVG: Material's instant navigation assigns element.href for every
     # [href] of a page it loads, which throws on SVG links and leaves the old page showing.
     assert all(a.get("href") is None for a in links)
@@ -595,7 +595,7 @@ def test_assets_are_published_and_referenced(clean_build: BuildResult) -> None:
     assert "assets/chatmodes/chatmodes.js" in scripts
     assert "assets/chatmodes/chatmodes.css" in styles
     assert "document$" in (clean_build.site / "assets/chatmodes/chatmodes.js").read_text(encoding="utf-8")
-    assert ".cm-graph" in (clean_build.site / "assets/chatmodes/chatmodes.css").read_text(encoding="utf-8")
+    assert ".cmr-graph" in (clean_build.site / "assets/chatmodes/chatmodes.css").read_text(encoding="utf-8")
 
 
 def test_serve_watches_the_source_folder(make_project) -> None:
@@ -741,11 +741,11 @@ def test_graph_page_of_a_catalog_over_the_limit_draws_boxes_only(make_project) -
     assert sorted(resolve("catalog/graph/", a.get("xlink:href")) for a in links) == sorted(
         f"catalog/{slug}/" for slug in SLUGS
     )
-    assert article.find(cls="cm-edge") is None
+    assert article.find(cls="cmr-edge") is None
     assert "Arrows left out" in article.text()
     # Chat mode pages still draw their neighbourhood with its arrows.
     alpha = read_page(result.site, "catalog/alpha/")
-    assert any(part.find(cls="cm-edge") for part in section(alpha, "cmr-neighbourhood"))
+    assert any(part.find(cls="cmr-edge") for part in section(alpha, "cmr-neighbourhood"))
 
 
 def test_log_lines_cannot_be_forged_by_file_names(make_project) -> None:

@@ -70,9 +70,8 @@ from chatmode_registry.render.body import Heading, RepoPlace
 from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
 from chatmode_registry.render.changes import CHANGES_CSS, render_html
 from chatmode_registry.render.diagnostics import terminal_safe
-from chatmode_registry.render.graph import graph_css, render_graph
+from chatmode_registry.render.graph import graph_css, graph_js, legend_entries, render_graph
 from chatmode_registry.render.sanitize import json_for_html
-from chatmode_registry.render.words import plural
 
 log = get_plugin_logger(__name__)
 
@@ -234,7 +233,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         extra: dict[str, bytes | str] = {
             "catalog.json": dumps(data),
             CSS_URI: self._stylesheet(),
-            JS_URI: package_files("chatmode_registry").joinpath("assets", "chatmodes.js").read_text("utf-8"),
+            JS_URI: self._script(),
         }
         if diff is not None:
             extra["changes.json"] = json.dumps(diff.to_dict(), ensure_ascii=False, indent=1) + "\n"
@@ -450,8 +449,11 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             graphs = self._draw(
                 hood.nodes, hood.edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}"
             )
-            markup = "".join(graphs) + _left_out_note(hood.more_nodes, hood.more_edges)
-            context["graphs"] = [self._late(page, markup)] if graphs else []
+            notes = self.renderer.render(
+                "chatmodes/graph_legend.html",
+                {"legend": legend_entries(), "more_nodes": hood.more_nodes, "more_edges": hood.more_edges},
+            )
+            context["graphs"] = [self._late(page, "".join(graphs) + notes)] if graphs else []
             context["raw_json"] = self._late(page, json_for_html(context["raw_text"], ensure_ascii=True))
             context["raw_text"] = self._late(page, Markup.escape(context["raw_text"]))
             sections = self._mode_sections(context)
@@ -464,6 +466,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
                 context["arrows_left_out"] = len(edges)
                 edges = []
             graphs = self._draw(nodes, edges, title="Transition graph")
+            context["legend"] = legend_entries()
             context["graphs"] = [self._late(page, "\n".join(graphs))] if graphs else []
         elif spec.kind == "tools":
             context.update(site.tools_context(url))
@@ -655,6 +658,11 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         own = package_files("chatmode_registry").joinpath("assets", "chatmodes.css").read_text("utf-8")
         return "\n".join([own, "/* transition graphs */", graph_css(), "/* changes */", CHANGES_CSS])
 
+    def _script(self) -> str:
+        """The plugin's script and the graph drawings' in one file."""
+        own = package_files("chatmode_registry").joinpath("assets", "chatmodes.js").read_text("utf-8")
+        return "\n".join([own, "/* transition graphs */", graph_js()])
+
     def _log_diagnostics(self, catalog: Catalog) -> None:
         """Errors and warnings as WARNING (strict builds fail), infos as DEBUG, capped."""
         assert self.layout is not None
@@ -676,21 +684,6 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             log.warning(
                 f"{hidden} more errors and warnings are not listed here: see {self.layout.prefix}/report/"
             )
-
-
-def _left_out_note(more_nodes: int, more_edges: int) -> str:
-    """The line under a capped neighbourhood drawing that says what it leaves out."""
-    parts = []
-    if more_nodes:
-        parts.append(plural(more_nodes, "more chat mode", grouped=True))
-    if more_edges:
-        parts.append(plural(more_edges, "more transition", grouped=True))
-    if not parts:
-        return ""
-    return (
-        '<p class="cmr-graph-more">And ' + " and ".join(parts) + ", not drawn here: the lists of"
-        " transitions on this page name them all.</p>"
-    )
 
 
 def _holds(item: Any, file: Any) -> bool:

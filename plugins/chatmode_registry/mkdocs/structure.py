@@ -657,7 +657,7 @@ class CatalogSite:
     def _mode_node(self, mode: ChatMode, page_url: str) -> GraphNode:
         """A chat mode as a graph node, linked to its page; problems show as a class."""
         counts = mode.counts()
-        css = "has-errors" if counts["error"] else ("has-warnings" if counts["warning"] else "")
+        css = "cmr-node--errors" if counts["error"] else ("cmr-node--warnings" if counts["warning"] else "")
         return GraphNode(
             id=mode.slug,
             label=mode.name,
@@ -685,14 +685,19 @@ class CatalogSite:
             node_id = f"builtin:{name}"
             nodes.setdefault(
                 node_id,
-                GraphNode(id=node_id, label=name, title="VS Code built-in agent", css_class="builtin"),
+                GraphNode(
+                    id=node_id, label=name, title="VS Code built-in agent", css_class="cmr-node--builtin"
+                ),
             )
             return node_id
         node_id = f"missing:{transition.text}"
         nodes.setdefault(
             node_id,
             GraphNode(
-                id=node_id, label=transition.text, title="No chat mode of this name", css_class="dangling"
+                id=node_id,
+                label=transition.text,
+                title="No chat mode of this name",
+                css_class="cmr-node--dangling",
             ),
         )
         return node_id

@@ -5,8 +5,9 @@ nothing about chat modes, the catalog or MkDocs. :func:`render_graph` returns on
 string per weakly connected component, laid out by :mod:`.layout` and written by :mod:`.svg`;
 :mod:`.text` is the one place where untrusted text is cleaned and escaped and links checked.
 
-Styling is done with CSS classes and the stylesheet ``assets/graph.css`` (:func:`graph_css`),
-which follows Material's light and dark palettes through its CSS variables; the presentation
+Styling is done with CSS classes and the stylesheet ``assets/graph.css`` (:func:`graph_css`);
+``assets/graph.js`` (:func:`graph_js`) adds highlighting, selection and zoom in the browser.
+The stylesheet follows Material's light and dark palettes through its CSS variables; the presentation
 attributes in the SVG only use ``currentColor``, so a drawing without that stylesheet is still
 legible on either palette.
 
@@ -20,12 +21,27 @@ from __future__ import annotations
 from importlib.resources import files
 
 from chatmode_registry.render.graph.model import GraphEdge, GraphNode, neighbourhood
-from chatmode_registry.render.graph.svg import render_graph
+from chatmode_registry.render.graph.svg import EDGE_KINDS, legend_entries, render_graph
 from chatmode_registry.render.graph.text import safe_href
 
-__all__ = ["GraphEdge", "GraphNode", "graph_css", "neighbourhood", "render_graph", "safe_href"]
+__all__ = [
+    "EDGE_KINDS",
+    "GraphEdge",
+    "GraphNode",
+    "graph_css",
+    "graph_js",
+    "legend_entries",
+    "neighbourhood",
+    "render_graph",
+    "safe_href",
+]
 
 
 def graph_css() -> str:
     """The drawings' stylesheet (``assets/graph.css``), using Material's palette variables."""
     return files("chatmode_registry").joinpath("assets", "graph.css").read_text("utf-8")
+
+
+def graph_js() -> str:
+    """The drawings' script (``assets/graph.js``): highlighting, selection, keyboard, pan and zoom."""
+    return files("chatmode_registry").joinpath("assets", "graph.js").read_text("utf-8")

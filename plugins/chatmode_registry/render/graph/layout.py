@@ -39,6 +39,11 @@ DEFAULT_MAX_WIDTH = 1100
 ORDER_SWEEPS = 16
 # Bend points per edge, on average, that a drawing may use (see ``_insert_bend_points``).
 BEND_BUDGET = 3
+# Passes of adjacent swaps after each layer is sorted in a sweep (more passes were tried:
+# swapping greedily against a layer that is about to move again did worse).
+TRANSPOSE_PASSES = 1
+# Passes of adjacent swaps over every layer of the ordering kept at the end.
+FINAL_PASSES = 2
 LAYER_PASSES = 8
 POSITION_PASSES = 6
 # A bend point pulls harder than a real node, so long edges come out straight.
@@ -81,6 +86,9 @@ class LayeredLayout:
         self.layer_top: list[float] = []
         self.layer_bottom: list[float] = []
         self.direct: list[bool] = []
+        # Crossings (between consecutive layers) of the first ordering and of the one kept.
+        self.initial_crossings = 0
+        self.final_crossings = 0
         self.width = 0.0
         self.height = 0.0
         # Units of work done (a vertex or an edge segment visited once by some pass): the
@@ -304,7 +312,12 @@ class LayeredLayout:
         """True for a bend point (not a real node)."""
         return vertex >= self.count
 
-    # Step 4: barycentre sweeps, down then up, keeping the ordering with fewest crossings.
+    # Step 4: crossing reduction. Sweeps go down then up; each sorts a layer by its
+    # neighbours on the side just fixed (barycentre on the first pair of sweeps, median on the
+    # next, alternating, since each escapes the other's local optima), then swaps adjacent
+    # vertices while that removes crossings ("transpose"). The ordering with the fewest
+    # crossings seen is kept. A sweep costs about the edge segments (a sort per layer and a
+    # Fenwick-tree count), whatever the graph's shape.
     def _order_layers(self) -> None:
         depth = max(self.layer) + 1
         layers: list[list[int]] = [[] for _ in range(depth)]
@@ -316,21 +329,66 @@ class LayeredLayout:
                 position[vertex] = index
         best = [list(members) for members in layers]
         best_crossings = self._crossings(layers, position)
+        self.initial_crossings = best_crossings
         for sweep in range(ORDER_SWEEPS):
             if best_crossings == 0:
                 break
             downwards = sweep % 2 == 0
+            median = (sweep // 2) % 2 == 1
             levels = range(1, depth) if downwards else range(depth - 2, -1, -1)
+            neighbours = self.up if downwards else self.down
             for level in levels:
-                neighbours = self.up if downwards else self.down
-                layers[level] = self._by_barycentre(layers[level], neighbours, position)
+                layers[level] = self._by_neighbours(layers[level], neighbours, position, median)
                 for index, vertex in enumerate(layers[level]):
                     position[vertex] = index
+                self._transpose(layers[level], position, TRANSPOSE_PASSES)
             crossings = self._crossings(layers, position)
             if crossings < best_crossings:
                 best_crossings = crossings
                 best = [list(members) for members in layers]
+        # A last round of swaps on the kept ordering: each accepted swap removes crossings.
+        for members in best:
+            for index, vertex in enumerate(members):
+                position[vertex] = index
+        for _ in range(FINAL_PASSES):
+            for members in best:
+                self._transpose(members, position, 1)
         self.layers = best
+        self.final_crossings = self._crossings(best, position)
+
+    def _transpose(self, members: list[int], position: list[int], passes: int) -> None:
+        """Swap neighbouring vertices of a layer while that removes crossings (both sides).
+
+        At most ``passes`` passes; each compares every adjacent pair once, by merging
+        their sorted neighbour positions, so a pass costs about the layer's edge segments.
+        """
+        for _ in range(passes):
+            improved = False
+            for index in range(len(members) - 1):
+                left, right = members[index], members[index + 1]
+                kept = self._pair_crossings(left, right, position)
+                swapped = self._pair_crossings(right, left, position)
+                if swapped < kept:
+                    members[index], members[index + 1] = right, left
+                    position[left], position[right] = index + 1, index
+                    improved = True
+            if not improved:
+                break
+
+    def _pair_crossings(self, left: int, right: int, position: list[int]) -> int:
+        """Crossings between the edges of ``left`` and ``right`` if ``left`` comes first."""
+        total = 0
+        for side in (self.up, self.down):
+            first = sorted(position[other] for other in side[left])
+            second = sorted(position[other] for other in side[right])
+            self.work += 2 + len(first) + len(second)
+            # For each edge of ``left``, the edges of ``right`` ending strictly before it cross.
+            before = 0
+            for value in first:
+                while before < len(second) and second[before] < value:
+                    before += 1
+                total += before
+        return total
 
     def _initial_order(self) -> list[int]:
         """Vertices in depth-first order from the top, so related nodes start out together."""
@@ -350,17 +408,22 @@ class LayeredLayout:
                 stack.extend(sorted(self.down[vertex], reverse=True))
         return result
 
-    def _by_barycentre(
-        self, members: list[int], neighbours: list[list[int]], position: list[int]
+    def _by_neighbours(
+        self, members: list[int], neighbours: list[list[int]], position: list[int], median: bool
     ) -> list[int]:
-        """``members`` sorted by the mean position of their neighbours; a vertex without
-        neighbours on that side keeps its slot."""
+        """``members`` sorted by the mean (or median) position of their neighbours; a vertex
+        without neighbours on that side keeps its slot."""
         keyed = []
         result: list[int | None] = [None] * len(members)
         for index, vertex in enumerate(members):
             linked = neighbours[vertex]
             self.work += 1 + len(linked)
-            if linked:
+            if linked and median:
+                ordered = sorted(position[other] for other in linked)
+                middle = len(ordered) // 2
+                key = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+                keyed.append((float(key), index, vertex))
+            elif linked:
                 keyed.append((sum(position[other] for other in linked) / len(linked), index, vertex))
             else:
                 result[index] = vertex
@@ -533,3 +596,63 @@ class LayeredLayout:
             self.layer_bottom.append(y)
             y += LAYER_GAP
         self.height = y - LAYER_GAP + MARGIN
+
+    # Edge routes: drawn after positions are known.
+    def routes(self) -> list[list[tuple[tuple[float, float], ...]]]:
+        """Each edge's path, as segments (2 points: a line, 4: a cubic curve), from its
+        real source to its real target.
+
+        The edges leaving a box's bottom (or entering its top) are spread along it, sorted
+        by where their other end is, so parallel edges and two-way pairs stay apart.
+        """
+        bottom_port: dict[tuple[int, int], float] = {}
+        top_port: dict[tuple[int, int], float] = {}
+        leaving: dict[int, list[tuple[float, int]]] = {}
+        entering: dict[int, list[tuple[float, int]]] = {}
+        for edge_index, chain in enumerate(self.chains):
+            for above, below in itertools.pairwise(chain):
+                leaving.setdefault(above, []).append((self.x[below], edge_index))
+                entering.setdefault(below, []).append((self.x[above], edge_index))
+        for side, ports in ((leaving, bottom_port), (entering, top_port)):
+            for vertex, ends in side.items():
+                ends.sort()
+                spacing = 0.0
+                if len(ends) > 1 and not self.is_bend(vertex):
+                    spacing = min(10.0, self.widths[vertex] * 0.7 / (len(ends) - 1))
+                for slot, (_, edge_index) in enumerate(ends):
+                    ports[(edge_index, vertex)] = self.x[vertex] + (slot - (len(ends) - 1) / 2) * spacing
+
+        result = []
+        for edge_index, chain in enumerate(self.chains):
+            segments: list[tuple[tuple[float, float], ...]] = []
+            for above, below in itertools.pairwise(chain):
+                start_x = bottom_port[(edge_index, above)]
+                end_x = top_port[(edge_index, below)]
+                start_y = self.top[above] + (0 if self.is_bend(above) else NODE_HEIGHT)
+                exit_y = self.layer_bottom[self.layer[above]]
+                if exit_y > start_y:
+                    segments.append(((start_x, start_y), (start_x, exit_y)))
+                entry_y = self.layer_top[self.layer[below]]
+                middle = (exit_y + entry_y) / 2
+                segments.append(((start_x, exit_y), (start_x, middle), (end_x, middle), (end_x, entry_y)))
+                end_y = self.top[below]
+                if end_y > entry_y:
+                    segments.append(((end_x, entry_y), (end_x, end_y)))
+            if self.reversed[edge_index]:
+                # Drawn from the real source (the lower box) up to the real target.
+                segments = [tuple(reversed(segment)) for segment in reversed(segments)]
+            result.append(segments)
+        return result
+
+    def loop_route(self, vertex: int) -> list[tuple[tuple[float, float], ...]]:
+        """A self-loop on the right-hand side of a box."""
+        right = self.x[vertex] + self.widths[vertex] / 2
+        top = self.top[vertex]
+        return [
+            (
+                (right, top + 9),
+                (right + LOOP_EXTENT, top - 6),
+                (right + LOOP_EXTENT, top + NODE_HEIGHT + 6),
+                (right, top + NODE_HEIGHT - 9),
+            ),
+        ]

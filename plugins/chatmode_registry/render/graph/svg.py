@@ -8,12 +8,11 @@ module's own constants.
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from chatmode_registry.render.graph.layout import (
     DEFAULT_MAX_WIDTH,
-    LOOP_EXTENT,
     MARGIN,
     NODE_GAP,
     NODE_HEIGHT,
@@ -49,8 +48,9 @@ def render_graph(
 
     Components come largest first (by node count), ties by their smallest node id; nodes
     without any edge are gathered into one last drawing. Edges with an unknown endpoint are
-    ignored; several edges between the same two nodes are drawn once (their labels joined in
-    the tooltip). ``focus`` names a node that gets the class ``focus``. ``max_width`` is the
+    ignored; several edges between the same two nodes are drawn once, their labels and kinds
+    joined in the tooltip, in the style of the first of their kinds in :data:`EDGE_KINDS`
+    order (a handoff is a button in VS Code, so it wins over a mention in the text). ``focus`` names a node that gets the class ``cmr-node--focus``. ``max_width`` is the
     natural width (px) beyond which wide layers are folded into rows. The output is the same
     for the same input, whatever the input order.
     """
@@ -60,9 +60,12 @@ def render_graph(
         return []
     index_of = {node_id: index for index, node_id in enumerate(ids)}
     labels: dict[tuple[int, int], list[str]] = {}
+    kinds: dict[tuple[int, int], set[str]] = {}
     for edge in edges:
         if edge.source in index_of and edge.target in index_of:
-            found = labels.setdefault((index_of[edge.source], index_of[edge.target]), [])
+            key = (index_of[edge.source], index_of[edge.target])
+            found = labels.setdefault(key, [])
+            kinds.setdefault(key, set()).update([edge.kind] if edge.kind in EDGE_STYLES else [])
             text = display(edge.label)
             if text and text not in found:
                 found.append(text)
@@ -91,14 +94,19 @@ def render_graph(
     connected.sort(key=lambda members: (-len(members), ids[members[0]]))
 
     parts = len(connected) + (1 if isolated else 0)
+    by_root: dict[int, list[tuple[tuple[int, int], list[str]]]] = {}
+    for key, texts in sorted(labels.items()):
+        by_root.setdefault(root(key[0]), []).append((key, texts))
     drawings: list[str] = []
     for number, members in enumerate(connected, start=1):
-        member_set = set(members)
-        component_edges = {pair: text for pair, text in labels.items() if pair[0] in member_set}
+        component_edges = by_root.get(root(members[0]), [])
         drawings.append(
             _draw_component(
                 [node_by_id[ids[index]] for index in members],
-                [(ids[s], ids[t], text) for (s, t), text in sorted(component_edges.items())],
+                [
+                    (ids[s], ids[t], tuple(k for k in EDGE_KINDS if k in kinds[(s, t)]), texts)
+                    for (s, t), texts in component_edges
+                ],
                 focus=focus,
                 title=title,
                 part=(number, parts),
@@ -118,6 +126,34 @@ def render_graph(
     return drawings
 
 
+@dataclass(frozen=True)
+class EdgeStyle:
+    """How one kind of edge is drawn, and the words the legend uses for it."""
+
+    words: str
+    dash: str
+    """SVG dash pattern, empty for a solid line."""
+    width: float
+
+
+#: The kinds of edge (a transition's ``via``), each drawn in its own style. The stylesheet
+#: (assets/graph.css) repeats these patterns for the classes ``cmr-edge--<kind>``.
+EDGE_STYLES = {
+    "handoff": EdgeStyle("handoff", "", 1.8),
+    "subagent": EdgeStyle("subagent", "1.5 3.5", 2.0),
+    "prose": EdgeStyle("named in the instructions", "6 4", 1.3),
+}
+EDGE_KINDS = tuple(EDGE_STYLES)
+
+
+def legend_entries() -> list[dict[str, object]]:
+    """One entry per kind of edge (``kind``, ``words``, ``dash``, ``width``), for a legend."""
+    return [
+        {"kind": kind, "words": style.words, "dash": style.dash, "width": style.width}
+        for kind, style in EDGE_STYLES.items()
+    ]
+
+
 # --- drawing --------------------------------------------------------------------------------
 
 
@@ -129,12 +165,12 @@ def _drawing_id(kind: str, title: str, focus: str | None, nodes: Sequence[GraphN
             "utf-8", "surrogatepass"
         )
     )
-    return "cm-arrow-" + digest.hexdigest()[:12]
+    return "cmr-arrow-" + digest.hexdigest()[:12]
 
 
 def _svg_open(width: float, height: float, label: str) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="{XLINK}" class="cm-graph" role="img" aria-label="{attr(label)}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="{XLINK}" class="cmr-graph" role="group" aria-label="{attr(label)}"'
         f' viewBox="0 0 {num(width)} {num(height)}" width="{num(width)}" height="{num(height)}"'
         f' font-family="sans-serif" font-size="{FONT_SIZE}">'
     )
@@ -142,9 +178,9 @@ def _svg_open(width: float, height: float, label: str) -> str:
 
 def _node_markup(node: GraphNode, x: float, top: float, width: float, focus: str | None) -> str:
     """A node's group: box and label, wrapped in a link when its href is safe."""
-    classes = ["cm-node"]
+    classes = ["cmr-node"]
     if node.id == focus:
-        classes.append("focus")
+        classes.append("cmr-node--focus")
     classes += [token for token in str(node.css_class).split() if CLASS_TOKEN.match(token)]
     label = display(node.label) or display(node.id) or "?"
     tooltip = label
@@ -169,11 +205,41 @@ def _node_width(node: GraphNode) -> float:
     return max(NODE_MIN_WIDTH, text_width(fit_label(label)) + 2 * NODE_PADDING_X)
 
 
-def _edge_tooltip(source: GraphNode, target: GraphNode, labels: list[str]) -> str:
+def _edge_tooltip(source: GraphNode, target: GraphNode, kinds: Sequence[str], labels: list[str]) -> str:
     text = f"{display(source.label) or source.id} \u2192 {display(target.label) or target.id}"
+    if kinds:
+        text += " (" + ", ".join(EDGE_STYLES[kind].words for kind in kinds) + ")"
     if labels:
         text += ": " + "; ".join(labels)
     return text
+
+
+def _edge_markup(
+    source: GraphNode,
+    target: GraphNode,
+    kinds: Sequence[str],
+    labels: list[str],
+    classes: list[str],
+    segments: Sequence[tuple[tuple[float, float], ...]],
+) -> str:
+    """An edge's group: its tooltip and its path, dashed by its (first) kind, so a drawing
+    without the stylesheet still tells the kinds apart."""
+    kind = kinds[0] if kinds else ""
+    if kind:
+        classes = [*classes, f"cmr-edge--{kind}"]
+    style = EDGE_STYLES.get(kind)
+    dash_attribute = ""
+    if style is not None:
+        dash_attribute = f' stroke-width="{num(style.width)}"'
+        if style.dash:
+            dash_attribute += f' stroke-dasharray="{style.dash}"'
+
+    return (
+        f'<g class="{" ".join(classes)}" data-source="{attr(source.id)}" data-target="{attr(target.id)}"'
+        f' data-kind="{kind}">'
+        f"<title>{esc(_edge_tooltip(source, target, kinds, labels))}</title>"
+        f'<path d="{_path(segments)}"{dash_attribute}/></g>'
+    )
 
 
 def _path(segments: Sequence[tuple[tuple[float, float], ...]]) -> str:
@@ -188,7 +254,7 @@ def _path(segments: Sequence[tuple[tuple[float, float], ...]]) -> str:
 
 def _draw_component(
     nodes: list[GraphNode],
-    edges: list[tuple[str, str, list[str]]],
+    edges: list[tuple[str, str, tuple[str, ...], list[str]]],
     *,
     focus: str | None,
     title: str,
@@ -198,83 +264,42 @@ def _draw_component(
     """One connected component as a layered drawing."""
     index_of = {node.id: index for index, node in enumerate(nodes)}
     widths = [_node_width(node) for node in nodes]
-    loops = {index_of[source] for source, target, _ in edges if source == target}
-    proper = [(index_of[source], index_of[target]) for source, target, _ in edges if source != target]
-    proper_labels = [labels for source, target, labels in edges if source != target]
+    loops = {index_of[source] for source, target, _, _ in edges if source == target}
+    proper = [(index_of[source], index_of[target]) for source, target, _, _ in edges if source != target]
+    proper_kinds = [kind for source, target, kind, _ in edges if source != target]
+    proper_labels = [labels for source, target, _, labels in edges if source != target]
     layout = LayeredLayout(widths, proper, loops, max_width)
     layout.run()
 
-    # Ports: the edges leaving a box's bottom (or entering its top) are spread along it,
-    # sorted by where their other end is, so parallel edges and two-way pairs stay apart.
-    bottom_port: dict[tuple[int, int], float] = {}
-    top_port: dict[tuple[int, int], float] = {}
-    leaving: dict[int, list[tuple[float, int]]] = {}
-    entering: dict[int, list[tuple[float, int]]] = {}
-    for edge_index, chain in enumerate(layout.chains):
-        for above, below in itertools.pairwise(chain):
-            leaving.setdefault(above, []).append((layout.x[below], edge_index))
-            entering.setdefault(below, []).append((layout.x[above], edge_index))
-    for side, ports in ((leaving, bottom_port), (entering, top_port)):
-        for vertex, ends in side.items():
-            ends.sort()
-            spacing = 0.0
-            if len(ends) > 1 and not layout.is_bend(vertex):
-                spacing = min(10.0, layout.widths[vertex] * 0.7 / (len(ends) - 1))
-            for slot, (_, edge_index) in enumerate(ends):
-                ports[(edge_index, vertex)] = layout.x[vertex] + (slot - (len(ends) - 1) / 2) * spacing
-
-    def bottom(vertex: int) -> float:
-        return layout.top[vertex] + NODE_HEIGHT
-
     edge_markup = []
-    for edge_index, chain in enumerate(layout.chains):
-        segments: list[tuple[tuple[float, float], ...]] = []
-        for above, below in itertools.pairwise(chain):
-            start_x = bottom_port[(edge_index, above)]
-            end_x = top_port[(edge_index, below)]
-            start_y = bottom(above)
-            exit_y = layout.layer_bottom[layout.layer[above]]
-            if layout.is_bend(above):
-                start_y = layout.top[above]
-            if exit_y > start_y:
-                segments.append(((start_x, start_y), (start_x, exit_y)))
-            entry_y = layout.layer_top[layout.layer[below]]
-            middle = (exit_y + entry_y) / 2
-            segments.append(((start_x, exit_y), (start_x, middle), (end_x, middle), (end_x, entry_y)))
-            end_y = layout.top[below]
-            if end_y > entry_y:
-                segments.append(((end_x, entry_y), (end_x, end_y)))
-        classes = "cm-edge"
-        dash = ""
-        if layout.reversed[edge_index]:
-            # Drawn from the real source (the lower box) up to the real target.
-            segments = [tuple(reversed(segment)) for segment in reversed(segments)]
-            classes += " back"
-            dash = ' stroke-dasharray="5 4"'
+    for edge_index, segments in enumerate(layout.routes()):
         source, target = proper[edge_index]
+        classes = ["cmr-edge"]
+        if layout.reversed[edge_index]:
+            classes.append("cmr-edge--back")
         edge_markup.append(
-            f'<g class="{classes}" data-source="{attr(nodes[source].id)}" data-target="{attr(nodes[target].id)}">'
-            f"<title>{esc(_edge_tooltip(nodes[source], nodes[target], proper_labels[edge_index]))}</title>"
-            f'<path d="{_path(segments)}"{dash}/></g>'
+            _edge_markup(
+                nodes[source],
+                nodes[target],
+                proper_kinds[edge_index],
+                proper_labels[edge_index],
+                classes,
+                segments,
+            )
         )
-    for loop_source, loop_target, labels in edges:
+    for loop_source, loop_target, loop_kinds, labels in edges:
         if loop_source != loop_target:
             continue
         vertex = index_of[loop_source]
-        right = layout.x[vertex] + layout.widths[vertex] / 2
-        top = layout.top[vertex]
-        loop = [
-            (
-                (right, top + 9),
-                (right + LOOP_EXTENT, top - 6),
-                (right + LOOP_EXTENT, top + NODE_HEIGHT + 6),
-                (right, top + NODE_HEIGHT - 9),
-            ),
-        ]
         edge_markup.append(
-            f'<g class="cm-edge loop" data-source="{attr(loop_source)}" data-target="{attr(loop_target)}">'
-            f"<title>{esc(_edge_tooltip(nodes[vertex], nodes[vertex], labels))}</title>"
-            f'<path d="{_path(loop)}"/></g>'
+            _edge_markup(
+                nodes[vertex],
+                nodes[vertex],
+                loop_kinds,
+                labels,
+                ["cmr-edge", "cmr-edge--loop"],
+                layout.loop_route(vertex),
+            )
         )
 
     node_markup = [
@@ -290,11 +315,11 @@ def _draw_component(
             f'<defs><marker id="{marker_id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8"'
             f' markerHeight="8" markerUnits="userSpaceOnUse" orient="auto">'
             f'<path d="M0,0L10,5L0,10z" fill="currentColor"/></marker></defs>',
-            f'<g class="cm-edges" fill="none" stroke="currentColor" stroke-width="1.3"'
+            f'<g class="cmr-edges" fill="none" stroke="currentColor" stroke-width="1.3"'
             f' marker-end="url(#{marker_id})">',
             *edge_markup,
             "</g>",
-            '<g class="cm-nodes">',
+            '<g class="cmr-nodes">',
             *node_markup,
             "</g>",
             "</svg>",
@@ -332,7 +357,7 @@ def _draw_isolated(
         [
             _svg_open(widest + MARGIN, y + NODE_HEIGHT + MARGIN, label),
             f"<title>{esc(label)}</title>",
-            '<g class="cm-nodes">',
+            '<g class="cmr-nodes">',
             *placed,
             "</g>",
             "</svg>",
