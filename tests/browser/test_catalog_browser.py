@@ -545,23 +545,7 @@ def test_copy_and_download_keep_bom_crlf_and_awkward_names(page, watch, preview_
 # ---------------------------------------------------------------------------- graph
 
 
-def test_every_graph_node_opens_its_chat_mode(page, watch, repo_site: Site) -> None:
-    graph = repo_site.url("catalog/graph/")
-    page.goto(graph)
-    nodes = page.locator("article .cmr-graphs--all svg a")
-    targets = nodes.evaluate_all(
-        "links => links.map(a => new URL(a.href.baseVal ?? a.getAttribute('href'), location.href).href)"
-    )
-    # One link per chat mode, and every one of them.
-    assert sorted(targets) == sorted(repo_site.url(entry["url"]) for entry in repo_site.catalog["chatmodes"])
-    by_url = {repo_site.url(entry["url"]): entry for entry in repo_site.catalog["chatmodes"]}
-    for index, target in enumerate(targets):
-        nodes.nth(index).click()
-        page.wait_for_url(target)
-        expect(page.locator("article h1")).to_have_text(by_url[target]["name"])
-        page.go_back()
-        page.wait_for_url(graph)
-    watch.assert_clean()
+# The graph page's own behaviour is tested in test_graph_browser.py.
 
 
 # ---------------------------------------------------------------------------- preview build

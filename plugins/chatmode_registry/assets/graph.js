@@ -197,7 +197,8 @@
     var drawings = viewport ? viewport.querySelectorAll("svg.cmr-graph") : [];
     each(drawings, function (svg) { setupDrawing(svg, details); });
     if (!viewport || !drawings.length) return;
-    var smallest = MIN_LABEL / FONT_SIZE;
+    // A hair above 12 / 13: the browser rounds the scaled font size.
+    var smallest = (MIN_LABEL + 0.05) / FONT_SIZE;
     var widest = 0;
     each(drawings, function (svg) { widest = Math.max(widest, +svg.getAttribute("width") || 0); });
     var scale = 1;
