@@ -150,6 +150,12 @@ class BuildResult:
         """The ``WARNING`` lines of the log."""
         return [line for line in self.log.splitlines() if line.startswith("WARNING")]
 
+    def messages(self, level: str = "WARNING") -> list[str]:
+        """Every message logged at ``level``, in order, without the level prefix: tests compare
+        the whole list, so a new or changed message shows up as a failure."""
+        prefix = f"{level:<8}-  "
+        return [line[len(prefix) :] for line in self.log.splitlines() if line.startswith(prefix)]
+
 
 def build(
     project: Path,

@@ -196,7 +196,10 @@ def test_an_unexpected_exception_in_a_build_rejects_its_file_and_the_build_goes_
     result = build(project, strict=strict)
     assert "Traceback" not in result.log
     assert result.ok is not strict, result.log
-    assert "boom.chatmode.md: CM009 error" in result.log
+    assert result.messages() == [
+        "chatmode_registry: boom.chatmode.md: CM009 error: the registry failed while checking this file "
+        "(ValueError); the file is rejected: report it with the file to the registry's maintainers"
+    ]
     if not strict:
         document = json.loads((result.site / "catalog.json").read_text("utf-8"))
         assert [entry["source"] for entry in document["chatmodes"]] == ["good.chatmode.md"]
@@ -231,7 +234,10 @@ def test_a_page_that_fails_to_render_is_reported_and_the_build_goes_on(tmp_path:
     result = build(project, strict=strict)
     assert "Traceback" not in result.log
     assert result.ok is not strict, result.log
-    assert "boom.chatmode.md: CM009 error" in result.log
+    assert result.messages() == [
+        "chatmode_registry: boom.chatmode.md: CM009 error: the registry failed while rendering this chat "
+        "mode's page (KeyError); the page shows only that: report it with the file"
+    ]
     if not strict:
         boom = (result.site / "catalog" / "boom" / "index.html").read_text("utf-8")
         assert "could not be rendered (KeyError)" in boom

@@ -348,7 +348,10 @@ def test_strict_build_fails_on_a_warning_and_plain_build_succeeds(make_project) 
     project = make_project({**CLEAN_MODES, "old.chatmode.md": legacy_tool})
     strict = build(project, strict=True)
     assert not strict.ok
-    assert any("old.chatmode.md" in line and "codebase" in line for line in strict.warnings())
+    assert strict.messages() == [
+        "chatmode_registry: old.chatmode.md:3: CM106 warning: tool 'codebase' was renamed: "
+        "use 'search/codebase' (chatmodes fix renames it)"
+    ]
     plain = build(project)
     assert plain.ok, plain.log
     assert page_path(plain.site, "catalog/old/").is_file()
@@ -365,7 +368,10 @@ def test_dangling_transition_is_shown_and_the_page_still_exists(make_project) ->
     assert not build(project, strict=True).ok
     result = build(project)
     assert result.ok, result.log
-    assert any("delta.chatmode.md:8" in line and "CM302" in line for line in result.warnings())
+    assert result.messages() == [
+        "chatmode_registry: delta.chatmode.md:8: CM302 error: transition to 'Nowhere Engineer' matches no "
+        "chat mode in the catalog: add it, correct the name, or remove the transition"
+    ]
     delta = read_page(result.site, "catalog/delta/")
     problems = " ".join(element.text() for element in section(delta, "cmr-problems"))
     assert "Nowhere Engineer" in problems and "error" in problems
@@ -398,8 +404,9 @@ def test_missing_site_url_warns_once_and_leaves_out_install_links(make_project) 
     project = make_project(config={"site_url": None})
     result = build(project)
     assert result.ok, result.log
-    site_url_warnings = [line for line in result.warnings() if "site_url" in line]
-    assert len(site_url_warnings) == 1
+    assert result.messages() == [
+        "chatmode_registry: 'site_url' is not set: the catalog pages are built without install links"
+    ]
     for slug in SLUGS:
         article = content(read_page(result.site, f"catalog/{slug}/"))
         assert not [a for a in article.find_all("a") if "vscode.dev" in (a.get("href") or "")]
@@ -723,7 +730,10 @@ def test_baseline_option_and_unreadable_baseline(make_project, tmp_path: Path) -
     project = make_project(plugin_options={"baseline": "missing/catalog.json"})
     result = build(project)
     assert result.ok, result.log
-    assert any("baseline" in line for line in result.warnings())
+    assert result.messages() == [
+        f"chatmode_registry: the baseline could not be read: {project / 'missing' / 'catalog.json'}: "
+        "no such file or folder"
+    ]
     assert not (result.site / "changes.json").exists()
     assert "could not be read" in content(read_page(result.site, "catalog/changes/")).text()
     # An empty CHATMODES_BASELINE turns the option off.
@@ -755,9 +765,10 @@ def test_log_lines_cannot_be_forged_by_file_names(make_project) -> None:
     assert result.ok, result.log
     assert [line for line in result.log.splitlines() if line.startswith("::")] == []
     assert "\x1b" not in result.log
-    assert any(
-        "evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md" in line for line in result.warnings()
-    )
+    assert result.messages() == [
+        "chatmode_registry: evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md:1: CM101 warning: "
+        "no description: add 'description:' with one sentence on what this chat mode does"
+    ]
 
 
 def test_search_indexes_titles_descriptions_and_bodies_only(clean_build: BuildResult) -> None:

@@ -211,7 +211,10 @@ def test_deeply_nested_baseline_does_not_crash_a_build(make_project, tmp_path: P
     result = build(project, env={"CHATMODES_BASELINE": str(baseline)})
     assert result.ok, result.log
     assert "RecursionError" not in result.log and "Traceback" not in result.log
-    assert any(f"nested more than {MAX_CATALOG_DEPTH} deep" in line for line in result.warnings()), result.log
+    assert result.messages() == [
+        f"chatmode_registry: the baseline could not be read: {baseline} is not a chat mode catalog: "
+        f"arrays and objects nested more than {MAX_CATALOG_DEPTH} deep"
+    ]
     assert (result.site / "catalog.json").is_file()
 
 
@@ -222,7 +225,10 @@ def test_deeply_nested_baseline_over_http_does_not_crash_a_build(make_project, s
         result = build(project, env={"CHATMODES_BASELINE": server.url})
     assert result.ok, result.log
     assert "Traceback" not in result.log
-    assert any("nested more than" in line for line in result.warnings()), result.log
+    assert result.messages() == [
+        f"chatmode_registry: the baseline could not be read: {server.url}catalog.json is not a chat mode "
+        f"catalog: arrays and objects nested more than {MAX_CATALOG_DEPTH} deep"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-try:  # libyaml is ten times faster; the pure-Python loader behaves the same.
+try:  # libyaml is much faster; the pure-Python loader behaves the same.
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader

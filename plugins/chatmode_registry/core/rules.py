@@ -473,7 +473,7 @@ def check_body(path: str, body: str, body_line: int) -> list[Diagnostic]:
 
 
 # Mojibake of UTF-8 read as cp1252 / Latin-1 always shows a lead-byte character from this range;
-# only lines that have one are handed to ftfy, which keeps a 13 KB body check under a millisecond.
+# only lines that have one are handed to ftfy, which is costly per line.
 _MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4]")
 _INVISIBLE_CHARS = (
     "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u180e"
@@ -490,7 +490,7 @@ def repair_line(line: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _fix_encoding(line: str) -> str:
-    # ftfy costs about 0.1 ms a line; copied files repeat the same broken lines.
+    # ftfy is costly per line, and copied files repeat the same broken lines.
     return ftfy.fix_encoding(line)
 
 

@@ -382,8 +382,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             return None
         pattern = self.late_pattern
 
-        # One pass over the page instead of one str.replace per placeholder (a chat mode
-        # page is about 100 KB and holds several). A held-back block (``{% call late() %}``)
+        # One pass over the page instead of one str.replace of the whole page per placeholder
+        # (a chat mode page is large and holds several). A held-back block (``{% call late() %}``)
         # contains the placeholders registered inside it, so its markup is expanded the same
         # way before it goes in.
         def expand(match: re.Match[str]) -> str:
@@ -484,8 +484,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
 
         Material's search plugin parses every page's ``page.content`` before the page is
         written, including the parts marked ``data-search-exclude``. The drawings, the
-        escaped source and its JSON copy are most of a chat mode page's markup (about 30 KB
-        of 58 KB) and are never indexed, so they stay out of ``page.content`` and go into
+        escaped source and its JSON copy are most of a chat mode page's markup (see
+        docs/performance.md) and are never indexed, so they stay out of ``page.content`` and go into
         the finished HTML instead; templates hold back whole blocks the same way with
         ``{% call late() %}...{% endcall %}`` (the chat mode page's metadata sections, the
         index's list). The placeholder is an HTML comment with a per-build
