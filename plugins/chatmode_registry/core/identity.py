@@ -6,9 +6,7 @@ import re
 from collections.abc import Sequence
 
 from chatmode_registry.core.markdown_lines import Fences
-
-#: Slugs the catalog uses for its own pages.
-RESERVED_SLUGS = frozenset({"graph", "tools", "models", "report", "changes"})
+from chatmode_registry.core.pages import RESERVED_SLUGS
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _HEADING = re.compile(r"^# (.*)$", re.MULTILINE)

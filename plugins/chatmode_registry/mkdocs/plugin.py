@@ -44,6 +44,7 @@ from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_ca
 from chatmode_registry.core.git import GitError, SourceLog, read_source_log
 from chatmode_registry.core.history import published_history, removed_history
 from chatmode_registry.core.model import Catalog, Severity
+from chatmode_registry.core.pages import PAGE_KINDS
 from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.core.record import CatalogRecord
 from chatmode_registry.mkdocs.cache import BuildCache
@@ -59,8 +60,6 @@ from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_to
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
     JS_URI,
-    NAV_PAGES,
-    PAGE_TITLES,
     CatalogLayout,
     CatalogSite,
     PageSpec,
@@ -89,6 +88,10 @@ def _version_selector_only_under_mike(config: MkDocsConfig) -> None:
     version = config.extra.get("version")
     if isinstance(version, dict) and version.get("provider") == "mike" and not building_under_mike():
         del config.extra["version"]
+
+
+#: What a context builder returns: the page's sections (id, title) and its body's headings.
+PageToc = tuple[list[tuple[str, str]], tuple[Heading, ...]]
 
 
 class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
@@ -314,7 +317,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             if mode.description:
                 page.meta["description"] = str(Markup.escape(mode.description))
         else:
-            page.meta["title"] = PAGE_TITLES[spec.kind]
+            page.meta["title"] = spec.page_kind.title
             page.meta.setdefault("hide", ["toc"])
         return ""
 
@@ -430,54 +433,75 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         url = page.file.url
         context = site.common_context(spec, url)
         context["late"] = lambda caller: self._late(page, caller())
-        sections: list[tuple[str, str]] = []
-        headings: tuple[Heading, ...] = ()
-        if spec.kind == "index":
-            context.update(site.index_context(url))
-        elif spec.kind == "mode":
-            assert spec.slug is not None
-            mode = site.catalog.by_slug[spec.slug]
-            context.update(site.mode_context(mode, url))
-            body = self.bodies.render(mode.body, source=mode.source, place=self.repo_place(mode.source))
-            context["body"] = Markup(body.html)
-            hood = site.neighbourhood_parts(
-                mode,
-                url,
-                max_nodes=self.config.neighbourhood_limit,
-                max_edges=self.config.neighbourhood_edge_limit,
-            )
-            graphs = self._draw(
-                hood.nodes, hood.edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}"
-            )
-            notes = self.renderer.render(
-                "chatmodes/graph_legend.html",
-                {"legend": legend_entries(), "more_nodes": hood.more_nodes, "more_edges": hood.more_edges},
-            )
-            context["graphs"] = [self._late(page, "".join(graphs) + notes)] if graphs else []
-            context["raw_json"] = self._late(page, json_for_html(context["raw_text"], ensure_ascii=True))
-            context["raw_text"] = self._late(page, Markup.escape(context["raw_text"]))
-            sections = self._mode_sections(context)
-            headings = body.headings
-            page.edit_url = context["edit_url"]
-        elif spec.kind == "graph":
-            nodes, edges = site.graph_parts(url)
-            kinds = {(edge.source, edge.target, edge.kind) for edge in edges}
-            if len(nodes) > self.config.graph_limit or len(kinds) > self.config.graph_edge_limit:
-                context["arrows_left_out"] = len(edges)
-                edges = []
-            graphs = self._draw(nodes, edges, title="Transition graph")
-            context["legend"] = legend_entries()
-            context["graphs"] = [self._late(page, "\n".join(graphs))] if graphs else []
-        elif spec.kind == "tools":
-            context.update(site.tools_context(url))
-        elif spec.kind == "models":
-            context.update(site.models_context(url))
-        elif spec.kind == "report":
-            context.update(site.report_context(url))
-        elif spec.kind == "changes":
-            context["changes_html"] = self._changes_html(url)
+        # Each kind of page (core.pages.PAGE_KINDS, MODE_PAGE) names its context builder.
+        build_context = getattr(self, f"_{spec.page_kind.context}")
+        sections, headings = build_context(spec, page, context)
         page.content = self.renderer.render(spec.template, context)
         page.toc = section_toc(sections, headings, under="cmr-instructions")
+
+    # Context builders, one per kind of page: each adds to ``context`` what its template
+    # shows and returns the page's table of contents: its sections and the body's headings.
+
+    def _index_context(self, spec: PageSpec, page: Page, context: dict[str, Any]) -> PageToc:
+        assert self.site is not None
+        context.update(self.site.index_context(page.file.url))
+        return [], ()
+
+    def _mode_context(self, spec: PageSpec, page: Page, context: dict[str, Any]) -> PageToc:
+        assert self.site is not None and self.bodies is not None and self.renderer is not None
+        assert spec.slug is not None
+        site, url = self.site, page.file.url
+        mode = site.catalog.by_slug[spec.slug]
+        context.update(site.mode_context(mode, url))
+        body = self.bodies.render(mode.body, source=mode.source, place=self.repo_place(mode.source))
+        context["body"] = Markup(body.html)
+        hood = site.neighbourhood_parts(
+            mode,
+            url,
+            max_nodes=self.config.neighbourhood_limit,
+            max_edges=self.config.neighbourhood_edge_limit,
+        )
+        graphs = self._draw(hood.nodes, hood.edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}")
+        notes = self.renderer.render(
+            "chatmodes/graph_legend.html",
+            {"legend": legend_entries(), "more_nodes": hood.more_nodes, "more_edges": hood.more_edges},
+        )
+        context["graphs"] = [self._late(page, "".join(graphs) + notes)] if graphs else []
+        context["raw_json"] = self._late(page, json_for_html(context["raw_text"], ensure_ascii=True))
+        context["raw_text"] = self._late(page, Markup.escape(context["raw_text"]))
+        page.edit_url = context["edit_url"]
+        return self._mode_sections(context), body.headings
+
+    def _graph_context(self, spec: PageSpec, page: Page, context: dict[str, Any]) -> PageToc:
+        assert self.site is not None
+        nodes, edges = self.site.graph_parts(page.file.url)
+        kinds = {(edge.source, edge.target, edge.kind) for edge in edges}
+        if len(nodes) > self.config.graph_limit or len(kinds) > self.config.graph_edge_limit:
+            context["arrows_left_out"] = len(edges)
+            edges = []
+        graphs = self._draw(nodes, edges, title="Transition graph")
+        context["legend"] = legend_entries()
+        context["graphs"] = [self._late(page, "\n".join(graphs))] if graphs else []
+        return [], ()
+
+    def _tools_context(self, spec: PageSpec, page: Page, context: dict[str, Any]) -> PageToc:
+        assert self.site is not None
+        context.update(self.site.tools_context(page.file.url))
+        return [], ()
+
+    def _models_context(self, spec: PageSpec, page: Page, context: dict[str, Any]) -> PageToc:
+        assert self.site is not None
+        context.update(self.site.models_context(page.file.url))
+        return [], ()
+
+    def _report_context(self, spec: PageSpec, page: Page, context: dict[str, Any]) -> PageToc:
+        assert self.site is not None
+        context.update(self.site.report_context(page.file.url))
+        return [], ()
+
+    def _changes_context(self, spec: PageSpec, page: Page, context: dict[str, Any]) -> PageToc:
+        context["changes_html"] = self._changes_html(page.file.url)
+        return [], ()
 
     def _late(self, page: Page, markup: str) -> Markup:
         """A placeholder for ``markup`` (already safe HTML), put back by :meth:`on_post_page`.
@@ -640,17 +664,13 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         assert config.nav is not None
         if mentions_catalog(config.nav):
             return
-        kinds = [kind for kind in NAV_PAGES if kind != "changes" or self.baseline]
-        titles = {
-            "index": "All chat modes",
-            "graph": "Graph",
-            "tools": "Tools",
-            "models": "Models",
-            "report": "Report",
-            "changes": "Changes",
-        }
+        entries = [
+            {kind.nav_title: self.layout.special_uri(kind.name)}
+            for kind in PAGE_KINDS
+            if kind.nav_title and (self.baseline or not kind.baseline_only)
+        ]
         # First: the catalog is what the site is for.
-        config.nav.insert(0, {"Catalog": [{titles[kind]: self.layout.special_uri(kind)} for kind in kinds]})
+        config.nav.insert(0, {"Catalog": entries})
         self.nav_added = True
 
     def _stylesheet(self) -> str:

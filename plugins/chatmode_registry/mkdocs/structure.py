@@ -22,28 +22,13 @@ from mkdocs.utils import get_relative_url
 from chatmode_registry.core import vscode
 from chatmode_registry.core.identity import slugify
 from chatmode_registry.core.model import VIA_SUBAGENT, Catalog, ChatMode, Diagnostic, Severity, Transition
-from chatmode_registry.core.pages import page_path, raw_path
+from chatmode_registry.core.pages import KINDS, PAGE_KINDS, PageKind, page_path, raw_path
 from chatmode_registry.mkdocs.links import InstallLinks, install_links
 from chatmode_registry.render.catalog_json import invocation
 from chatmode_registry.render.changes import FieldChange, field_changes
 from chatmode_registry.render.graph import GraphEdge, GraphNode
 
-#: The catalog pages that are not a chat mode, in navigation order. Their names are the
-#: reserved slugs of the contract, so no chat mode page can take their place.
-SPECIAL_PAGES = ("index", "graph", "tools", "models", "report", "changes")
-
-#: Titles of the special pages (plain text; they never contain chat mode content).
-PAGE_TITLES = {
-    "index": "Chat modes",
-    "graph": "Transition graph",
-    "tools": "Tools",
-    "models": "Models",
-    "report": "Report",
-    "changes": "Changes",
-}
-
-#: Special pages that appear in the navigation when the ``nav`` option is on.
-NAV_PAGES = ("index", "graph", "tools", "models", "report", "changes")
+# The kinds of page, their titles and navigation entries: core.pages.PAGE_KINDS.
 
 #: How many chat modes a tools/models page lists under one name before it links to the
 #: filtered catalog index instead (keeps those pages small for very large catalogs).
@@ -125,9 +110,14 @@ class PageSpec:
     """The chat mode of a ``mode`` page."""
 
     @property
+    def page_kind(self) -> PageKind:
+        """The record of this page's kind."""
+        return KINDS[self.kind]
+
+    @property
     def template(self) -> str:
         """The template that renders this page's content."""
-        return f"chatmodes/{self.kind}.html"
+        return self.page_kind.template
 
 
 class CatalogLayout:
@@ -224,10 +214,10 @@ class CatalogSite:
         self.nav = nav
         self.preview = diff is not None or baseline_error is not None
         self.specs: dict[str, PageSpec] = {}
-        for kind in SPECIAL_PAGES:
-            if kind == "changes" and not self.preview:
+        for kind in PAGE_KINDS:
+            if kind.baseline_only and not self.preview:
                 continue
-            self.specs[layout.special_uri(kind)] = PageSpec(kind, layout.special_uri(kind))
+            self.specs[layout.special_uri(kind.name)] = PageSpec(kind.name, layout.special_uri(kind.name))
         # The site's home page can be a second copy of the index (the ``home`` option).
         self.home_uri = HOME_URI if home else None
         if self.home_uri:
@@ -273,7 +263,7 @@ class CatalogSite:
         """
         result: list[File] = []
         for uri, spec in self.specs.items():
-            in_nav = (self.nav and spec.kind in NAV_PAGES) or uri == self.home_uri
+            in_nav = (self.nav and spec.page_kind.nav_title is not None) or uri == self.home_uri
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             result.append(File.generated(config, uri, content="", inclusion=inclusion))
         for mode in self.catalog.chatmodes:
@@ -307,9 +297,9 @@ class CatalogSite:
     def common_context(self, spec: PageSpec, page_url: str) -> dict[str, Any]:
         """What every catalog template gets: links to the special pages and the preview state."""
         links = {
-            kind: self.special_url(kind, page_url)
-            for kind in SPECIAL_PAGES
-            if self.layout.special_uri(kind) in self.files
+            kind.name: self.special_url(kind.name, page_url)
+            for kind in PAGE_KINDS
+            if self.layout.special_uri(kind.name) in self.files
         }
         if self.home_uri:
             # The index the reader knows is the home page.
