@@ -60,6 +60,7 @@ from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_to
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
     JS_URI,
+    MODE_SECTIONS,
     CatalogLayout,
     CatalogSite,
     PageSpec,
@@ -545,15 +546,11 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
     @staticmethod
     def _mode_sections(context: dict[str, Any]) -> list[tuple[str, str]]:
         """The table of contents of a chat mode page (ids used by ``chatmodes/mode.html``)."""
-        sections = [("cmr-details", "Details")]
+        sections = [MODE_SECTIONS["details"]]
         if context["diagnostics"]:
-            sections.append(("cmr-problems", "Problems"))
+            sections.append(MODE_SECTIONS["problems"])
         sections += [(group["id"], group["title"]) for group in context["link_groups"]]
-        sections += [
-            ("cmr-neighbourhood", "Neighbourhood"),
-            ("cmr-instructions", "Instructions"),
-            ("cmr-source", "Source"),
-        ]
+        sections += [MODE_SECTIONS[name] for name in ("neighbourhood", "instructions", "source")]
         return sections
 
     def _changes_html(self, page_url: str) -> Markup | None:

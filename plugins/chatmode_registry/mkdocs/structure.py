@@ -30,6 +30,18 @@ from chatmode_registry.render.graph import GraphEdge, GraphNode
 
 # The kinds of page, their titles and navigation entries: core.pages.PAGE_KINDS.
 
+#: The sections of a chat mode page that are always in this order: HTML id and heading. The
+#: template's headings and the page's table of contents (``ChatmodesPlugin._mode_sections``)
+#: both read them; the link sections between ``problems`` and ``neighbourhood`` are
+#: :data:`LINK_GROUPS`.
+MODE_SECTIONS: dict[str, tuple[str, str]] = {
+    "details": ("cmr-details", "Details"),
+    "problems": ("cmr-problems", "Problems"),
+    "neighbourhood": ("cmr-neighbourhood", "Neighbourhood"),
+    "instructions": ("cmr-instructions", "Instructions"),
+    "source": ("cmr-source", "Source"),
+}
+
 #: How many chat modes a tools/models page lists under one name before it links to the
 #: filtered catalog index instead (keeps those pages small for very large catalogs).
 LIST_LIMIT = 100
@@ -484,6 +496,7 @@ class CatalogSite:
             "install": links,
             **self.vscode_view(mode),
             "link_groups": self.transition_groups(mode, page_url),
+            "sections": {name: {"id": id_, "title": title} for name, (id_, title) in MODE_SECTIONS.items()},
             "via_labels": VIA_LABELS,
             "diagnostics": mode.diagnostics,
             "counts": mode.counts(),
