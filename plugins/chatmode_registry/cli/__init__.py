@@ -12,13 +12,11 @@ import os
 import sys
 
 from chatmode_registry import __version__
+from chatmode_registry.cli.exits import EXIT_USAGE
 
 #: Subcommand modules, in the order ``--help`` lists them (``search`` also registers ``list``
 #: and ``show``).
 COMMANDS = ("validate", "fix", "diff", "search", "install", "update", "status", "mcp", "completion")
-
-#: Exit code for usage errors (argparse uses it too).
-EXIT_USAGE = 2
 
 #: Exit codes of a command cut short, as a shell reports them (128 + signal number).
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141

@@ -9,10 +9,9 @@ import sys
 import time
 from typing import TextIO
 
+# The exit codes (cli.exits), re-exported for the site commands that import them from here.
+from chatmode_registry.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401
 from chatmode_registry.core.site import DEFAULT_TIMEOUT, Site, SiteUnavailable, open_site
-
-#: Exit codes shared by the site commands (the contract's install/status codes).
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 #: Seconds of work after which progress appears on a terminal; ``CHATMODES_PROGRESS_AFTER``
 #: overrides it (tests set 0 to see it at once).

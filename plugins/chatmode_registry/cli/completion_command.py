@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from chatmode_registry.cli.exits import EXIT_OK, EXIT_USAGE
+
 #: Options and arguments that name files or folders, by destination.
 _PATHS = {"paths": "file", "old": "file", "new": "file", "site": "directory", "dest": "directory"}
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             "chatmodes completion: error: the shtab package is missing (pip install shtab)", file=sys.stderr
         )
-        return 2
+        return EXIT_USAGE
     from chatmode_registry.cli import build_parser
 
     parser = build_parser()
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         if action.dest in _PATHS:
             action.complete = kinds[_PATHS[action.dest]]  # type: ignore[attr-defined]
     sys.stdout.write(shtab.complete(parser, shell=args.shell))
-    return 0
+    return EXIT_OK
 
 
 def _all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:

@@ -12,11 +12,9 @@ import argparse
 import json
 import sys
 
+from chatmode_registry.cli.exits import EXIT_OK, EXIT_USAGE
 from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
 from chatmode_registry.render.changes import render_markdown
-
-EXIT_OK = 0
-EXIT_USAGE = 2
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

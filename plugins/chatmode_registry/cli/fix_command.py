@@ -10,9 +10,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.cli.validate_command import report_missing_paths
 from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.core.reader import discover
+from chatmode_registry.render.words import plural
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -77,7 +79,7 @@ _LINE_CHANGE = re.compile(r"line (\d+): (.*)", re.DOTALL)
 def run(args: argparse.Namespace) -> int:
     """Fix (or check) every file; one line per changed file, then a summary; returns the exit code."""
     if report_missing_paths("fix", args.paths):
-        return 2
+        return EXIT_USAGE
     needs_fixing = False
     files = _files(args.paths)
     changed = changes = skipped = 0
@@ -110,15 +112,12 @@ def run(args: argparse.Namespace) -> int:
         write_atomically(path, result.content)
         print(f"{path}: {describe_changes(result.changes)}")
     total = len(files)
-    plural = "s" if total != 1 else ""
     if not changed:
-        summary = f"nothing to fix in {total} file{plural}"
+        summary = f"nothing to fix in {plural(total, 'file')}"
     elif args.check:
-        summary = (
-            f"{changed} of {total} file{plural} need fixing ({changes} change{'s' if changes != 1 else ''})"
-        )
+        summary = f"{changed} of {plural(total, 'file')} need fixing ({plural(changes, 'change')})"
     else:
-        summary = f"fixed {changed} of {total} file{plural} ({changes} change{'s' if changes != 1 else ''})"
+        summary = f"fixed {changed} of {plural(total, 'file')} ({plural(changes, 'change')})"
     if skipped:
         summary += f"; {skipped} skipped"
     # With --check, stdout is a patch; the summary goes to stderr so the patch stays applicable.

@@ -30,6 +30,7 @@ from chatmode_registry.cli.common import (
 from chatmode_registry.core import query
 from chatmode_registry.core.install import close_matches
 from chatmode_registry.core.site import SiteError, SiteUnavailable
+from chatmode_registry.render.words import plural
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -111,9 +112,7 @@ def run_search(args: argparse.Namespace) -> int:
             for hit in hits
         ]
         print_table(["SLUG", "KIND", "MATCHED", "DESCRIPTION"], rows)
-        print(
-            f"{len(hits)} result{'s' if len(hits) != 1 else ''}; show one with: chatmodes show SLUG --from {args.site}"
-        )
+        print(f"{plural(len(hits), 'result')}; show one with: chatmodes show SLUG --from {args.site}")
     return EXIT_OK if hits else EXIT_FAILED
 
 
@@ -145,7 +144,7 @@ def run_list(args: argparse.Namespace) -> int:
         for entry in entries
     ]
     print_table(["SLUG", "KIND", "MODEL", "TOOLS", "DESCRIPTION"], rows)
-    print(f"{len(entries)} chat mode{'s' if len(entries) != 1 else ''}")
+    print(plural(len(entries), "chat mode"))
     return EXIT_OK
 
 

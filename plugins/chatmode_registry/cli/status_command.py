@@ -37,6 +37,7 @@ from chatmode_registry.core.install import (
     find_local_files,
     status,
 )
+from chatmode_registry.render.words import plural
 
 #: Colour of each state on a terminal.
 COLOURS = {UP_TO_DATE: "green", OUTDATED: "yellow", MODIFIED: "magenta", REMOVED: "red", UNKNOWN: "dim"}
@@ -117,4 +118,4 @@ def print_text(results: list[FileStatus], folders: list[Path], args: argparse.Na
             print(paint(f"{'':<{width}}  -> {step}", "dim", colour))
     counts = Counter(result.state for result in results)
     summary = ", ".join(f"{counts[state]} {state}" for state in STATES if counts[state])
-    print(f"{len(results)} file{'s' if len(results) != 1 else ''}: {summary}")
+    print(f"{plural(len(results), 'file')}: {summary}")

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.core.catalog import load_catalog, load_files
 from chatmode_registry.core.model import Diagnostic, Severity
 from chatmode_registry.core.reader import DEFAULT_MAX_BYTES
@@ -71,7 +72,7 @@ def report_missing_paths(command: str, paths: list[str]) -> bool:
 def run(args: argparse.Namespace) -> int:
     """Validate and print; returns the exit code."""
     if report_missing_paths("validate", args.paths):
-        return 2
+        return EXIT_USAGE
     diagnostics, files = collect(args.paths, args.max_bytes)
     if args.format == "json":
         sys.stdout.write(report.format_json(diagnostics, files))

@@ -6,7 +6,6 @@ cost is linear in the number of files and transitions.
 
 from __future__ import annotations
 
-import difflib
 import gc
 import posixpath
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from chatmode_registry.core import rules, vscode
 from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
-from chatmode_registry.core.identity import assign_slugs, choose_name, heading_name, slugify
+from chatmode_registry.core.identity import assign_slugs, choose_name, close_names, heading_name, slugify
 from chatmode_registry.core.model import (
     VIA_HANDOFF,
     VIA_SUBAGENT,
@@ -218,7 +217,7 @@ class _Suggestions:
 
     def closest(self, text: str) -> str | None:
         pool = self.by_prefix.get(slugify(text)[:2], [])[:200]
-        close = difflib.get_close_matches(text, pool, n=1, cutoff=0.75)
+        close = close_names(text, pool)
         return close[0] if close else None
 
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from chatmode_registry.core.git import SourceLog, cat_blobs, read_source_log
+from chatmode_registry.core.model import chatmode_suffix
 
 #: Most earlier digests kept per file; older ones are dropped (newest are kept).
 MAX_VERSIONS = 100
@@ -95,7 +96,7 @@ def removed_history(
         gone = {
             name: blobs
             for name, blobs in sorted(log.blobs.items())
-            if name not in present and name.endswith((".agent.md", ".chatmode.md"))
+            if name not in present and chatmode_suffix(name)
         }
         wanted = list(dict.fromkeys(blob for blobs in gone.values() for blob in blobs))
         digests = {

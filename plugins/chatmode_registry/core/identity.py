@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from chatmode_registry.core.markdown_lines import Fences
 from chatmode_registry.core.pages import RESERVED_SLUGS
@@ -20,6 +21,15 @@ _HEADING = re.compile(r"^# (.*)$", re.MULTILINE)
 _SEPARATORS = frozenset("-–—:|")
 #: Emphasis markers around a heading ("# **Planner**").
 _EMPHASIS = "*_`~"
+
+
+#: How alike two names must be (difflib's ratio) to suggest one for the other.
+CLOSE_NAME_CUTOFF = 0.75
+
+
+def close_names(text: str, candidates: Iterable[str], *, limit: int = 1) -> list[str]:
+    """The candidates that look like ``text``, best first: what "did you mean" offers."""
+    return difflib.get_close_matches(text, list(candidates), n=limit, cutoff=CLOSE_NAME_CUTOFF)
 
 
 def slugify(text: str) -> str:

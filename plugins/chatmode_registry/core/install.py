@@ -17,7 +17,6 @@ digests. Nothing here prints; the command line turns the results into output.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import os
 import re
@@ -29,8 +28,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chatmode_registry.core.identity import slugify
-from chatmode_registry.core.model import SUFFIXES
+from chatmode_registry.core.identity import close_names, slugify
+from chatmode_registry.core.model import SUFFIXES, split_suffix
 from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
 from chatmode_registry.core.site import (
     MAX_FILE_BYTES,
@@ -56,14 +55,6 @@ STATES = (UP_TO_DATE, OUTDATED, MODIFIED, REMOVED, UNKNOWN)
 CREATE, UPDATE, UNCHANGED, CONFLICT = "create", "update", "unchanged", "conflict"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-def split_suffix(file_name: str) -> tuple[str, str] | None:
-    """``(stem, suffix)`` for a chat mode file name, ``None`` for any other name."""
-    for suffix in SUFFIXES:
-        if file_name.endswith(suffix) and len(file_name) > len(suffix):
-            return file_name[: -len(suffix)], suffix
-    return None
 
 
 def sha256_hex(data: bytes) -> str:
@@ -132,7 +123,7 @@ class InstallResult:
 
 def close_matches(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
     """Known slugs that look like ``name``, best first."""
-    return difflib.get_close_matches(name, list(known), n=limit, cutoff=0.6)
+    return close_names(name, known, limit=limit)
 
 
 def resolve_slugs(

@@ -32,6 +32,14 @@ def chatmode_suffix(name: str) -> str | None:
     return None
 
 
+def split_suffix(file_name: str) -> tuple[str, str] | None:
+    """``(stem, suffix)`` for a chat mode file name with a non-empty stem, ``None`` otherwise."""
+    suffix = chatmode_suffix(file_name)
+    if suffix is None or len(file_name) == len(suffix):
+        return None
+    return file_name[: -len(suffix)], suffix
+
+
 #: The kinds of transition (``Transition.via``): a ``handoffs`` entry, a name in ``agents``
 #: (the agent may run that one as a subagent) and a sentence of the body.
 VIA_HANDOFF = "handoff"

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from chatmode_registry.core.record import ChatModeRecord
+from chatmode_registry.render.words import plural
 
 #: Default largest ``llms-full.txt``; above it the full text is left out (the build says so).
 DEFAULT_FULL_MAX_BYTES = 4 * 1024 * 1024
@@ -48,10 +49,7 @@ def llms_txt(
     count = len(entries)
     lines.append(
         "> "
-        + (
-            one_line(summary)
-            or f"A catalog of {count} VS Code Copilot chat mode{'s' if count != 1 else ''} / custom agents."
-        )
+        + (one_line(summary) or f"A catalog of {plural(count, 'VS Code Copilot chat mode')} / custom agents.")
     )
     lines.append("")
     lines.append(
