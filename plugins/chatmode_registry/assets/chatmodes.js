@@ -451,19 +451,27 @@
   function setupCopy(button) {
     if (button.hasAttribute("data-cmr-ready")) return;
     button.setAttribute("data-cmr-ready", "");
-    var holder = document.getElementById(button.getAttribute("data-cmr-copy"));
-    if (!holder) return;
     var status = button.parentNode.querySelector(".cmr-copy-status");
+    var download = button.parentNode.querySelector("a[download]");
     button.hidden = false;
     button.addEventListener("click", function () {
+      // The file's text is embedded in the page; looked up now, not at setup, because
+      // instant navigation may put the page's elements in place after it announces it.
+      var holder = document.getElementById(button.getAttribute("data-cmr-copy"));
       var text;
-      try {
-        text = JSON.parse(holder.textContent);
-      } catch (error) {
+      if (holder) {
+        try {
+          text = Promise.resolve(JSON.parse(holder.textContent));
+        } catch (error) {
+          text = null;
+        }
+      }
+      if (!text && download) text = fetchText(download.href);
+      if (!text) {
         if (status) status.textContent = "Could not read the file text.";
         return;
       }
-      copyText(text).then(
+      text.then(copyText).then(
         function () {
           button.setAttribute("data-cmr-copied", "");
           if (status) status.textContent = "Copied to the clipboard.";
@@ -473,6 +481,18 @@
         }
       );
     });
+  }
+
+  /* The exact text of a published file: decoded with its BOM kept. */
+  function fetchText(url) {
+    return fetch(url)
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.arrayBuffer();
+      })
+      .then(function (bytes) {
+        return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+      });
   }
 
   /* An index entry's Copy button: the index does not carry the files' text (it must stay
@@ -490,14 +510,8 @@
       window.clearTimeout(button.cmrTimer);
       button.cmrTimer = window.setTimeout(function () { button.textContent = "Copy"; }, 2500);
     }
-    fetch(url.href)
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.arrayBuffer();
-      })
-      .then(function (bytes) {
-        return copyText(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes));
-      })
+    fetchText(url.href)
+      .then(copyText)
       .then(
         function () {
           button.setAttribute("data-cmr-copied", "");
