@@ -8,6 +8,7 @@ Example::
           source: chatmodes        # folder of *.chatmode.md / *.agent.md, relative to mkdocs.yml
           prefix: catalog          # URL folder of the catalog pages
           baseline: https://example.org/registry/catalog.json   # optional: show what changed
+          home: true               # optional: the catalog index is the site's home page
 
 ``CHATMODES_BASELINE`` in the environment overrides ``baseline`` (an empty value turns it off).
 """
