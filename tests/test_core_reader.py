@@ -73,10 +73,13 @@ def test_nul_bytes_are_rejected_with_their_line(tmp_path):
     [b"", b"   \n\t\n\r\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \n"],
     ids=["empty", "whitespace", "bom", "bom-space"],
 )
-def test_empty_and_whitespace_only_files_are_cm002(tmp_path, raw):
+def test_empty_and_whitespace_only_files_are_published_with_cm002(tmp_path, raw):
+    """VS Code loads an empty file as an agent with no header and no body: a warning, a page."""
     catalog = load(tmp_path, {"m.chatmode.md": raw})
-    assert only_diagnostic(catalog, "CM002").severity is Severity.ERROR
-    assert rejected_sources(catalog) == ["m.chatmode.md"]
+    assert only_diagnostic(catalog, "CM002").severity is Severity.WARNING
+    assert rejected_sources(catalog) == []
+    (mode,) = catalog.chatmodes
+    assert (mode.header, mode.raw, [d.code for d in mode.diagnostics]) == ({}, raw, ["CM002"])
 
 
 def test_file_over_max_bytes_is_rejected_without_being_read(tmp_path):

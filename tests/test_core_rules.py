@@ -48,7 +48,7 @@ CASES = [
         4,
         message="0xe9",
     ),
-    RuleCase("CM002", {"m.chatmode.md": b""}, {"m.chatmode.md": chatmode()}, None),
+    RuleCase("CM002", {"m.chatmode.md": b""}, {"m.chatmode.md": chatmode()}, None, message="published"),
     RuleCase(
         "CM003",
         {"m.chatmode.md": chatmode("x" * 2000)},
@@ -103,7 +103,7 @@ CASES = [
     ),
     RuleCase(
         "CM104",
-        {"m.chatmode.md": chatmode(header="tools: search, edit\n")},
+        {"m.chatmode.md": chatmode(header="tools: [search, 3]\n")},
         {"m.chatmode.md": chatmode(header="tools: [search, edit]\n")},
         3,
     ),
@@ -134,6 +134,45 @@ CASES = [
         3,
     ),
     RuleCase(
+        "CM110",
+        {"m.chatmode.md": chatmode(header="tools: search, edit\n")},
+        {"m.chatmode.md": chatmode(header="tools: [search, edit]\n")},
+        3,
+        message="2 tool(s)",
+    ),
+    RuleCase(
+        "CM111",
+        {"m.agent.md": chatmode(header="handoffs:\n  - agent: agent\n    label: Go\n")},
+        {"m.agent.md": chatmode(header="handoffs:\n  - agent: agent\n    label: Go\n    prompt: ''\n")},
+        4,
+        path="m.agent.md",
+        message="'prompt'",
+    ),
+    RuleCase(
+        "CM112",
+        {"m.agent.md": chatmode(header="target: vs-code\n")},
+        {"m.agent.md": chatmode(header="target: vscode\n")},
+        3,
+        path="m.agent.md",
+        message="'vs-code'",
+    ),
+    RuleCase(
+        "CM113",
+        {"m.agent.md": chatmode(header="user-invocable: no\n")},
+        {"m.agent.md": chatmode(header="user-invocable: false\n")},
+        3,
+        path="m.agent.md",
+        message="write false",
+    ),
+    RuleCase(
+        "CM114",
+        {"m.agent.md": chatmode(header="tools: [search/codebse]\n")},
+        {"m.agent.md": chatmode(header="tools: [search/codebase, github/*, ms-python.python/getEnv]\n")},
+        3,
+        path="m.agent.md",
+        message="'search/codebase'",
+    ),
+    RuleCase(
         "CM109",
         {"m.chatmode.md": chatmode(header="tools:\n  - findTestFiles\n")},
         {"m.chatmode.md": chatmode(header="tools:\n  - search\n")},
@@ -150,8 +189,12 @@ CASES = [
     ),
     RuleCase(
         "CM203",
-        {"m.chatmode.md": chatmode("# T\n\n\u200b```python\n```\n")},
-        {"m.chatmode.md": chatmode("# T\n\n```python\n```\n")},
+        {"m.chatmode.md": chatmode("# T\n\n\u200b```python\n```\nOK\U000e0049\U000e0047\n")},
+        {
+            "m.chatmode.md": chatmode(
+                "# T \U0001f468\u200d\U0001f4bb \U0001f575\ufe0f\u200d\u2642\ufe0f\n\n```python\n```\n"
+            )
+        },
         6,
         message="U+200B",
     ),
@@ -291,8 +334,14 @@ def test_rule_names_are_unique():
     assert len(names) == len(set(names))
 
 
-def test_fixable_rules_are_mojibake_and_renamed_tools():
-    assert {code for code, rule in RULES.items() if rule.fixable} == {"CM106", "CM202"}
+def test_fixable_rules_are_the_ones_fix_repairs():
+    assert {code for code, rule in RULES.items() if rule.fixable} == {
+        "CM106",
+        "CM110",
+        "CM113",
+        "CM202",
+        "CM203",
+    }
 
 
 def test_repeated_problem_is_capped_with_a_count(tmp_path):

@@ -142,7 +142,29 @@ def unexpected_failure(source: str, error: BaseException) -> Rejected:
 def read_chatmode(file: SourceFile) -> ChatMode | Rejected:
     """Parse and lint one decoded file, or reject it when its header cannot be used."""
     path = file.source
-    text_findings = rules.check_text(path, file.text)
+    if not file.text.strip():
+        # VS Code loads an empty file as an agent with no header and no body: publish it, and
+        # say so once instead of also reporting the missing description and instructions.
+        return ChatMode(
+            source=path,
+            raw=file.raw,
+            sha256=file.sha256,
+            suffix=file.suffix,
+            header={},
+            header_lines={},
+            body=file.text,
+            body_line=1,
+            diagnostics=[
+                rules.make(
+                    "CM002",
+                    path,
+                    None,
+                    "file is empty: it is published, and VS Code loads it as an agent with no header "
+                    "and no instructions; write a header and instructions, or delete it",
+                )
+            ],
+        )
+    text_findings = rules.check_file_name(path) + rules.check_text(path, file.text)
     try:
         parts = split(file.text)
         header = parse_header(parts.header, 2, parts.header_offset) if parts.header is not None else None
@@ -156,7 +178,11 @@ def read_chatmode(file: SourceFile) -> ChatMode | Rejected:
         findings = rules.check_schema(path, data, lines)
         if findings:
             return Rejected(path, findings + text_findings)
-    findings += rules.check_header(path, data, lines, item_lines)
+    findings += rules.check_header(
+        path, data, lines, item_lines, header.loose_booleans if header is not None else None
+    )
+    if parts.header is not None:
+        findings += rules.check_hidden_values(path, data, lines, parts.header)
     findings += rules.check_body(path, parts.body, parts.body_line)
     findings += text_findings
     transitions = (

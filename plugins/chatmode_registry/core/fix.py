@@ -1,4 +1,6 @@
-"""Repairing the fixable rules in place: mojibake (CM202) and legacy tool names (CM106).
+"""Repairing the fixable rules in place: mojibake (CM202), legacy tool names (CM106), a
+comma-separated ``tools`` string (CM110), YAML 1.1 booleans (CM113) and hidden characters
+(CM203, also where the header writes them as YAML escapes).
 
 Edits are made on the file's own lines, so everything else stays byte for byte: the BOM,
 line endings (CRLF, LF, a missing final newline), quotes, comments and list style. The YAML
@@ -10,9 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from chatmode_registry.core import vscode
+import yaml
+
+from chatmode_registry.core import hidden, vscode
 from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
-from chatmode_registry.core.rules import repair_line
+from chatmode_registry.core.rules import BOOLEAN_KEYS, loose_boolean_value, repair_line
+from chatmode_registry.core.vscode import split_tools
 
 _BOM = "\ufeff"
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
@@ -52,12 +57,18 @@ def fix_bytes(raw: bytes) -> FixResult:
     text = decoded[len(bom) :]
     contents, endings = _lines(text)
     result = FixResult(raw)
+    header_end = _header_line_count(text)
+    _rewrite_header_values(text, contents, result)
     extra_lines, dropped = _rename_tools(text, contents, result)
     for index, line in enumerate(contents):
         repaired = repair_line(line)
         if repaired != line:
             contents[index] = repaired
             result.changes.append(f"line {index + 1}: repaired mojibake")
+        cleaned = _remove_hidden(contents[index], in_header=index < header_end)
+        if cleaned != contents[index]:
+            contents[index] = cleaned
+            result.changes.append(f"line {index + 1}: removed hidden characters")
     if not result.changes:
         return result
     pieces = []
@@ -136,3 +147,91 @@ def _rename_tools(text: str, contents: list[str], result: FixResult) -> tuple[di
             else:
                 contents[line] = content[:start] + content[end:]
     return inserted, removed
+
+
+_TOOLS_LINE = re.compile(r"^(?P<lead>tools[ \t]*:[ \t]*)(?P<value>[^#\n]*?)(?P<tail>[ \t]*(?:#.*)?)$")
+
+
+def _yaml_quote(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _rewrite_header_values(text: str, contents: list[str], result: FixResult) -> None:
+    """CM110 and CM113, edited in ``contents``: a one-line ``tools: a, b`` becomes a flow list,
+    ``yes``/``off``... in a boolean field become ``true``/``false``. Runs before the tool
+    renames, which then see the list."""
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        parts = split(normalized)
+        if parts.header is None:
+            return
+        header = parse_header(parts.header, 2, parts.header_offset)
+    except HeaderError:
+        return
+    for key_path, line, start, end, value in header.loose_booleans:
+        keys = [key for key in key_path if key != "[]"]
+        boolean = (len(key_path) == 1 and keys[0] in BOOLEAN_KEYS) or (
+            keys[0] == "handoffs" and len(key_path) == 3 and keys[-1] in ("send", "showContinueOn")
+        )
+        index = line - 1
+        if not boolean or normalized.count("\n", start, end):
+            continue
+        column = start - (normalized.rfind("\n", 0, start) + 1)
+        content = contents[index]
+        if content[column : column + (end - start)] != value:
+            continue
+        new = loose_boolean_value(value)
+        contents[index] = content[:column] + new + content[column + (end - start) :]
+        result.changes.append(f"line {line}: '{'.'.join(keys)}: {value}' -> {new}")
+    tools = header.data.get("tools")
+    line = header.lines.get("tools")
+    if isinstance(tools, str) and line is not None:
+        match = _TOOLS_LINE.match(contents[line - 1])
+        if match and match.group("value") and _same_scalar(match.group("value"), tools):
+            names = split_tools(tools)
+            contents[line - 1] = (
+                match.group("lead")
+                + "["
+                + ", ".join(_yaml_quote(n) for n in names)
+                + "]"
+                + match.group("tail")
+            )
+            result.changes.append(f"line {line}: tools string -> list of {len(names)}")
+
+
+def _same_scalar(written: str, value: str) -> bool:
+    """True when ``written`` (the rest of the line) is the whole YAML scalar ``value``: the
+    value does not continue on the next lines."""
+    try:
+        return yaml.safe_load("x: " + written) == {"x": value}
+    except yaml.YAMLError:
+        return False
+
+
+def _header_line_count(text: str) -> int:
+    """How many lines (from the top) the header and its ``---`` lines take; 0 without one."""
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        parts = split(normalized)
+    except HeaderError:
+        return 0
+    return 0 if parts.header is None else parts.body_line - 1
+
+
+#: A YAML escape of a hidden character in a double-quoted scalar (``\u200b``, ``\U000E0041``),
+#: not preceded by another backslash that would escape its own backslash.
+_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
+
+
+def _remove_hidden(line: str, *, in_header: bool) -> str:
+    """CM203: the line without hidden characters (emoji kept), and, in the header, without
+    the YAML escapes that write them."""
+    line = hidden.remove(line)
+    if in_header and "\\" in line:
+
+        def drop(match: re.Match[str]) -> str:
+            char = chr(int(match.group(2)[1:], 16))
+            return match.group(1) if hidden.HIDDEN.fullmatch(char) else match.group(0)
+
+        line = _ESCAPE.sub(drop, line)
+    return line

@@ -62,6 +62,10 @@ class Header:
     item_lines: dict[str, list[int]] = field(default_factory=dict)
     spans: dict[str, list[tuple[int, int, str | None]]] = field(default_factory=dict)
     present: bool = False
+    #: Plain scalars YAML 1.1 reads as booleans though they are not ``true``/``false``
+    #: (``yes``, ``Off``, ``TRUE``...): ``(key path, file line, start, end, text)``, offsets in
+    #: the file's text. VS Code reads only ``true`` and ``false`` as booleans.
+    loose_booleans: list[tuple[tuple[str, ...], int, int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -337,4 +341,41 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
                 else (-1, -1, None)
                 for item in value_node.value
             ]
+    header.loose_booleans = _loose_booleans(node, text, first_line, offset)
     return header
+
+
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+def _loose_booleans(
+    root: yaml.MappingNode, text: str, first_line: int, offset: int
+) -> list[tuple[tuple[str, ...], int, int, int, str]]:
+    """Plain scalars resolved as booleans whose text is not ``true`` or ``false``.
+
+    Walks the composed tree with an explicit stack (its depth and size are already bounded).
+    """
+    found: list[tuple[tuple[str, ...], int, int, str]] = []
+    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:  # aliases share nodes
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+                stack.append((value_node, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, "[]")) for item in node.value)
+        elif node.tag == _BOOL_TAG and not node.style and node.value not in ("true", "false"):
+            found.append((path, node.start_mark.index, node.end_mark.index, node.value))
+    if not found:
+        return []
+    breaks = [match.start() for match in re.finditer("\n", text)]
+    found.sort(key=lambda item: item[1])
+    return [
+        (path, first_line + bisect.bisect_left(breaks, start), offset + start, offset + end, value)
+        for path, start, end, value in found
+    ]

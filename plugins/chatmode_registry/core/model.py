@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from chatmode_registry.core.vscode import split_tools
+
 
 class Severity(str, Enum):  # noqa: UP042 - StrEnum would change str() of a member
     """How bad a diagnostic is. ``error`` fails a validation, ``warning`` fails it with --strict."""
@@ -161,7 +163,7 @@ class ChatMode:
         if isinstance(value, str) or value is None:
             return value
         if isinstance(value, list):
-            return [str(item) for item in value]
+            return [item for item in value if isinstance(item, str) and item.strip()]
         return str(value)
 
     @property
@@ -174,8 +176,11 @@ class ChatMode:
 
     @property
     def tools(self) -> list[str]:
-        """The header's tools (strings only, in order, duplicates dropped)."""
+        """The header's tools (strings only, in order, duplicates dropped); a comma-separated
+        string is split as VS Code splits it."""
         value = self.header.get("tools")
+        if isinstance(value, str):
+            value = split_tools(value)
         if not isinstance(value, list):
             return []
         return list(dict.fromkeys(item for item in value if isinstance(item, str)))

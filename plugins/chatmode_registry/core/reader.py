@@ -70,7 +70,7 @@ def read_source(
     """Read one file, or say why it cannot be a chat mode.
 
     ``root`` is the source folder the file must stay inside (``None`` for a file named on the
-    command line). Errors are CM001 (not UTF-8), CM002 (empty), CM003 (too large) and
+    command line). Errors are CM001 (not UTF-8), CM002 (cannot be read), CM003 (too large) and
     CM004 (outside the source folder).
     """
     suffix = chatmode_suffix(path.name) or ""
@@ -101,8 +101,6 @@ def read_source(
     if len(raw) > max_bytes:
         return _error(source, "CM003", f"file is over the limit of {max_bytes:,} bytes")
     payload = raw[len(_BOM) :] if raw.startswith(_BOM) else raw
-    if not payload.strip():
-        return _error(source, "CM002", "file is empty; write a header and instructions, or delete it")
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError as error:

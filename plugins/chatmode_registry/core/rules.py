@@ -7,10 +7,10 @@ Checks that need the whole catalog (slugs, transitions) live in :mod:`core.catal
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 import ftfy
 import jsonschema
 
-from chatmode_registry.core import vscode
+from chatmode_registry.core import hidden, vscode
 from chatmode_registry.core.model import Diagnostic, Severity
 
 #: GitHub truncates custom agent prompts longer than this many characters.
@@ -60,10 +60,10 @@ RULES: dict[str, Rule] = {
             Rule(
                 "CM002",
                 "empty-file",
-                _E,
-                "The file is empty or cannot be read.",
+                _W,
+                "The file is empty: it is published (VS Code loads it as an agent with no header and no "
+                "instructions). A file that cannot be read at all is an error and gets no page.",
                 "Write a header and instructions, or delete the file.",
-                rejects=True,
             ),
             Rule(
                 "CM003",
@@ -137,10 +137,49 @@ RULES: dict[str, Rule] = {
             ),
             Rule(
                 "CM103",
-                "deprecated-infer",
+                "deprecated-key",
                 _W,
-                "The header uses 'infer', which is deprecated.",
+                "The header uses a deprecated key: 'infer', or the old spelling 'user-invokable'.",
                 "Use 'user-invocable' and 'disable-model-invocation' instead.",
+            ),
+            Rule(
+                "CM110",
+                "tools-string",
+                _W,
+                "'tools' is one comma-separated string; VS Code and GitHub read it as a list.",
+                "Write tools as a YAML list; 'chatmodes fix' rewrites it.",
+                fixable=True,
+            ),
+            Rule(
+                "CM111",
+                "handoff-incomplete",
+                _W,
+                "A handoff has no 'label' or no 'prompt'; VS Code drops it (no button).",
+                "Give every handoff a label and a prompt (the prompt may be empty: prompt: '').",
+            ),
+            Rule(
+                "CM112",
+                "unknown-target",
+                _W,
+                "'target' is neither 'vscode' nor 'github-copilot'.",
+                "Use one of them, or leave target out for both.",
+            ),
+            Rule(
+                "CM113",
+                "yaml11-boolean",
+                _W,
+                "A boolean field is written 'yes', 'no', 'on', 'off' (or another case of true/false); "
+                "VS Code reads only true and false.",
+                "Write true or false; 'chatmodes fix' rewrites it.",
+                fixable=True,
+            ),
+            Rule(
+                "CM114",
+                "unknown-tool",
+                _I,
+                "A tool name is neither a VS Code tool or tool set, an MCP 'server/*' or 'server/tool', "
+                "nor an extension tool; VS Code ignores it (reported only where VS Code reads the tools).",
+                "Correct the name (the closest known name is suggested) or remove it.",
             ),
             Rule(
                 "CM104",
@@ -176,7 +215,8 @@ RULES: dict[str, Rule] = {
                 "CM107",
                 "odd-model",
                 _W,
-                "'model' looks malformed: empty, several names in one string, or stray quotes.",
+                "'model' looks malformed: empty, an empty list, a list item that is not a name, several "
+                "names in one string, or stray quotes.",
                 "Give one model name, or a YAML list of names.",
             ),
             Rule(
@@ -203,10 +243,15 @@ RULES: dict[str, Rule] = {
             ),
             Rule(
                 "CM203",
-                "invisible-character",
+                "hidden-character",
                 _W,
-                "An invisible or bidirectional control character (zero-width space, ...) is in the text.",
-                "Delete the character: it can hide text or break code fences.",
+                "A character a reader cannot see but the model reads: zero-width characters, Unicode "
+                "tag characters (which can spell a whole hidden instruction), bidirectional marks and "
+                "controls, invisible operators, Hangul fillers, U+034F, variation selectors outside "
+                "emoji; in the text, in header values written as YAML escapes, or in the file name. "
+                "Joiners and selectors inside emoji sequences are not reported.",
+                "Delete them; 'chatmodes fix' removes them (the page and the source view show each one).",
+                fixable=True,
             ),
             Rule(
                 "CM204",
@@ -353,10 +398,33 @@ def check_schema(path: str, header: dict[str, Any], lines: dict[str, int]) -> li
     return found
 
 
+#: Header keys whose value VS Code reads as a boolean, and the handoff fields it reads so.
+BOOLEAN_KEYS = frozenset({"user-invocable", "user-invokable", "disable-model-invocation", "infer"})
+_HANDOFF_BOOLEANS = frozenset({"send", "showContinueOn"})
+
+#: The ``target`` values VS Code and GitHub know (``promptValidator.validateTarget``).
+TARGETS = ("vscode", "github-copilot")
+
+
+def loose_boolean_value(text: str) -> str:
+    """``true`` or ``false``: what a YAML 1.1 boolean spelling (``yes``, ``Off``...) means."""
+    return "true" if text.lower() in ("yes", "y", "on", "true") else "false"
+
+
+def vscode_reads_tools(header: dict[str, Any]) -> bool:
+    """False when ``target: github-copilot``: VS Code does not check that file's tool names."""
+    return header.get("target") != "github-copilot"
+
+
 def check_header(
-    path: str, header: dict[str, Any], lines: dict[str, int], item_lines: dict[str, list[int]]
+    path: str,
+    header: dict[str, Any],
+    lines: dict[str, int],
+    item_lines: dict[str, list[int]],
+    loose_booleans: list[tuple[tuple[str, ...], int, int, int, str]] | None = None,
 ) -> list[Diagnostic]:
-    """Rules about the header's content: description, keys, infer, tools, model."""
+    """Rules about the header's content: description, keys, deprecated keys, tools, model,
+    target, handoffs and booleans."""
     found: list[Diagnostic] = []
     description = header.get("description")
     if not isinstance(description, str) or not description.strip():
@@ -368,62 +436,202 @@ def check_header(
                 "no description: add 'description:' with one sentence on what this chat mode does",
             )
         )
-    known = known_keys()
+    properties = vscode.schema().get("properties", {})
     for key in header:
-        if key not in known:
+        if key not in properties:
             found.append(
                 make("CM102", path, lines.get(key), f"unknown key '{key}': remove it or fix its spelling")
             )
-    if "infer" in header:
+        elif properties[key].get("deprecated"):
+            instead = (
+                "'user-invocable'"
+                if key == "user-invokable"
+                else "'user-invocable' / 'disable-model-invocation'"
+            )
+            found.append(make("CM103", path, lines.get(key), f"'{key}' is deprecated: use {instead}"))
+    found += _check_tools(path, header, lines, item_lines)
+    found += _check_model(path, header, lines, item_lines)
+    target = header.get("target")
+    if isinstance(target, str) and target.strip() not in TARGETS:
         found.append(
             make(
-                "CM103",
+                "CM112",
                 path,
-                lines.get("infer"),
-                "'infer' is deprecated: use 'user-invocable' / 'disable-model-invocation'",
+                lines.get("target"),
+                f"target {target!r} is neither 'vscode' nor 'github-copilot': VS Code reports an error "
+                "and GitHub ignores the agent's target; use one of them or leave target out (both)",
             )
         )
+    found += _check_handoffs(path, header, lines, item_lines)
+    for key_path, line, _start, _end, text in loose_booleans or ():
+        top = key_path[0]
+        if (len(key_path) == 1 and top in BOOLEAN_KEYS) or (
+            top == "handoffs" and len(key_path) == 3 and key_path[2] in _HANDOFF_BOOLEANS
+        ):
+            value = loose_boolean_value(text)
+            found.append(
+                make(
+                    "CM113",
+                    path,
+                    line,
+                    f"'{'.'.join(k for k in key_path if k != '[]')}: {text}' is a YAML 1.1 boolean; VS Code "
+                    f"reads only true and false, so it ignores this value: write {value} "
+                    "(chatmodes fix rewrites it)",
+                )
+            )
+    return found
+
+
+def _check_tools(
+    path: str, header: dict[str, Any], lines: dict[str, int], item_lines: dict[str, list[int]]
+) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
     tools = header.get("tools")
-    if isinstance(tools, list):
+    if isinstance(tools, str):
+        items = vscode.split_tools(tools)
+        found.append(
+            make(
+                "CM110",
+                path,
+                lines.get("tools"),
+                f"tools is a comma-separated string, read as {len(items)} tool(s); write it as a YAML list "
+                "(chatmodes fix rewrites it)",
+            )
+        )
+        tool_lines = [lines.get("tools")] * len(items)
+        tools = items
+    elif isinstance(tools, list):
         tool_lines = item_lines.get("tools", [])
-        seen: set[str] = set()
-        for index, tool in enumerate(tools):
-            if not isinstance(tool, str):
-                continue
-            line = tool_lines[index] if index < len(tool_lines) else lines.get("tools")
-            if tool in seen:
-                found.append(make("CM105", path, line, f"tool '{tool}' is listed twice: remove one"))
-            seen.add(tool)
-            replacements = vscode.legacy_tool_replacements(tool)
-            if replacements:
-                new = ", ".join(f"'{name}'" for name in replacements)
-                found.append(
-                    make(
-                        "CM106",
-                        path,
-                        line,
-                        f"tool '{tool}' was renamed: use {new} (chatmodes fix renames it)",
-                    )
+    else:
+        return found
+    reads = vscode_reads_tools(header)
+    seen: set[str] = set()
+    suggestions: _ToolSuggestions | None = None
+    for index, tool in enumerate(tools):
+        if not isinstance(tool, str):
+            continue
+        line = tool_lines[index] if index < len(tool_lines) else lines.get("tools")
+        if tool in seen:
+            found.append(make("CM105", path, line, f"tool '{tool}' is listed twice: remove one"))
+        seen.add(tool)
+        if not reads:
+            continue  # target: github-copilot: GitHub's aliases are fine, VS Code does not look
+        replacements = vscode.legacy_tool_replacements(tool)
+        alias = vscode.github_alias(tool)
+        if replacements:
+            new = ", ".join(f"'{name}'" for name in replacements)
+            also = f" (GitHub Copilot reads it as its alias of '{alias}')" if alias else ""
+            found.append(
+                make(
+                    "CM106",
+                    path,
+                    line,
+                    f"tool '{tool}' was renamed: VS Code reads it as {new}{also}; "
+                    f"use {new} (chatmodes fix renames it)",
                 )
-            elif vscode.retired_tool_reason(tool):
-                found.append(
-                    make(
-                        "CM109",
-                        path,
-                        line,
-                        f"tool '{tool}' is no longer offered by VS Code, which ignores it",
-                    )
+            )
+        elif vscode.retired_tool_reason(tool):
+            found.append(
+                make("CM109", path, line, f"tool '{tool}' is no longer offered by VS Code, which ignores it")
+            )
+        elif not (tool.strip() == "" or vscode.is_known_tool(tool) or vscode.is_foreign_tool(tool)):
+            suggestions = suggestions or _ToolSuggestions()
+            close = suggestions.closest(tool)
+            where = f"GitHub Copilot reads it as '{alias}', but " if alias else ""
+            hint = f": did you mean '{close}'?" if close else ""
+            found.append(
+                make(
+                    "CM114",
+                    path,
+                    line,
+                    f"tool '{tool}' is not a VS Code tool, an MCP 'server/tool' or an extension tool; "
+                    f"{where}VS Code ignores it{hint}",
                 )
+            )
+    return found
+
+
+class _ToolSuggestions:
+    """Closest known tool names, compared by their last segment (``codebse`` -> ``search/codebase``)."""
+
+    def __init__(self) -> None:
+        self.by_leaf: dict[str, str] = {}
+        for name in vscode.known_tool_names():
+            self.by_leaf.setdefault(name.rsplit("/", 1)[-1].lower(), name)
+
+    def closest(self, tool: str) -> str | None:
+        leaf = tool.rsplit("/", 1)[-1].lower()[:100]
+        if leaf in self.by_leaf:
+            return self.by_leaf[leaf]
+        close = difflib.get_close_matches(leaf, list(self.by_leaf), n=1, cutoff=0.75)
+        return self.by_leaf[close[0]] if close else None
+
+
+def _check_model(
+    path: str, header: dict[str, Any], lines: dict[str, int], item_lines: dict[str, list[int]]
+) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
     model = header.get("model")
+    if isinstance(model, list) and not model:
+        return [
+            make(
+                "CM107",
+                path,
+                lines.get("model"),
+                "model is an empty list: VS Code reports an error; give one model name or leave model out",
+            )
+        ]
     models = model if isinstance(model, list) else [model] if isinstance(model, str) else []
-    for value in models:
-        if isinstance(value, str) and (not value.strip() or re.search(r"[|,'\"\n]", value)):
+    model_lines = item_lines.get("model", []) if isinstance(model, list) else []
+    for index, value in enumerate(models):
+        line = model_lines[index] if index < len(model_lines) else lines.get("model")
+        if not isinstance(value, str):
             found.append(
                 make(
                     "CM107",
                     path,
-                    lines.get("model"),
+                    line,
+                    f"model list item {value!r} is not a name: VS Code reports an error; write model names",
+                )
+            )
+        elif not value.strip() or re.search(r"[|,'\"\n]", value):
+            found.append(
+                make(
+                    "CM107",
+                    path,
+                    line,
                     f"model {value!r} looks malformed: give one model name, or a YAML list of names",
+                )
+            )
+    return found
+
+
+def _check_handoffs(
+    path: str, header: dict[str, Any], lines: dict[str, int], item_lines: dict[str, list[int]]
+) -> list[Diagnostic]:
+    handoffs = header.get("handoffs")
+    if not isinstance(handoffs, list):
+        return []
+    found: list[Diagnostic] = []
+    handoff_lines = item_lines.get("handoffs", [])
+    for index, item in enumerate(handoffs):
+        if not isinstance(item, dict):
+            continue
+        missing = [
+            key
+            for key in ("label", "prompt")
+            if not isinstance(item.get(key), str) or (key == "label" and not item[key].strip())
+        ]
+        if missing:
+            line = handoff_lines[index] if index < len(handoff_lines) else lines.get("handoffs")
+            names = " and ".join(f"'{key}'" for key in missing)
+            found.append(
+                make(
+                    "CM111",
+                    path,
+                    line,
+                    f"handoff to '{item.get('agent')}' has no {names}: VS Code drops a handoff without a "
+                    "label and a prompt, so no button is shown; add them",
                 )
             )
     return found
@@ -475,10 +683,6 @@ def check_body(path: str, body: str, body_line: int) -> list[Diagnostic]:
 # Mojibake of UTF-8 read as cp1252 / Latin-1 always shows a lead-byte character from this range;
 # only lines that have one are handed to ftfy, which is costly per line.
 _MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4]")
-_INVISIBLE_CHARS = (
-    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u180e"
-)
-_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
 def repair_line(line: str) -> str:
@@ -519,42 +723,147 @@ _MARKUP = "*_`\"'()[]{}<>.,;:!?"
 
 
 def check_text(path: str, text: str) -> list[Diagnostic]:
-    """Rules about characters anywhere in the file: mojibake (CM202), invisible characters (CM203)."""
-    found: list[Diagnostic] = []
-    for code, pattern in (("CM202", _MOJIBAKE_HINT), ("CM203", _INVISIBLE)):
-        if code == "CM203" and not any(char in text for char in _INVISIBLE_CHARS):
-            continue  # one substring test a character beats the character-class scan
-        count = 0
-        position = 0
-        line_index = 0
-        counted = 0
-        while (match := pattern.search(text, position)) is not None:
-            start = text.rfind("\n", 0, match.start()) + 1
-            end = text.find("\n", match.end())
-            end = len(text) if end < 0 else end
-            line_index += text.count("\n", counted, start)
-            counted = start
-            position = end + 1
-            finding = _check_line(code, text[start:end], match.start() - start)
-            if finding is None:
-                continue
-            count += 1
-            if count <= MAX_PER_RULE:
-                found.append(make(code, path, line_index + 1, finding))
-            if end == len(text):
-                break
-        if count > MAX_PER_RULE:
-            found.append(make(code, path, None, f"{count - MAX_PER_RULE} more lines with the same problem"))
+    """Rules about characters anywhere in the file: mojibake (CM202), hidden characters (CM203)."""
+    found = _check_mojibake(path, text)
+    found += _check_hidden(path, text)
     return found
 
 
+def _check_mojibake(path: str, text: str) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    count = 0
+    position = 0
+    line_index = 0
+    counted = 0
+    while (match := _MOJIBAKE_HINT.search(text, position)) is not None:
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        line_index += text.count("\n", counted, start)
+        counted = start
+        position = end + 1
+        finding = _check_line("CM202", text[start:end], match.start() - start)
+        if finding is not None:
+            count += 1
+            if count <= MAX_PER_RULE:
+                found.append(make("CM202", path, line_index + 1, finding))
+        if end == len(text):
+            break
+    if count > MAX_PER_RULE:
+        found.append(make("CM202", path, None, f"{count - MAX_PER_RULE} more lines with the same problem"))
+    return found
+
+
+def _hidden_summary(chars: list[tuple[int, str]]) -> str:
+    """``U+200B ZERO WIDTH SPACE at column 3, ... and 12 more``, plus the text tag characters spell."""
+    shown = ", ".join(f"{hidden.describe(char)} at column {column:,}" for column, char in chars[:3])
+    message = f"{shown} and {len(chars) - 3:,} more" if len(chars) > 3 else shown
+    spelled = hidden.tag_text("".join(char for _, char in chars[:10_000]))
+    if spelled:
+        message += f"; the tag characters spell {spelled[:200]!r}"
+    return message
+
+
+def _check_hidden(path: str, text: str) -> list[Diagnostic]:
+    """CM203 once per line that holds hidden characters (each named with its column), capped."""
+    if hidden.HIDDEN.search(text) is None:
+        return []
+    found: list[Diagnostic] = []
+    lines = 0
+    line_number = 1
+    counted = 0
+    current: list[tuple[int, str]] = []
+    line_start = 0
+
+    def flush() -> None:
+        nonlocal lines
+        if not current:
+            return
+        lines += 1
+        if lines <= MAX_PER_RULE:
+            found.append(
+                make(
+                    "CM203",
+                    path,
+                    line_number,
+                    f"{len(current):,} hidden character(s) a reader cannot see but the model reads: "
+                    f"{_hidden_summary(current)}; delete them (chatmodes fix removes them)",
+                )
+            )
+        current.clear()
+
+    for index in hidden.find(text):
+        if index >= counted:
+            breaks = text.count("\n", counted, index)
+            if breaks:
+                flush()
+                line_number += breaks
+                line_start = text.rfind("\n", 0, index) + 1
+            counted = index
+        current.append((index - line_start + 1, text[index]))
+    flush()
+    if lines > MAX_PER_RULE:
+        found.append(make("CM203", path, None, f"{lines - MAX_PER_RULE} more lines with hidden characters"))
+    return found
+
+
+def check_hidden_values(
+    path: str, header: dict[str, Any], lines: dict[str, int], header_text: str
+) -> list[Diagnostic]:
+    """CM203 for hidden characters that reach a header value through a YAML escape
+    (``"Security Engineer\\u200b"``), which the raw-text scan cannot see."""
+    found: list[Diagnostic] = []
+    for key, value in header.items():
+        strings: list[str] = []
+        stack: list[Any] = [key, value]
+        while stack and len(strings) < 10_000:
+            item = stack.pop()
+            if isinstance(item, str):
+                strings.append(item)
+            elif isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+        chars: dict[str, None] = {}
+        for string in strings:
+            for index in hidden.find(string):
+                if string[index] not in header_text:
+                    chars.setdefault(string[index])
+        if chars:
+            names = capped_list([hidden.describe(char) for char in chars], limit=3)
+            found.append(
+                make(
+                    "CM203",
+                    path,
+                    lines.get(key),
+                    f"the value of '{hidden.remove(key)}' holds hidden character(s) written as YAML escapes: "
+                    f"{names}; delete the escapes (chatmodes fix removes them)",
+                )
+            )
+    return found
+
+
+def check_file_name(path: str) -> list[Diagnostic]:
+    """CM203 for hidden or bidirectional characters in the file's path (they disguise its name)."""
+    chars = [path[index] for index in hidden.find(path)]
+    if not chars:
+        return []
+    return [
+        make(
+            "CM203",
+            path,
+            None,
+            f"the file name holds hidden or bidirectional character(s): "
+            f"{capped_list([hidden.describe(char) for char in dict.fromkeys(chars)], limit=3)}; "
+            "rename the file",
+        )
+    ]
+
+
 def _check_line(code: str, line: str, column: int) -> str | None:
-    if code == "CM202":
-        repaired = repair_line(line)
-        if repaired == line:
-            return None
-        broken, fixed = _changed_span(line, repaired)
-        return f"mojibake: '{broken}' should read '{fixed}' (chatmodes fix repairs it)"
-    char = line[column]
-    name = unicodedata.name(char, f"U+{ord(char):04X}")
-    return f"invisible character U+{ord(char):04X} {name} at column {column + 1}: delete it"
+    repaired = repair_line(line)
+    if repaired == line:
+        return None
+    broken, fixed = _changed_span(line, repaired)
+    return f"mojibake: '{broken}' should read '{fixed}' (chatmodes fix repairs it)"

@@ -56,6 +56,20 @@ def is_tool_set(name: str) -> bool:
     return name in facts()["tool_sets"]
 
 
+def is_known_tool(name: str) -> bool:
+    """True when ``name`` is a current built-in tool, a built-in tool set, ``<set>/*`` or ``*``.
+
+    MCP and extension tools (``github/*``, ``ms-python.python/...``) answer False: see
+    :func:`is_foreign_tool`.
+    """
+    data = facts()
+    if name in data["tools"] or name in data["tool_sets"] or name == "*":
+        return True
+    if name.endswith(_WILDCARD_SUFFIX):
+        return name[: -len(_WILDCARD_SUFFIX)] in data["tool_sets"]
+    return False
+
+
 def tool_description(name: str) -> str | None:
     """A one-line description of a built-in tool or tool set (also ``<set>/*``), else ``None``."""
     data = facts()
@@ -95,3 +109,50 @@ def builtin_agent_visibility(name: str) -> dict[str, bool]:
     """``user_invocable`` / ``model_invocable`` of a built-in agent where it restricts them
     (the Plan agent sets ``disable-model-invocation: true``); empty when nothing is restricted."""
     return dict(facts().get("builtin_agent_visibility", {}).get(name, {}))
+
+
+def split_tools(value: str) -> list[str]:
+    """A comma-separated ``tools`` string as VS Code reads it (``parseCommaSeparatedList`` in
+    ``promptFileParser.ts``): items split at commas, outer spaces dropped, an item may be quoted
+    with ``'`` or ``"`` (then it may hold commas); empty items are skipped."""
+    items: list[str] = []
+    position, size = 0, len(value)
+    while position < size:
+        while position < size and value[position] in " \t":
+            position += 1
+        if position >= size:
+            break
+        if value[position] in "'\"":
+            quote = value[position]
+            end = value.find(quote, position + 1)
+            end = size if end < 0 else end
+            items.append(value[position + 1 : end])
+            position = end + 1
+            comma = value.find(",", position)
+            position = size if comma < 0 else comma + 1
+        else:
+            comma = value.find(",", position)
+            end = size if comma < 0 else comma
+            items.append(value[position:end].rstrip())
+            position = end + 1
+    return [item for item in items if item]
+
+
+def github_alias(name: str) -> str | None:
+    """The tool set GitHub Copilot reads a tool alias as (``shell`` -> ``execute``), or ``None``."""
+    return facts().get("github_tool_aliases", {}).get("aliases", {}).get(name)
+
+
+def known_tool_names() -> list[str]:
+    """Every current built-in tool and tool set name, for suggestions."""
+    data = facts()
+    return sorted({*data["tools"], *data["tool_sets"]})
+
+
+def is_foreign_tool(name: str) -> bool:
+    """True for tools VS Code does not define itself: an MCP server's (``server/*``,
+    ``server/tool``) or an extension's (``publisher.extension/tool``)."""
+    if "/" not in name:
+        return False
+    prefix = name.split("/", 1)[0]
+    return prefix not in facts()["tool_sets"]
