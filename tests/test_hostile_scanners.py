@@ -52,9 +52,7 @@ PROVEN: dict[str, str] = {
 
 #: Patterns found superlinear whose fix belongs to another part of #14, by owner. The test
 #: reports them as expected failures until the fix lands; then this entry must go.
-PENDING: dict[str, str] = {
-    r"^\s*(?:[-*+]|\d+[.)])?\s*\*\*(?P<label>[^*\n]{1,120}?)\*\*\s*:": "vscode: transition-label regex",
-}
+PENDING: dict[str, str] = {}
 
 #: Patterns built at run time from values the package controls, by where they are built.
 DYNAMIC: dict[str, str] = {

@@ -218,9 +218,32 @@ def _header_line_count(text: str) -> int:
     return 0 if parts.header is None else parts.body_line - 1
 
 
-#: A YAML escape of a hidden character in a double-quoted scalar (``\u200b``, ``\U000E0041``),
-#: not preceded by another backslash that would escape its own backslash.
-_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _drop_hidden_escapes(line: str) -> str:
+    """The line without YAML escapes (``\\u200b``, ``\\U000E0041``) of hidden characters.
+
+    One pass: each backslash run is read once; an escape is one whose backslash is not itself
+    escaped (an odd run) followed by ``u`` and 4 or ``U`` and 8 hex digits.
+    """
+    pieces: list[str] = []
+    last = 0
+    position = line.find("\\")
+    while position >= 0:
+        run_end = position
+        while run_end < len(line) and line[run_end] == "\\":
+            run_end += 1
+        width = {"u": 4, "U": 8}.get(line[run_end : run_end + 1], 0)
+        digits = line[run_end + 1 : run_end + 1 + width]
+        if (run_end - position) % 2 and width and len(digits) == width and set(digits) <= _HEX:
+            code = int(digits, 16)
+            if code <= 0x10FFFF and hidden.HIDDEN.fullmatch(chr(code)):
+                pieces.append(line[last : run_end - 1])
+                last = run_end + 1 + width
+        position = line.find("\\", max(run_end, last))
+    pieces.append(line[last:])
+    return "".join(pieces)
 
 
 def _remove_hidden(line: str, *, in_header: bool) -> str:
@@ -228,10 +251,5 @@ def _remove_hidden(line: str, *, in_header: bool) -> str:
     the YAML escapes that write them."""
     line = hidden.remove(line)
     if in_header and "\\" in line:
-
-        def drop(match: re.Match[str]) -> str:
-            char = chr(int(match.group(2)[1:], 16))
-            return match.group(1) if hidden.HIDDEN.fullmatch(char) else match.group(0)
-
-        line = _ESCAPE.sub(drop, line)
+        line = _drop_hidden_escapes(line)
     return line

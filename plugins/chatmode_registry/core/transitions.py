@@ -22,7 +22,10 @@ _PROSE = re.compile(
     r"|\bhand(?:ing|s)?[\s-]*off\s+to\s+(?:the\s+)?" + _TARGET.replace("text", "text2"),
     re.IGNORECASE,
 )
-_LABEL = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\*\*(?P<label>[^*\n]{1,120}?)\*\*\s*:", re.MULTILINE)
+#: A list item's bold lead-in (``- **For API Design**:``), matched at a line's start. Linear:
+#: the optional marker carries its own trailing blanks, so no two blank runs compete, and the
+#: label class cannot match the ``*`` that ends it.
+_LABEL = re.compile(r"[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]*)?\*\*(?P<label>[^*\n]{1,120}?)\*\*[ \t]*:")
 _REASON_TRIM = " \t\"'“”‘’.,;:)"
 
 
@@ -55,29 +58,37 @@ def _matches(body: str):
 
 
 def prose_transitions(body: str, body_line: int) -> list[Transition]:
-    """Transitions written as sentences in ``body`` (which starts on file line ``body_line``)."""
+    """Transitions written as sentences in ``body`` (which starts on file line ``body_line``).
+
+    Linear in the body: matches come in order, so the line of each is found by scanning only
+    from the previous one; the label is matched once per line; a reason runs to the next
+    match on the same line or to the line's end, so no part of a line is read twice.
+    """
     found: list[Transition] = []
     fences: Fences | None = None
-    line_start = 0
+    matches = list(_matches(body))
+    counted = 0  # line breaks before ``counted`` are in ``line_index``
     line_index = 0
-    for match in _matches(body):
+    line_start, line_end = 0, -1
+    label = ""
+    for position, match in enumerate(matches):
         fences = fences or Fences(body)
         if fences.contains(match.start()):
             continue
         text = _clean(match.group("text") or match.group("text2") or "")
         if not text:
             continue
-        line_index += body.count("\n", line_start, match.start())
-        line_start = body.rfind("\n", 0, match.start()) + 1
-        line_end = body.find("\n", match.end())
-        line_end = len(body) if line_end < 0 else line_end
-        label_match = _LABEL.match(body, line_start, line_end)
-        label = _clean(label_match.group("label")) if label_match else ""
-        next_match = (
-            _PROSE.search(body, match.end(), line_end) if "**" in body[match.end() : line_end] else None
-        )
-        reason = body[match.end() : next_match.start() if next_match else line_end]
-        reason = _clean(reason).strip(_REASON_TRIM)
+        if match.start() > line_end:  # a new line: find its bounds and its label once
+            newline = body.rfind("\n", counted, match.start())
+            line_start = newline + 1 if newline >= 0 else counted
+            line_index += body.count("\n", counted, line_start)
+            counted = line_start
+            line_end = body.find("\n", match.end())
+            line_end = len(body) if line_end < 0 else line_end
+            label_match = _LABEL.match(body, line_start, line_end)
+            label = _clean(label_match.group("label")) if label_match else ""
+        following = matches[position + 1].start() if position + 1 < len(matches) else line_end
+        reason = _clean(body[match.end() : min(following, line_end)]).strip(_REASON_TRIM)
         found.append(
             Transition(text=text, via=VIA_PROSE, line=body_line + line_index, label=label, reason=reason)
         )
