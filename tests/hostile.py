@@ -385,7 +385,8 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
     )
 
     # --- files that cannot be chat modes ----------------------------------------------------
-    reject("empty.chatmode.md", b"")
+    # VS Code loads an empty file as an agent with no header and no body (issue 13): published.
+    publish("empty.chatmode.md", b"", slug="empty", flagged=True)
     rng = random.Random(20240601)  # fixed seed: the same junk every run
     reject("binary-junk.chatmode.md", b"\x89PNG\r\n\x1a\n\x00\xff\xfe" + rng.randbytes(4096))
     reject(
@@ -416,7 +417,7 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
         flagged=True,  # its 'x' key is unknown: a warning
     )
     reject("list-header.chatmode.md", "---\n- a\n- b\n---\nBody.\n")
-    reject("wrong-type.chatmode.md", "---\ndescription: 42 tools\ntools: codebase, search\n---\nBody.\n")
+    reject("wrong-type.chatmode.md", "---\ndescription: 42 tools\ntools: 42\n---\nBody.\n")
 
     # --- things outside the folder ----------------------------------------------------------
     secret = outside / "secret.chatmode.md"

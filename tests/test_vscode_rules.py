@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from chatmode_files import chatmode, mode_by_source, with_code, write_tree
 from chatmode_registry.core import hidden
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.core.model import Severity
-
-from chatmode_files import chatmode, mode_by_source, with_code, write_tree
 
 
 def load(tmp_path, files):

@@ -184,9 +184,9 @@ def _rewrite_header_values(text: str, contents: list[str], result: FixResult) ->
         contents[index] = content[:column] + new + content[column + (end - start) :]
         result.changes.append(f"line {line}: '{'.'.join(keys)}: {value}' -> {new}")
     tools = header.data.get("tools")
-    line = header.lines.get("tools")
-    if isinstance(tools, str) and line is not None:
-        match = _TOOLS_LINE.match(contents[line - 1])
+    tools_line = header.lines.get("tools")
+    if isinstance(tools, str) and tools_line is not None:
+        match = _TOOLS_LINE.match(contents[tools_line - 1])
         if match and match.group("value") and _same_scalar(match.group("value"), tools):
             names = split_tools(tools)
             contents[line - 1] = (
