@@ -498,10 +498,10 @@ def _check_tools(
                 "(chatmodes fix rewrites it)",
             )
         )
-        tool_lines = [lines.get("tools")] * len(items)
+        tool_lines: list[int | None] = [lines.get("tools")] * len(items)
         tools = items
     elif isinstance(tools, list):
-        tool_lines = item_lines.get("tools", [])
+        tool_lines = list(item_lines.get("tools", []))
     else:
         return found
     reads = vscode_reads_tools(header)
