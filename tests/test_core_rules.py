@@ -264,6 +264,19 @@ CASES = [
         message="built-in",
     ),
     RuleCase(
+        "CM308",
+        {
+            "m.chatmode.md": chatmode(header="name: \u0410PI Engineer\n"),
+            "n.chatmode.md": chatmode(header="name: API Engineer\n"),
+        },
+        {
+            "m.chatmode.md": chatmode(header="name: API Engineer\n"),
+            "n.chatmode.md": chatmode(header="name: APl Engineering\n"),
+        },
+        3,
+        message="U+0410 CYRILLIC CAPITAL LETTER A",
+    ),
+    RuleCase(
         "CM307",
         {
             "m.agent.md": chatmode(header="handoffs:\n  - {label: L, agent: helper, prompt: P}\n"),

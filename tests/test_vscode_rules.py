@@ -191,3 +191,70 @@ def test_bidi_controls_in_file_names_are_reported(tmp_path):
 def test_reveal_makes_every_hidden_character_visible():
     assert hidden.reveal("a\u200bb\U000e0041") == "a\u27e6U+200B\u27e7b\u27e6U+E0041\u27e7"
     assert hidden.remove("a\u200bb\U000e0041") == "ab"
+
+
+# --- look-alike names (issue 14 finding 8) ------------------------------------------------------
+
+
+def test_a_confusable_name_warns_on_both_files(tmp_path):
+    catalog = load(
+        tmp_path,
+        {
+            "real.chatmode.md": chatmode(header="name: Security Engineer\n"),
+            "fake.chatmode.md": chatmode(header="name: Security \u0395ngineer\n"),  # Greek Epsilon
+            "other.chatmode.md": chatmode(header="name: Backend Engineer\n"),
+        },
+    )
+    found = {d.path: d for d in with_code(catalog.diagnostics, "CM308")}
+    assert set(found) == {"real.chatmode.md", "fake.chatmode.md"}
+    assert found["fake.chatmode.md"].line == 3
+    assert "U+0395 GREEK CAPITAL LETTER EPSILON" in found["fake.chatmode.md"].message
+    assert "'real.chatmode.md'" in found["fake.chatmode.md"].message
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    ["S\u0435curity Engineer", "Security Engineer\u200b", "Secur\u0456ty Engineer", "Security Eng\u0131neer"],
+)
+def test_cyrillic_and_hidden_lookalikes_are_found(tmp_path, lookalike):
+    catalog = load(
+        tmp_path,
+        {
+            "a.chatmode.md": chatmode(header="name: Security Engineer\n"),
+            "b.chatmode.md": chatmode(header=f"name: '{lookalike}'\n"),
+        },
+    )
+    assert {d.path for d in with_code(catalog.diagnostics, "CM308")} == {"a.chatmode.md", "b.chatmode.md"}
+
+
+def test_lookalike_messages_stay_short_with_many_impostors(tmp_path):
+    variants = ["Security Engineer"] + ["Security Engineer" + "\u200b" * k for k in range(1, 40)]
+    files = {f"m{k}.chatmode.md": chatmode(header=f'name: "{name}"\n') for k, name in enumerate(variants)}
+    catalog = load(tmp_path, files)
+    found = with_code(catalog.diagnostics, "CM308")
+    assert len(found) == 40 and all(len(d.message) < 600 for d in found)
+    assert any("and 34 more" in d.message for d in found)
+
+
+# --- output stays linear in input (issue 14 finding 11) -------------------------------------------
+
+
+def test_files_sharing_a_slug_get_short_messages(tmp_path):
+    files = {f"d{k:03}/x.chatmode.md": chatmode(header="name: Same\n") for k in range(300)}
+    catalog = load(tmp_path, files)
+    for code in ("CM301", "CM306"):
+        found = with_code(catalog.diagnostics, code)
+        assert len(found) == 300
+        assert all(len(d.message) < 500 for d in found), code
+        assert all("and 29" in d.message for d in found), code  # "and 294/295 more"
+    total = sum(len(d.message) for d in catalog.diagnostics)
+    assert total < 300 * 2_000
+
+
+def test_many_referrers_of_an_ambiguous_name_give_one_capped_note_per_candidate(tmp_path):
+    files = {f"r{k:03}.chatmode.md": chatmode("# R\n\nSwitch to **Helper** mode.\n") for k in range(200)}
+    files["a/one.chatmode.md"] = chatmode(header="name: Helper\n")
+    files["b/two.chatmode.md"] = chatmode(header="name: Helper\n")
+    catalog = load(tmp_path, files)
+    notes = with_code(catalog.diagnostics, "CM305", "a/one.chatmode.md")
+    assert len(notes) == 1 and "and 195 more" in notes[0].message and len(notes[0].message) < 600

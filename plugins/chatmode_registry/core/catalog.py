@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
-from chatmode_registry.core import rules, vscode
+from chatmode_registry.core import confusables, rules, vscode
 from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
 from chatmode_registry.core.identity import assign_slugs, choose_name, close_names, heading_name, slugify
 from chatmode_registry.core.model import (
@@ -435,6 +435,56 @@ def _report_name_clashes(resolver: _Resolver) -> None:
                 )
 
 
+def _report_lookalikes(catalog: Catalog) -> None:
+    """CM308 on every mode whose name (display or VS Code name) has the same UTS #39 skeleton
+    as another mode's different name: ``Security Εngineer`` posing as ``Security Engineer``."""
+    if len(catalog.chatmodes) < 2:
+        return
+    by_skeleton: dict[str, dict[str, list[ChatMode]]] = {}
+    for mode in catalog.chatmodes:
+        for name in dict.fromkeys((mode.name, mode.agent_name)):
+            by_skeleton.setdefault(confusables.skeleton(name), {}).setdefault(name, []).append(mode)
+    for names in by_skeleton.values():
+        if len(names) < 2:
+            continue
+        members = {id(mode) for group in names.values() for mode in group}
+        reported: set[int] = set()
+        for name, modes in names.items():
+            for mode in modes:
+                if id(mode) in reported:
+                    continue
+                # Up to MAX_LISTED + 1 other modes, stopping early: linear in the group.
+                shown: list[ChatMode] = []
+                other_name = ""
+                for other, group in names.items():
+                    if other == name:
+                        continue
+                    for candidate in group:
+                        if len(shown) > rules.MAX_LISTED:
+                            break
+                        if candidate is not mode:
+                            other_name = other_name or other
+                            shown.append(candidate)
+                    if len(shown) > rules.MAX_LISTED:
+                        break
+                if not shown:
+                    continue
+                reported.add(id(mode))
+                rest = len(members) - 1 - min(len(shown), rules.MAX_LISTED)
+                where = ", ".join(f"'{m.source}'" for m in shown[: rules.MAX_LISTED])
+                where += f" and {rest:,} more" if rest > 0 else ""
+                what = ", ".join(confusables.differences(name, other_name)[:3]) or "look-alike characters"
+                mode.diagnostics.append(
+                    rules.make(
+                        "CM308",
+                        mode.source,
+                        mode.header_lines.get("name"),
+                        f"the name '{name}' looks like '{other_name}' ({where}) but differs in {what}: "
+                        "readers cannot tell them apart; rename one of them",
+                    )
+                )
+
+
 def _check_invocable(mode: ChatMode, transition: Transition, target: ChatMode | None) -> None:
     """CM307 when a handoff or subagent names an agent that cannot be invoked that way."""
     if transition.via == VIA_HANDOFF:
@@ -522,6 +572,7 @@ def _link(catalog: Catalog, dangling: Severity) -> None:
                 )
     resolver.report_ambiguities()
     _report_name_clashes(resolver)
+    _report_lookalikes(catalog)
     catalog.incoming = incoming
     for mode in catalog.chatmodes:
         mode.diagnostics.sort(key=lambda d: (d.line or 0, d.code))

@@ -189,14 +189,14 @@ def _rewrite_header_values(text: str, contents: list[str], result: FixResult) ->
         match = _TOOLS_LINE.match(contents[tools_line - 1])
         if match and match.group("value") and _same_scalar(match.group("value"), tools):
             names = split_tools(tools)
-            contents[line - 1] = (
+            contents[tools_line - 1] = (
                 match.group("lead")
                 + "["
                 + ", ".join(_yaml_quote(n) for n in names)
                 + "]"
                 + match.group("tail")
             )
-            result.changes.append(f"line {line}: tools string -> list of {len(names)}")
+            result.changes.append(f"line {tools_line}: tools string -> list of {len(names)}")
 
 
 def _same_scalar(written: str, value: str) -> bool:

@@ -299,6 +299,14 @@ RULES: dict[str, Rule] = {
                 "Give each agent its own name.",
             ),
             Rule(
+                "CM308",
+                "look-alike-name",
+                _W,
+                "A chat mode's name looks like another's (the same Unicode confusables skeleton, UTS #39) "
+                "but is written with different characters, such as a Greek 'Ε' for 'E'.",
+                "Rename one of them, with the characters a reader expects.",
+            ),
+            Rule(
                 "CM307",
                 "target-not-invocable",
                 _W,
