@@ -43,7 +43,7 @@ from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
 from chatmode_registry.core.git import GitError, SourceLog, read_source_log
 from chatmode_registry.core.history import published_history, removed_history
-from chatmode_registry.core.model import Catalog, Severity
+from chatmode_registry.core.model import Catalog, Diagnostic, Severity
 from chatmode_registry.core.pages import PAGE_KINDS
 from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.core.record import CatalogRecord
@@ -681,19 +681,26 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         return "\n".join([own, "/* transition graphs */", graph_js()])
 
     def _log_diagnostics(self, catalog: Catalog) -> None:
-        """Errors and warnings as WARNING (strict builds fail), infos as DEBUG, capped."""
+        """Errors and warnings as WARNING (strict builds fail), infos as DEBUG, capped: the first
+        problem of every file is always listed (so a strict build names each bad file), then
+        the others up to ``max_logged``."""
         assert self.layout is not None
         shown = 0
         hidden = 0
+        named: set[str] = set()
+        later = []
         for diagnostic in catalog.diagnostics:
-            where = diagnostic.path + (f":{diagnostic.line}" if diagnostic.line else "")
-            line = terminal_safe(
-                f"{where}: {diagnostic.code} {diagnostic.severity.value}: {diagnostic.message}"
-            )
             if diagnostic.severity is Severity.INFO:
-                log.debug(line)
-            elif shown < self.config.max_logged:
-                log.warning(line)
+                log.debug(self._log_line(diagnostic))
+            elif diagnostic.path not in named:
+                named.add(diagnostic.path)
+                log.warning(self._log_line(diagnostic))
+                shown += 1
+            else:
+                later.append(diagnostic)
+        for diagnostic in later:
+            if shown < self.config.max_logged:
+                log.warning(self._log_line(diagnostic))
                 shown += 1
             else:
                 hidden += 1
@@ -701,6 +708,11 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             log.warning(
                 f"{hidden} more errors and warnings are not listed here: see {self.layout.prefix}/report/"
             )
+
+    @staticmethod
+    def _log_line(diagnostic: Diagnostic) -> str:
+        where = diagnostic.path + (f":{diagnostic.line}" if diagnostic.line else "")
+        return terminal_safe(f"{where}: {diagnostic.code} {diagnostic.severity.value}: {diagnostic.message}")
 
 
 def _holds(item: Any, file: Any) -> bool:
