@@ -28,3 +28,15 @@ def test_globs_in_schema_prose_do_not_become_emphasis() -> None:
     document = parse(_rendered())
     assert not [element for element in document.iter() if element.tag == "em"]
     assert "*.agent.md" in document.text()
+
+
+def test_the_reference_lists_edge_kinds_and_the_resolution_rule() -> None:
+    from chatmode_registry.core.model import VIAS
+
+    text = reference_markdown()
+    document = parse(_rendered())
+    cells = [element.text() for element in document.iter() if element.tag == "td"]
+    assert set(VIAS) <= set(cells)
+    assert "## Transitions" in text and "exact, case-sensitive" in text
+    assert "An exact slug beats a name" in text
+    assert all(source.split(" ")[0] in text for source in vscode.facts()["agent_resolution"]["sources"])

@@ -39,6 +39,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from chatmode_registry.core import hidden
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
 from chatmode_registry.core.git import GitError, SourceLog, read_source_log
@@ -454,7 +455,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         site, url = self.site, page.file.url
         mode = site.catalog.by_slug[spec.slug]
         context.update(site.mode_context(mode, url))
-        body = self.bodies.render(mode.body, source=mode.source, place=self.repo_place(mode.source))
+        # Hidden characters (issue 14.7) are shown as visible markers in the rendered body.
+        body = self.bodies.render(hidden.reveal(mode.body), source=mode.source, place=self.repo_place(mode.source))
         context["body"] = Markup(body.html)
         hood = site.neighbourhood_parts(
             mode,
@@ -469,7 +471,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         )
         context["graphs"] = [self._late(page, "".join(graphs) + notes)] if graphs else []
         context["raw_json"] = self._late(page, json_for_html(context["raw_text"], ensure_ascii=True))
-        context["raw_text"] = self._late(page, Markup.escape(context["raw_text"]))
+        # The source view shows each hidden character (issue 14.7); the copy button's JSON
+        # above keeps the exact text.
+        context["raw_text"] = self._late(page, Markup.escape(hidden.reveal_source(context["raw_text"])))
         page.edit_url = context["edit_url"]
         return self._mode_sections(context), body.headings
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from chatmode_registry.core import vscode
 from chatmode_registry.core.record import catalog_schema
+from chatmode_registry.core.model import VIA_HANDOFF, VIA_PROSE, VIA_SUBAGENT
 from chatmode_registry.core.rules import RULES
 
 
@@ -105,6 +106,61 @@ def legacy_tools_table() -> str:
     return "\n".join(rows)
 
 
+#: What each kind of edge is, keyed by ``Transition.via``.
+EDGE_KINDS = {
+    VIA_HANDOFF: (
+        "An entry of `handoffs` (its `agent`): a button VS Code shows after a response. Resolved as "
+        "VS Code resolves it (below)."
+    ),
+    VIA_SUBAGENT: (
+        "A name in `agents`: an agent this one may run as a subagent. Resolved as VS Code resolves "
+        "it (below). `agents: ['*']` (any agent) is shown as a note on the mode, not as an edge to "
+        "every mode; `agents: []` means none."
+    ),
+    VIA_PROSE: (
+        "A sentence of the body such as `Switch to **API Engineer** chatmode to ...` (also "
+        '"chat mode", "mode", "agent") or `hand off to **X**`, outside code. Not a VS Code feature: '
+        "the registry's own, forgiving matching (below)."
+    ),
+}
+
+
+def transitions_markdown() -> str:
+    """The edge kinds (``via`` in ``catalog.json``) and how each kind's target is resolved."""
+    facts = vscode.facts()["agent_resolution"]
+    rows = ["| `via` | What it is |", "| --- | --- |"]
+    rows += [f"| `{via}` | {_cell(text)} |" for via, text in EDGE_KINDS.items()]
+    builtins = ", ".join(f"`{name}`" for name in vscode.BUILTIN_AGENT_NAMES)
+    sources = "\n".join(f"- {_cell(source)}" for source in facts["sources"])
+    return "\n\n".join(
+        [
+            "## Transitions",
+            "Every transition is an edge of the graph, listed in `catalog.json` under "
+            "`transitions` with its kind in `via`.",
+            "\n".join(rows),
+            "### How handoff and subagent targets resolve",
+            _cell(facts["rule"]),
+            f"Built-in agents, by their exact names: {builtins}. A built-in match is "
+            '`"target": null, "builtin": true`. A name shared by a built-in agent and a chat mode, '
+            "or by two chat modes, is reported on every file involved (`CM306`), saying which one "
+            "VS Code picks. A handoff to an agent with `user-invocable: false`, or a subagent with "
+            "`disable-model-invocation: true`, is `CM307`. " + _cell(facts["visibility"]),
+            "### How prose targets resolve",
+            "The text, slugified, must equal a chat mode's slug or its slugified name (`name`, "
+            "else its first heading, or its VS Code name). An exact slug beats a name; among names "
+            "the one in the referring file's own folder, then the nearest by path, then the first "
+            "by path. Any choice between candidates is a warning (`CM305`) on the referring file "
+            "and on every candidate, naming the one chosen and why. Prose that names no chat mode "
+            "may name a built-in agent, in any case.",
+            "### Unresolved targets",
+            "Any other target is dangling (`CM302`): an error with its line when a folder is "
+            "validated or built, `info` when single files are validated.",
+            f"### Sources (read {facts['read']})",
+            sources,
+        ]
+    )
+
+
 def reference_markdown() -> str:
     """The whole reference section: header fields, handoff fields, rules, legacy tool names,
     the ``catalog.json`` format."""
@@ -117,6 +173,7 @@ def reference_markdown() -> str:
             fields_table(schema),
             "### Handoff entries",
             fields_table(handoff, heading="Handoff field"),
+            transitions_markdown(),
             "## Rules",
             "Errors fail `chatmodes validate`; warnings fail it with `--strict` and fail "
             "`mkdocs build --strict`; info never fails anything. A rule that rejects the file "
