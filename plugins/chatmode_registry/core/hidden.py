@@ -140,6 +140,12 @@ def reveal(text: str) -> str:
     return "".join(pieces)
 
 
+def reveal_source(text: str) -> str:
+    """:func:`reveal` for a whole file's text: a leading byte order mark is kept as it is."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    return bom + reveal(text[len(bom) :])
+
+
 def remove(text: str) -> str:
     """``text`` without its hidden characters (emoji sequences kept)."""
     if HIDDEN.search(text) is None:

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from chatmode_registry.core import hidden, vscode
+from chatmode_registry.core import vscode
 from chatmode_registry.core.identity import slugify
 from chatmode_registry.core.model import VIA_SUBAGENT, Catalog, ChatMode, Diagnostic, Severity, Transition
 from chatmode_registry.core.pages import KINDS, PAGE_KINDS, PageKind, page_path, raw_path
@@ -503,9 +503,7 @@ class CatalogSite:
             "change": self.change_of(mode.slug),
             "changed_fields": self.changed.get(mode.slug, []),
             "field_changes": self.field_changes.get(mode.slug, []),
-            # What the model reads, with each hidden character shown (the copy button and the
-            # download keep the exact bytes).
-            "raw_text": hidden.reveal(_decoded(mode.raw)),
+            "raw_text": _decoded(mode.raw),
         }
 
     def tools_context(self, page_url: str) -> dict[str, Any]:
