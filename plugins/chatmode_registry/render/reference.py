@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from chatmode_registry.core import vscode
-from chatmode_registry.core.record import catalog_schema
 from chatmode_registry.core.model import VIA_HANDOFF, VIA_PROSE, VIA_SUBAGENT
+from chatmode_registry.core.record import catalog_schema
 from chatmode_registry.core.rules import RULES
 
 
