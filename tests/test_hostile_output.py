@@ -98,10 +98,7 @@ CATALOG_SHAPES = {
 }
 
 #: Shapes known superlinear whose fix belongs to another part of #14, with its owner.
-PENDING_CATALOG: dict[str, str] = {
-    "files sharing one slug and agent name": "vscode (finding 11): CM306 builds the list of all other "
-    "files for each file before capping it",
-}
+PENDING_CATALOG: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("shape", sorted(CATALOG_SHAPES))

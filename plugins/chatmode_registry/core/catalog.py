@@ -247,9 +247,12 @@ class _Suggestions:
         return close[0] if close else None
 
 
-def _sources(modes: Iterable[ChatMode]) -> str:
-    """``'a.md', 'b.md'`` for a message, capped (see :func:`rules.capped_list`)."""
-    return rules.capped_list([f"'{mode.source}'" for mode in modes])
+def _sources(modes: list[ChatMode]) -> str:
+    """``'a.md', 'b.md' and 3 more`` for a message: only the first few are formatted, so the
+    cost and the length do not grow with the list."""
+    shown = ", ".join(f"'{mode.source}'" for mode in modes[: rules.MAX_LISTED])
+    rest = len(modes) - rules.MAX_LISTED
+    return f"{shown} and {rest:,} more" if rest > 0 else shown
 
 
 class _Resolver:
@@ -420,14 +423,17 @@ def _report_name_clashes(resolver: _Resolver) -> None:
                     )
                 )
         elif len(modes) > 1:
+            first = modes[: rules.MAX_LISTED + 1]  # enough to name others for any mode, capped
             for mode in modes:
-                others = [other for other in modes if other is not mode]
+                shown = [other for other in first if other is not mode][: rules.MAX_LISTED]
+                rest = len(modes) - 1 - len(shown)
+                others = _sources(shown) + (f" and {rest:,} more" if rest > 0 else "")
                 mode.diagnostics.append(
                     rules.make(
                         "CM306",
                         mode.source,
                         mode.header_lines.get("name"),
-                        f"this agent's name '{name}' is shared with {_sources(others)}: VS Code takes the "
+                        f"this agent's name '{name}' is shared with {others}: VS Code takes the "
                         "first custom agent it lists with that name, which depends on where each file is "
                         f"installed; the registry links to '{modes[0].source}' (first by path): give each "
                         "agent its own name",
