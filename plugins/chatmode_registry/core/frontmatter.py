@@ -369,7 +369,12 @@ def _loose_booleans(
                 stack.append((value_node, (*path, key)))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, (*path, "[]")) for item in node.value)
-        elif node.tag == _BOOL_TAG and not node.style and node.value not in ("true", "false"):
+        elif (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag == _BOOL_TAG
+            and not node.style
+            and node.value not in ("true", "false")
+        ):
             found.append((path, node.start_mark.index, node.end_mark.index, node.value))
     if not found:
         return []
