@@ -456,7 +456,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         mode = site.catalog.by_slug[spec.slug]
         context.update(site.mode_context(mode, url))
         # Hidden characters (issue 14.7) are shown as visible markers in the rendered body.
-        body = self.bodies.render(hidden.reveal(mode.body), source=mode.source, place=self.repo_place(mode.source))
+        body = self.bodies.render(
+            hidden.reveal(mode.body), source=mode.source, place=self.repo_place(mode.source)
+        )
         context["body"] = Markup(body.html)
         hood = site.neighbourhood_parts(
             mode,
