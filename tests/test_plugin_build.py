@@ -350,7 +350,7 @@ def test_strict_build_fails_on_a_warning_and_plain_build_succeeds(make_project) 
     assert not strict.ok
     assert strict.messages() == [
         "chatmode_registry: old.chatmode.md:3: CM106 warning: tool 'codebase' was renamed: "
-        "use 'search/codebase' (chatmodes fix renames it)"
+        "VS Code reads it as 'search/codebase'; use 'search/codebase' (chatmodes fix renames it)"
     ]
     plain = build(project)
     assert plain.ok, plain.log
