@@ -7,10 +7,12 @@ import os
 import pydoc
 import sys
 import time
+from pathlib import Path
 from typing import TextIO
 
 # The exit codes (cli.exits), re-exported for the site commands that import them from here.
 from chatmode_registry.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401
+from chatmode_registry.core.install import DEFAULT_DIRS, FileStatus, find_local_files, status
 from chatmode_registry.core.site import DEFAULT_TIMEOUT, Site, SiteUnavailable, open_site
 
 #: Seconds of work after which progress appears on a terminal; ``CHATMODES_PROGRESS_AFTER``
@@ -53,6 +55,24 @@ def load_site(command: str, args: argparse.Namespace) -> Site | None:
         return open_site(args.site, timeout=args.timeout)
     except SiteUnavailable as error:
         print(f"chatmodes {command}: error: {error}", file=sys.stderr)
+        return None
+
+
+def local_states(command: str, args: argparse.Namespace) -> tuple[Site, list[Path], list[FileStatus]] | None:
+    """The site, the folders looked in and the state of each local chat mode (``--dest`` or
+    the default folders), for ``status`` and ``update``; on failure print one line and return
+    ``None`` (the caller exits 2)."""
+    if args.dest is not None and not args.dest.is_dir():
+        print(f"chatmodes {command}: error: {args.dest} is not a folder", file=sys.stderr)
+        return None
+    folders = [args.dest] if args.dest is not None else list(dict.fromkeys(DEFAULT_DIRS.values()))
+    site = load_site(command, args)
+    if site is None:
+        return None
+    try:
+        return site, folders, status(site, find_local_files(folders))
+    except OSError as error:
+        print(f"chatmodes {command}: error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return None
 
 

@@ -22,11 +22,10 @@ from chatmode_registry.cli.common import (
     EXIT_USAGE,
     add_site_arguments,
     colour_enabled,
-    load_site,
+    local_states,
     paint,
 )
 from chatmode_registry.core.install import (
-    DEFAULT_DIRS,
     MODIFIED,
     OUTDATED,
     REMOVED,
@@ -34,8 +33,6 @@ from chatmode_registry.core.install import (
     UNKNOWN,
     UP_TO_DATE,
     FileStatus,
-    find_local_files,
-    status,
 )
 from chatmode_registry.render.words import plural
 
@@ -67,18 +64,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Load the catalog, check the files, print the report."""
-    if args.dest is not None and not args.dest.is_dir():
-        print(f"chatmodes status: error: {args.dest} is not a folder", file=sys.stderr)
+    found = local_states("status", args)
+    if found is None:
         return EXIT_USAGE
-    folders = [args.dest] if args.dest is not None else list(dict.fromkeys(DEFAULT_DIRS.values()))
-    site = load_site("status", args)
-    if site is None:
-        return EXIT_USAGE
-    try:
-        results = status(site, find_local_files(folders))
-    except OSError as error:
-        print(f"chatmodes status: error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
-        return EXIT_USAGE
+    _, folders, results = found
     if args.format == "json":
         # The contract's shape exactly; the next steps are for people (text output).
         print(json.dumps({"files": [result.to_dict() for result in results]}, indent=2))

@@ -19,17 +19,14 @@ from chatmode_registry.cli.common import (
     EXIT_USAGE,
     Progress,
     add_site_arguments,
-    load_site,
+    local_states,
 )
 from chatmode_registry.core.install import (
-    DEFAULT_DIRS,
     MODIFIED,
     OUTDATED,
     UP_TO_DATE,
     apply,
-    find_local_files,
     plan_install,
-    status,
 )
 from chatmode_registry.core.site import SiteUnavailable
 
@@ -61,18 +58,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Find the local files, decide which to replace, replace them all or none."""
-    if args.dest is not None and not args.dest.is_dir():
-        print(f"chatmodes update: error: {args.dest} is not a folder", file=sys.stderr)
+    found = local_states("update", args)
+    if found is None:
         return EXIT_USAGE
-    folders = [args.dest] if args.dest is not None else list(dict.fromkeys(DEFAULT_DIRS.values()))
-    site = load_site("update", args)
-    if site is None:
-        return EXIT_USAGE
-    try:
-        results = status(site, find_local_files(folders))
-    except OSError as error:
-        print(f"chatmodes update: error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
-        return EXIT_USAGE
+    site, folders, results = found
     if args.slugs:
         local = {result.slug for result in results}
         missing = [slug for slug in args.slugs if slug not in local]
