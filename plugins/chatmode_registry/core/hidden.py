@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 #: Every character that can hide or reorder text (see the module docstring).
 _HIDDEN_CLASS = (
@@ -128,16 +128,7 @@ def marker(char: str) -> str:
 def reveal(text: str) -> str:
     """``text`` with every hidden character replaced by its visible :func:`marker`, so a reader
     sees what the model will see; emoji sequences are left whole."""
-    if HIDDEN.search(text) is None:
-        return text
-    pieces: list[str] = []
-    last = 0
-    for index in find(text):
-        pieces.append(text[last:index])
-        pieces.append(marker(text[index]))
-        last = index + 1
-    pieces.append(text[last:])
-    return "".join(pieces)
+    return _replace_hidden(text, marker)
 
 
 def reveal_source(text: str) -> str:
@@ -148,12 +139,18 @@ def reveal_source(text: str) -> str:
 
 def remove(text: str) -> str:
     """``text`` without its hidden characters (emoji sequences kept)."""
+    return _replace_hidden(text, lambda _char: "")
+
+
+def _replace_hidden(text: str, replacement: Callable[[str], str]) -> str:
+    """``text`` with each hidden character that :func:`find` reports replaced, in one pass."""
     if HIDDEN.search(text) is None:
         return text
     pieces: list[str] = []
     last = 0
     for index in find(text):
         pieces.append(text[last:index])
+        pieces.append(replacement(text[index]))
         last = index + 1
     pieces.append(text[last:])
     return "".join(pieces)
