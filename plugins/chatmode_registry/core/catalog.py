@@ -221,15 +221,66 @@ def _name(modes: list[ChatMode]) -> None:
             )
 
 
-def _distance(folder_a: str, folder_b: str) -> int:
-    parts_a = [part for part in folder_a.split("/") if part]
-    parts_b = [part for part in folder_b.split("/") if part]
-    common = 0
-    for a, b in zip(parts_a, parts_b):
-        if a != b:
-            break
-        common += 1
-    return len(parts_a) + len(parts_b) - 2 * common
+def _folder_parts(folder: str) -> list[str]:
+    return [part for part in folder.split("/") if part]
+
+
+class _FolderNode:
+    """A folder in :class:`_NameMatches`' tree: the fewest steps down from it to a candidate,
+    how many candidates are that near, and the first of them (by catalog order)."""
+
+    __slots__ = ("children", "count", "down", "first")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _FolderNode] = {}
+        self.down = -1
+        self.count = 0
+        self.first = 0
+
+    def add(self, down: int, index: int) -> None:
+        if self.down < 0 or down < self.down:
+            self.down, self.count, self.first = down, 1, index
+        elif down == self.down:
+            self.count += 1
+
+
+class _NameMatches:
+    """The chat modes a prose text key matches: its exact slug, the others by name, and a tree
+    of the named ones' folders, so the nearest to a referring folder is found by walking that
+    folder's path (work linear in its depth) instead of measuring every candidate for every
+    referrer. The distance between two folders is the number of steps up and down between them."""
+
+    def __init__(self, exact: ChatMode | None, by_name: list[ChatMode]) -> None:
+        self.exact = exact
+        self.named = [other for other in by_name if other is not exact]
+        self.candidates = [exact, *self.named] if exact is not None else self.named
+        self.root = _FolderNode()
+        for index, mode in enumerate(self.named):
+            parts = _folder_parts(posixpath.dirname(mode.source))
+            node = self.root
+            node.add(len(parts), index)
+            for depth, part in enumerate(parts, start=1):
+                node = node.children.setdefault(part, _FolderNode())
+                node.add(len(parts) - depth, index)
+
+    def nearest(self, folder: str) -> tuple[ChatMode, bool]:
+        """The nearest named mode to ``folder`` (the first by catalog order among the equally
+        near) and whether others are as near. A candidate is counted only at the folder where
+        its path leaves ``folder``'s: through any higher folder its distance is larger."""
+        parts = _folder_parts(folder)
+        node: _FolderNode | None = self.root
+        best_distance, best_index, tied_count = -1, 0, 0
+        for depth in range(len(parts) + 1):
+            if node is None:
+                break
+            distance = len(parts) - depth + node.down
+            if best_distance < 0 or distance < best_distance:
+                best_distance, best_index, tied_count = distance, node.first, node.count
+            elif distance == best_distance:
+                best_index = min(best_index, node.first)
+                tied_count += node.count
+            node = node.children.get(parts[depth]) if depth < len(parts) else None
+        return self.named[best_index], tied_count > 1
 
 
 class _Suggestions:
@@ -280,8 +331,13 @@ class _Resolver:
         self.suggestions = _Suggestions(
             [mode.name for mode in catalog.chatmodes] + [mode.agent_name for mode in catalog.chatmodes]
         )
-        #: (candidate source, text key) -> referrers, for one capped diagnostic per candidate.
-        self.ambiguous: dict[tuple[str, str], tuple[ChatMode, str, list[tuple[ChatMode, Transition]]]] = {}
+        #: Ambiguous text key -> (its candidates, the message, every referrer). The candidates
+        #: of a key are the same for every referrer, so each referrer costs the same small work
+        #: and each candidate gets one capped diagnostic at the end, however many files refer to
+        #: however many look-alikes.
+        self.ambiguous: dict[str, tuple[list[ChatMode], str, list[tuple[ChatMode, Transition]]]] = {}
+        #: Text key -> what it matches, worked out once for all the files that use the text.
+        self.name_matches: dict[str, _NameMatches] = {}
 
     # -- VS Code's rule -------------------------------------------------------------------
     def vscode_target(self, mode: ChatMode, transition: Transition) -> ChatMode | None:
@@ -343,27 +399,28 @@ class _Resolver:
         """An exact slug beats a name; among names the source's own folder, then the nearest
         path. Any choice between candidates is reported on the referrer and on each candidate."""
         key = slugify(transition.text)
-        exact = self.by_slug.get(key)
-        named = [other for other in self.by_name_key.get(key, []) if other is not exact]
-        if exact is not None:
-            if named:
-                self._ambiguity(mode, transition, key, exact, [exact, *named], "an exact slug beats a name")
-            return exact
-        if not named:
+        matches = self.name_matches.get(key)
+        if matches is None:
+            matches = self.name_matches[key] = _NameMatches(
+                self.by_slug.get(key), self.by_name_key.get(key, [])
+            )
+        if matches.exact is not None:
+            if matches.named:
+                self._ambiguity(
+                    mode, transition, key, matches.exact, matches.candidates, "an exact slug beats a name"
+                )
+            return matches.exact
+        if not matches.named:
             return None
-        if len(named) == 1:
-            return named[0]
-        folder = posixpath.dirname(mode.source)
-        distances = [(_distance(folder, posixpath.dirname(other.source)), other) for other in named]
-        nearest = min(distance for distance, _ in distances)
-        best = next(other for distance, other in distances if distance == nearest)
-        tied = sum(1 for distance, _ in distances if distance == nearest) > 1
+        if len(matches.named) == 1:
+            return matches.named[0]
+        best, tied = matches.nearest(posixpath.dirname(mode.source))
         reason = (
             "several are equally near, so the first by path was taken"
             if tied
             else "it is the nearest to the referring file"
         )
-        self._ambiguity(mode, transition, key, best, named, reason)
+        self._ambiguity(mode, transition, key, best, matches.candidates, reason)
         return best
 
     def _ambiguity(
@@ -384,27 +441,25 @@ class _Resolver:
                 f"{reason}: name the target by its slug ('{chosen.slug}') and give the others distinct names",
             )
         )
-        for candidate in candidates:
-            entry = self.ambiguous.setdefault(
-                (candidate.source, key),
-                (
-                    candidate,
-                    (
-                        f"'{transition.text}' matches this chat mode and {len(candidates) - 1} other(s); "
-                        f"the registry links it to '{chosen.source}' because {reason}"
-                    ),
-                    [],
-                ),
+        entry = self.ambiguous.get(key)
+        if entry is None:
+            message = (
+                f"'{transition.text}' matches this chat mode and {len(candidates) - 1} other(s); "
+                f"the registry links it to '{chosen.source}' because {reason}"
             )
-            entry[2].append((mode, transition))
+            entry = self.ambiguous[key] = (candidates, message, [])
+        entry[2].append((mode, transition))
 
     def report_ambiguities(self) -> None:
         """One CM305 per candidate file and ambiguous text, naming (capped) the referrers."""
-        for candidate, message, referrers in self.ambiguous.values():
-            where = rules.capped_list([f"'{source.source}' line {t.line}" for source, t in referrers])
-            candidate.diagnostics.append(
-                rules.make("CM305", candidate.source, None, f"{message} (referred to from {where})")
-            )
+        for candidates, message, referrers in self.ambiguous.values():
+            shown = [f"'{source.source}' line {t.line}" for source, t in referrers[: rules.MAX_LISTED]]
+            rest = len(referrers) - len(shown)
+            where = ", ".join(shown) + (f" and {rest:,} more" if rest > 0 else "")
+            for candidate in candidates:
+                candidate.diagnostics.append(
+                    rules.make("CM305", candidate.source, None, f"{message} (referred to from {where})")
+                )
 
 
 def _report_name_clashes(resolver: _Resolver) -> None:
