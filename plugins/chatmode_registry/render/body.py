@@ -361,7 +361,7 @@ class _Finisher:
             return
         if self.pending_item is not None and data.strip():
             self.pending_item = None
-        self.out.append(data)
+        self.out.append(_breakable_text(data))
 
     def start(self, tag: str, attributes: dict[str, str], self_closing: bool) -> None:
         """An open tag."""
@@ -575,6 +575,47 @@ def _escape_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+#: Longest run of text handed to the sanitizer as one text node. nh3's parser (html5ever)
+#: takes time quadratic in the length of a text node of non-ASCII characters or entities, so
+#: long runs are cut by empty comments, which the sanitizer drops: the output is unchanged.
+_TEXT_RUN = 512
+_CUT = "<!---->"
+_TAG_IN_MARKUP = re.compile(r"(<[^<>]*>)")
+
+
+def _breakable_text(text: str) -> str:
+    """``text`` (HTML text, entities and all) with an empty comment every :data:`_TEXT_RUN`
+    characters, never inside an entity nor right after a ``<``."""
+    if len(text) <= _TEXT_RUN:
+        return text
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > _TEXT_RUN:
+        cut = start + _TEXT_RUN
+        # An entity is at most a few dozen characters: cut before one that is still open,
+        # and before a '<', so no tag start or entity is split.
+        window = max(start + 1, cut - 40)
+        opener = max(text.rfind("&", window, cut), text.rfind("<", window, cut))
+        if opener > start and (text[opener] == "<" or ";" not in text[opener:cut]):
+            cut = opener
+        pieces.append(text[start:cut])
+        pieces.append(_CUT)
+        start = cut
+    pieces.append(text[start:])
+    return "".join(pieces)
+
+
+def _breakable_markup(markup: str) -> str:
+    """:func:`_breakable_text` for each run of text in ``markup`` whose tags hold no ``<`` or
+    ``>`` (escaped text and Pygments' spans)."""
+    if len(markup) <= _TEXT_RUN:
+        return markup
+    return "".join(
+        part if index % 2 else _breakable_text(part)
+        for index, part in enumerate(_TAG_IN_MARKUP.split(markup))
+    )
+
+
 def _resolve(url: str, place: RepoPlace | None, *, raw: bool) -> str | None:
     """A body's link or image URL as GitHub would resolve it on the file's page.
 
@@ -633,4 +674,4 @@ def _highlighted(source: str, language: str) -> str:
         except (ClassNotFound, ValueError):
             lexer = TextLexer()
         code = highlight(source, lexer, _FORMATTER)
-    return f'<div class="{classes}"><pre><span></span><code>{code}</code></pre></div>'
+    return f'<div class="{classes}"><pre><span></span><code>{_breakable_markup(code)}</code></pre></div>'
