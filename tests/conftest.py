@@ -219,3 +219,10 @@ def server(site: Path):
 
     with SiteServer(site) as running:
         yield running
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the browser tests last. Playwright's sync API keeps an event loop running in the
+    main thread once a browser has started, so tests that run their own event loop (the MCP
+    client) or hold signals (install's Ctrl-C handling) must come before it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
