@@ -442,6 +442,27 @@ def test_the_filter_works_from_the_keyboard(page, watch, repo_site: Site) -> Non
     watch.assert_clean()
 
 
+def test_enter_right_after_typing_opens_what_was_typed(page, watch, repo_site: Site) -> None:
+    """A fast typist's Enter can come before the filter's next frame: it opens the match for
+    the text in the box, not the first entry of the list before it."""
+    page.goto(repo_site.url("catalog/"))
+    target = repo_site.catalog["chatmodes"][-1]
+    assert shown_slugs(page)[0] != target["slug"]
+    # Text and Enter in one task: no animation frame can run between them.
+    page.evaluate(
+        """name => {
+            const box = document.getElementById("cmr-filter-text");
+            box.value = name;
+            box.dispatchEvent(new Event("input", {bubbles: true}));
+            box.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true}));
+        }""",
+        target["name"],
+    )
+    page.wait_for_url(repo_site.url(target["url"]))
+    expect(page.locator("article h1")).to_have_text(target["name"])
+    watch.assert_clean()
+
+
 # ---------------------------------------------------------------------------- mode pages
 
 

@@ -194,10 +194,15 @@
     function schedule() {
       if (pending) return;
       pending = true;
-      window.requestAnimationFrame(function () {
-        pending = false;
-        apply();
-      });
+      window.requestAnimationFrame(flush);
+    }
+
+    // Keys that act on the results (Enter, ArrowDown) may come before the next frame: they
+    // must see the list for what was typed, not the one before it.
+    function flush() {
+      if (!pending) return;
+      pending = false;
+      apply();
     }
 
     // Sorting: the HTML is in name order; the other orders are computed when first asked
@@ -347,6 +352,7 @@
     input.addEventListener("input", schedule);
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") {
+        flush();
         var links = visibleLinks();
         if (links.length) {
           event.preventDefault();
@@ -358,6 +364,7 @@
         input.value = "";
         schedule();
       } else if (event.key === "Enter") {
+        flush();
         var first = visibleLinks()[0];
         event.preventDefault();
         if (first) first.click();
