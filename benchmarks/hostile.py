@@ -48,24 +48,13 @@ sys.path.insert(0, str(ROOT / "tests"))  # the pathological classes live with th
 from chatmode_registry.core.catalog import load_catalog, read_chatmode  # noqa: E402
 from chatmode_registry.core.fix import fix_bytes  # noqa: E402
 from chatmode_registry.core.reader import SourceFile  # noqa: E402
+from chatmode_registry.render.body import render_body  # noqa: E402
 from nesting import FORMS, deep_chatmode  # noqa: E402
 from pathological import CLASSES, body_of, header_of  # noqa: E402
 
 PERFORMANCE_PAGE = ROOT / "docs" / "performance.md"
 START = "<!-- hostile benchmark: start (benchmarks/hostile.py --write) -->"
 END = "<!-- hostile benchmark: end -->"
-
-#: The registry's own Markdown extensions (mkdocs.yml), as the plugin renders bodies with them.
-EXTENSIONS: list = [
-    "admonition",
-    "attr_list",
-    "tables",
-    "toc",
-    "pymdownx.highlight",
-    "pymdownx.superfences",
-    "pymdownx.details",
-]
-EXTENSION_CONFIGS: dict = {"toc": {"permalink": True}, "pymdownx.highlight": {"use_pygments": True}}
 
 
 @dataclass
@@ -126,25 +115,12 @@ def _repetitions(kind: str, target_bytes: int) -> int:
     return max(int(target_bytes / unit), 1)
 
 
-def body_renderer() -> Callable[[str], object]:
-    """How the plugin turns a body into safe HTML: cmark-gfm and the finishing pass
-    (``render.body``) where the package has it, else the Python-Markdown renderer with the
-    registry's own extensions."""
-    try:
-        from chatmode_registry.render.body import render_body
-    except ImportError:
-        from chatmode_registry.mkdocs.renderer import BodyRenderer
-
-        return BodyRenderer(EXTENSIONS, EXTENSION_CONFIGS).render
-    return render_body
-
-
 def line_classes(repeat: int, budget: float, target: int) -> list[Row]:
     """Every pathological line class through the core, the body renderer and fix."""
     stages: dict[str, Callable[[str], object]] = {
         "core (body)": lambda text: read_chatmode(_source(body_of(text))),
         "core (header)": lambda text: read_chatmode(_source(header_of(text))),
-        "render body": body_renderer(),
+        "render body": render_body,
         "fix": lambda text: fix_bytes(body_of(text).encode("utf-8")),
     }
     rows = []
