@@ -9,8 +9,7 @@ from __future__ import annotations
 import gc
 import posixpath
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from chatmode_registry.core import confusables, rules, vscode
@@ -22,6 +21,7 @@ from chatmode_registry.core.model import (
     Catalog,
     ChatMode,
     Diagnostic,
+    ProgressCallback,
     Rejected,
     Severity,
     Transition,
@@ -31,29 +31,44 @@ from chatmode_registry.core.transitions import handoff_transitions, prose_transi
 
 
 def load_catalog(
-    source: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1, content: bool = True
+    source: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int = 1,
+    content: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> Catalog:
     """Read every chat mode under the folder ``source`` into a catalog.
 
     Diagnostic paths are POSIX paths relative to ``source``; a dangling transition is an error.
-    A missing folder gives an empty catalog. ``jobs`` and ``content``: see :func:`build_catalog`.
+    A missing folder gives an empty catalog. ``jobs``, ``content`` and ``progress``: see
+    :func:`build_catalog`.
     """
     source = Path(source)
     if not source.is_dir():
         return Catalog([], [])
     files = [(path, path.relative_to(source).as_posix()) for path in discover(source)]
     return build_catalog(
-        files, root=source, max_bytes=max_bytes, dangling=Severity.ERROR, jobs=jobs, content=content
+        files,
+        root=source,
+        max_bytes=max_bytes,
+        dangling=Severity.ERROR,
+        jobs=jobs,
+        content=content,
+        progress=progress,
     )
 
 
-def load_files(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Catalog:
+def load_files(
+    paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES, progress: ProgressCallback | None = None
+) -> Catalog:
     """Check single files named on the command line, together.
 
-    Their neighbours may live elsewhere, so a dangling transition is only ``info``.
+    Their neighbours may live elsewhere, so a dangling transition is only ``info``. ``progress``:
+    see :func:`build_catalog`.
     """
     files = [(Path(path), Path(path).as_posix()) for path in paths]
-    return build_catalog(files, root=None, max_bytes=max_bytes, dangling=Severity.INFO)
+    return build_catalog(files, root=None, max_bytes=max_bytes, dangling=Severity.INFO, progress=progress)
 
 
 #: Below this many files a process pool costs more than it saves.
@@ -68,19 +83,26 @@ def build_catalog(
     dangling: Severity,
     jobs: int = 1,
     content: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> Catalog:
     """Read, check and link ``(path, source name)`` pairs given in source order.
 
     ``jobs`` > 1 reads large inputs in that many processes. ``content=False`` drops each
     record's bytes and body once it is checked (for callers that only want diagnostics):
     records then cross process boundaries cheaply.
+
+    ``progress(done, total)``, when given, is called as files are read and checked (the part
+    whose cost grows with the files): after each file in one process, after each finished chunk
+    of files in several; ``done`` grows and its last value is ``total``, the number of files.
+    Each call should be cheap (throttling output is the caller's business). Linking, which
+    follows, is not counted.
     """
     # Building makes millions of small objects and frees none of them: the cyclic
     # collector would only rescan them again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        records = _read_all(files, root, max_bytes, jobs, content)
+        records = _read_all(files, root, max_bytes, jobs, content, progress)
         modes = [record for record in records if isinstance(record, ChatMode)]
         rejected = [record for record in records if isinstance(record, Rejected)]
         _name(modes)
@@ -93,23 +115,40 @@ def build_catalog(
 
 
 def _read_all(
-    files: list[tuple[Path, str]], root: Path | None, max_bytes: int, jobs: int, content: bool
+    files: list[tuple[Path, str]],
+    root: Path | None,
+    max_bytes: int,
+    jobs: int,
+    content: bool,
+    progress: ProgressCallback | None,
 ) -> list[ChatMode | Rejected]:
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return _read_chunk(files, root, max_bytes, content)
+        return _read_chunk(files, root, max_bytes, content, progress)
     rules.warm_up()  # compiled once here, inherited by forked workers
     size = -(-len(files) // (jobs * 4))
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        parts = pool.map(_read_chunk, chunks, repeat(root), repeat(max_bytes), repeat(content))
-        return [record for part in parts for record in part]
+        parts = [pool.submit(_read_chunk, chunk, root, max_bytes, content) for chunk in chunks]
+        if progress is not None:
+            sizes = {part: len(chunk) for part, chunk in zip(parts, chunks, strict=True)}
+            done = 0
+            for finished in as_completed(parts):
+                done += sizes[finished]
+                progress(done, len(files))
+        return [record for part in parts for record in part.result()]
 
 
 def _read_chunk(
-    files: list[tuple[Path, str]], root: Path | None, max_bytes: int, content: bool
+    files: list[tuple[Path, str]],
+    root: Path | None,
+    max_bytes: int,
+    content: bool,
+    progress: ProgressCallback | None = None,
 ) -> list[ChatMode | Rejected]:
+    """Read and check ``files`` in order; ``progress`` is called after each (in one process only:
+    a callback does not cross into the workers)."""
     records: list[ChatMode | Rejected] = []
-    for path, source in files:
+    for done, (path, source) in enumerate(files, start=1):
         try:
             result = read_source(path, source, root=root, max_bytes=max_bytes)
             record = Rejected(source, [result]) if isinstance(result, Diagnostic) else read_chatmode(result)
@@ -118,6 +157,8 @@ def _read_chunk(
         if not content and isinstance(record, ChatMode):
             record.raw, record.body = b"", ""
         records.append(record)
+        if progress is not None:
+            progress(done, len(files))
     return records
 
 

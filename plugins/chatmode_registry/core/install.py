@@ -24,12 +24,12 @@ import secrets
 import signal
 import urllib.parse
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from chatmode_registry.core.identity import close_names, slugify
-from chatmode_registry.core.model import SUFFIXES, split_suffix
+from chatmode_registry.core.model import SUFFIXES, ProgressCallback, split_suffix
 from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
 from chatmode_registry.core.site import (
     MAX_FILE_BYTES,
@@ -201,7 +201,7 @@ def plan_install(
     depth: int | None = 1,
     paths: dict[str, Path] | None = None,
     base: Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> InstallPlan:
     """Fetch and verify everything an install needs, and compare it with the disk.
 

@@ -22,6 +22,11 @@ class Severity(str, Enum):  # noqa: UP042 - StrEnum would change str() of a memb
     INFO = "info"
 
 
+#: What long work over many items (files to read, files to fetch) calls to say how far it has
+#: got: ``progress(done, total)``, ``done`` growing to ``total``. The CLI passes its ``Progress``.
+ProgressCallback = Callable[[int, int], None]
+
+
 #: Suffixes a chat mode file may have, the current form first.
 SUFFIXES = (".agent.md", ".chatmode.md")
 

@@ -9,7 +9,7 @@ Nothing here prints.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from chatmode_registry.core.diff import _decode as text_of
 from chatmode_registry.core.diff import split_body
 from chatmode_registry.core.install import sha256_hex
+from chatmode_registry.core.model import ProgressCallback
 from chatmode_registry.core.record import ChatModeRecord
 from chatmode_registry.core.site import Site, SiteError, check_relative_url
 
@@ -191,7 +192,7 @@ def fetch_bodies(
     site: Site,
     entries: list[ChatModeRecord],
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """The body text of each entry by slug, fetched a few at a time, and one note per failure.
 
