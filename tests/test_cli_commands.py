@@ -5,6 +5,7 @@ shell completion."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
@@ -13,9 +14,11 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from chatmode_registry.cli import common
 from sitekit import CHATMODES, SiteServer, build_site, git, load_entries, snapshot, stall, write_chatmodes
 
 LONER_V1 = "---\ndescription: Works alone.\n---\n# Loner\n\nFirst version.\n"
@@ -549,6 +552,42 @@ def test_progress_shows_on_a_terminal_only(served, workdir):
         "install", "loner", "--from", served.url, "--dest", "q", cwd=workdir, env=environment(TERM="xterm")
     )
     assert "fetching" not in output  # quick work shows no progress
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_redraws_at_most_every_tenth_of_a_second_but_always_the_last_count(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(common, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setenv("CHATMODES_PROGRESS_AFTER", "0")
+    terminal = FakeTerminal()
+    progress = common.Progress("validating", terminal)
+    for done in range(1, 1001):  # a thousand files in 0.25 s
+        progress(done, 1000)
+        now[0] += 0.00025
+    lines = terminal.getvalue().split("\r")[1:]
+    assert lines[0] == "validating 1/1000\x1b[K" and lines[-1] == "validating 1000/1000\x1b[K"
+    assert 3 <= len(lines) <= 5  # the first, one per 0.1 s, and the last
+    progress.done()
+    assert terminal.getvalue().endswith("\r\x1b[K")
+    # The final count is drawn even right after another line.
+    terminal = FakeTerminal()
+    progress = common.Progress("fetching", terminal)
+    for done in (1, 2, 3):
+        progress(done, 3)
+    assert terminal.getvalue() == "\rfetching 1/3\x1b[K\rfetching 3/3\x1b[K"
+
+
+def test_progress_writes_nothing_when_not_on_a_terminal(monkeypatch):
+    monkeypatch.setenv("CHATMODES_PROGRESS_AFTER", "0")
+    stream = io.StringIO()
+    progress = common.Progress("validating", stream)
+    progress(1, 1)
+    progress.done()
+    assert stream.getvalue() == ""
 
 
 def test_bash_completion_completes_commands_and_options(workdir):

@@ -18,6 +18,8 @@ from chatmode_registry.core.site import DEFAULT_TIMEOUT, Site, SiteUnavailable, 
 #: Seconds of work after which progress appears on a terminal; ``CHATMODES_PROGRESS_AFTER``
 #: overrides it (tests set 0 to see it at once).
 PROGRESS_AFTER = 2.0
+#: Seconds between two redraws of a progress line: a terminal need not be written per item.
+PROGRESS_REDRAW = 0.1
 
 
 def add_site_arguments(parser: argparse.ArgumentParser) -> None:
@@ -104,13 +106,18 @@ def paint(text: str, colour: str, enabled: bool) -> str:
 
 class Progress:
     """``label done/total`` on stderr, only on a terminal and only once the work has taken
-    :data:`PROGRESS_AFTER` seconds; :meth:`done` clears the line again."""
+    :data:`PROGRESS_AFTER` seconds; :meth:`done` clears the line again.
+
+    Cheap enough to call after every one of thousands of items: it redraws at most every
+    :data:`PROGRESS_REDRAW` seconds, except the first line and the last count (``done == total``),
+    which are always drawn."""
 
     def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self.label = label
         self.stream = stream or sys.stderr
         self.start = time.monotonic()
         self.shown = False
+        self.drawn = 0.0  # when the line was last drawn
         try:
             self.after = float(os.environ.get("CHATMODES_PROGRESS_AFTER", PROGRESS_AFTER))
         except ValueError:
@@ -120,17 +127,24 @@ class Progress:
 
     def __call__(self, done: int, total: int) -> None:
         """Report that ``done`` of ``total`` items are finished."""
-        if not self.enabled or time.monotonic() - self.start < self.after:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start < self.after:
+            return
+        if self.shown and done < total and now - self.drawn < PROGRESS_REDRAW:
             return
         self.stream.write(f"\r{self.label} {done}/{total}\033[K")
         self.stream.flush()
         self.shown = True
+        self.drawn = now
 
     def done(self) -> None:
-        """Clear the progress line, if one was shown."""
+        """Clear the progress line, if one was shown (safe to call more than once)."""
         if self.shown:
             self.stream.write("\r\033[K")
             self.stream.flush()
+            self.shown = False
 
 
 def page(text: str) -> None:
