@@ -1,8 +1,12 @@
-"""``chatmodes validate``: formats, exit codes, folders and files in one run, and the seed."""
+"""``chatmodes validate``: formats, exit codes, folders and files in one run, the seed, and
+progress on a terminal."""
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import pty
 import re
 import subprocess
 import sys
@@ -10,7 +14,7 @@ import sys
 import pytest
 
 from chatmode_files import SEED, SEED_MOJIBAKE_LINE, chatmode, write_file, write_tree
-from chatmode_registry.cli import main
+from chatmode_registry.cli import main, validate_command
 
 TEXT_LINE = re.compile(
     r"^(?P<path>.+?)(?::(?P<line>\d+))?: (?P<code>CM\d{3}) (?P<severity>error|warning|info): (?P<message>.+)$"
@@ -228,3 +232,91 @@ def test_a_file_without_a_chatmode_suffix_gets_no_empty_slug_warning(capsys, tmp
     path = write_file(tmp_path, "notes.md", chatmode())
     _, data = report(capsys, str(path))
     assert [d["code"] for d in data["diagnostics"]] == []
+
+
+# --- progress on a terminal ------------------------------------------------------------------------
+
+
+def validate_with_stderr(*argv: str, terminal: bool, after: str = "0") -> tuple[int, str, str]:
+    """Run the ``chatmodes validate`` entry point with stdout a pipe and stderr a pseudo-terminal
+    (``terminal``) or a pipe; (exit code, stdout, everything written to stderr)."""
+    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    env.update(TERM="xterm", CHATMODES_PROGRESS_AFTER=after)
+    command = ["chatmodes", "validate", *argv]
+    if not terminal:
+        piped = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
+        return piped.returncode, piped.stdout, piped.stderr
+    controller, tty = pty.openpty()
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=tty, env=env)
+    os.close(tty)
+    written = b""
+    while True:
+        try:
+            data = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the process is done with it
+            break
+        if not data:
+            break
+        written += data
+    os.close(controller)
+    assert process.stdout is not None
+    out = process.stdout.read().decode("utf-8")
+    process.stdout.close()
+    return process.wait(timeout=120), out, written.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def several(tmp_path):
+    """Five chat modes in a folder, and one more file elsewhere."""
+    folder = write_tree(
+        tmp_path / "modes",
+        {f"team-{index % 2}/mode-{index}.chatmode.md": chatmode(f"# Mode {index}\n") for index in range(5)},
+    )
+    single = write_file(tmp_path / "elsewhere", "lone.agent.md", chatmode("# Lone\n"))
+    return folder, single
+
+
+def test_validate_shows_progress_on_a_terminal_and_clears_it(several):
+    folder, single = several
+    code, out, terminal = validate_with_stderr("--format", "json", str(folder), str(single), terminal=True)
+    assert code == 0
+    assert json.loads(out)["files"] == 6  # stdout stays the report alone
+    # Counted over every path: the folder's five, then the single file.
+    assert "\rvalidating 1/5\x1b[K" in terminal and "\rvalidating 5/5\x1b[K" in terminal
+    assert "\rvalidating 6/6\x1b[K" in terminal
+    assert terminal.endswith("\r\x1b[K")  # the line is cleared before the command ends
+
+
+def test_validate_shows_no_progress_when_stderr_is_a_pipe(several):
+    folder, single = several
+    code, out, err = validate_with_stderr("--format", "json", str(folder), str(single), terminal=False)
+    assert code == 0 and err == ""
+    assert json.loads(out)["files"] == 6
+
+
+def test_quick_validation_shows_no_progress_on_a_terminal(several):
+    folder, _ = several
+    code, out, terminal = validate_with_stderr("--format", "json", str(folder), terminal=True, after="2")
+    assert code == 0 and json.loads(out)["files"] == 5
+    assert "validating" not in terminal
+
+
+def test_the_progress_line_is_cleared_when_validation_fails(tmp_path, monkeypatch):
+    controller, tty = pty.openpty()
+    terminal = os.fdopen(tty, "w")
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setenv("CHATMODES_PROGRESS_AFTER", "0")
+
+    def interrupted(paths, max_bytes, progress=None):
+        progress(1, 2)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate_command, "collect", interrupted)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            validate_command.run(argparse.Namespace(paths=[str(tmp_path)], max_bytes=1000, format="json"))
+        written = os.read(controller, 65536)
+    finally:
+        terminal.close()
+        os.close(controller)
+    assert written == b"\rvalidating 1/2\x1b[K\r\x1b[K"

@@ -7,9 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+from chatmode_registry.cli.common import Progress
 from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.core.catalog import load_catalog, load_files
-from chatmode_registry.core.model import Diagnostic, Severity
+from chatmode_registry.core.model import Diagnostic, ProgressCallback, Severity
 from chatmode_registry.core.reader import DEFAULT_MAX_BYTES
 from chatmode_registry.render import diagnostics as report
 
@@ -37,15 +38,29 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def collect(paths: list[str], max_bytes: int) -> tuple[list[Diagnostic], int]:
-    """Diagnostics of every path (folders as catalogs, files together) and the file count."""
+def collect(
+    paths: list[str], max_bytes: int, progress: ProgressCallback | None = None
+) -> tuple[list[Diagnostic], int]:
+    """Diagnostics of every path (folders as catalogs, files together) and the file count.
+
+    ``progress(done, total)`` counts the files read so far over all paths; ``total`` grows as
+    each folder is found to hold more.
+    """
     diagnostics: list[Diagnostic] = []
     files: list[Path] = []
     total = 0
+
+    def counted(done: int, more: int) -> None:
+        if progress is not None:
+            progress(total + done, total + more)
+
+    step = counted if progress is not None else None
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            catalog = load_catalog(path, max_bytes=max_bytes, jobs=os.cpu_count() or 1, content=False)
+            catalog = load_catalog(
+                path, max_bytes=max_bytes, jobs=os.cpu_count() or 1, content=False, progress=step
+            )
             total += catalog.files
             prefix = path.as_posix().rstrip("/")
             diagnostics += [
@@ -55,7 +70,7 @@ def collect(paths: list[str], max_bytes: int) -> tuple[list[Diagnostic], int]:
         else:
             files.append(path)
     if files:
-        catalog = load_files(files, max_bytes=max_bytes)
+        catalog = load_files(files, max_bytes=max_bytes, progress=step)
         total += catalog.files
         diagnostics += catalog.diagnostics
     return diagnostics, total
@@ -73,7 +88,11 @@ def run(args: argparse.Namespace) -> int:
     """Validate and print; returns the exit code."""
     if report_missing_paths("validate", args.paths):
         return EXIT_USAGE
-    diagnostics, files = collect(args.paths, args.max_bytes)
+    progress = Progress("validating")
+    try:
+        diagnostics, files = collect(args.paths, args.max_bytes, progress if progress.enabled else None)
+    finally:
+        progress.done()  # the line is cleared before any report, also on an error or Ctrl-C
     if args.format == "json":
         sys.stdout.write(report.format_json(diagnostics, files))
     elif args.format == "github":
