@@ -788,7 +788,13 @@ def test_search_indexes_titles_descriptions_and_bodies_only(clean_build: BuildRe
 def test_blocks_held_back_from_search_are_back_on_every_page(clean_build: BuildResult) -> None:
     catalog = json.loads((clean_build.site / "catalog.json").read_text(encoding="utf-8"))
     for path in clean_build.site.rglob("*.html"):
-        assert "cmr-late-" not in path.read_text(encoding="utf-8"), path
+        text = path.read_text(encoding="utf-8")
+        assert "cmr-late-" not in text, path
+        # Search read a stand-in of each body; the page has the body itself, once.
+        assert "cmr-stand-in" not in text, path
+        if 'class="cmr-body"' in text:
+            assert text.count('class="cmr-body"') == 1, path
+            assert 'class="headerlink"' in text.split('class="cmr-body"')[1], path
     for entry in catalog["chatmodes"]:
         page = read_page(clean_build.site, entry["url"])
         assert entry["sha256"] in page.text()

@@ -10,10 +10,11 @@ The plugin is a thin layer over MkDocs' events; the work is done elsewhere:
   (:class:`~chatmode_registry.mkdocs.structure.CatalogSite`); log the diagnostics;
 * ``on_page_markdown``: give the generated pages an escaped title and description;
 * ``on_page_content``: the "preview" banner on the site's own pages when a baseline is set;
-* ``on_env``: render every catalog page (cross-page data: links, backlinks, graphs) with
-  the plugin's autoescaping templates (:class:`~chatmode_registry.mkdocs.renderer.Renderer`);
-* ``on_post_page``: put back the parts of catalog pages that search must not read (see
-  :meth:`ChatmodesPlugin._late`);
+* ``on_page_context``: render a catalog page (cross-page data: links, backlinks, graphs) with
+  the plugin's autoescaping templates (:class:`~chatmode_registry.mkdocs.renderer.Renderer`)
+  just before MkDocs renders it, so one page's markup is held at a time;
+* ``on_post_page``: put back the parts of catalog pages that search must not read, or reads
+  a stand-in of (see :meth:`ChatmodesPlugin._late`);
 * ``on_serve``: watch the source folder; ``on_post_build``: one summary line.
 
 Chat mode content never stops a build: problems become diagnostics, logged as warnings
@@ -181,11 +182,18 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
                 break
         return nav
 
+    # Runs before search and other plugins' on_page_context: they read the content made here.
+    @event_priority(100)
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-        """On catalog pages outside the navigation (a chat mode's page), open the catalog's
-        section and mark its index as where the reader is; undone in :meth:`on_post_page`."""
+        """Render a catalog page's content, just before MkDocs renders the page, so that only
+        one page's markup is held at a time. On catalog pages outside the navigation (a chat
+        mode's page), open the catalog's section and mark its index as where the reader is;
+        undone in :meth:`on_post_page`."""
         spec = self._spec(page)
-        if spec is None or self.site is None or page.parent is not None:
+        if spec is None or self.site is None:
+            return None
+        self._render_page_safely(spec, page)
+        if page.parent is not None:
             return None
         index = self.site.files.get(self.site.layout.special_uri("index"))
         for item in nav.pages if nav is not None else []:
@@ -331,19 +339,18 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         context = {"preview": self.site.preview_context(page.file.url)}
         return self.renderer.render("chatmodes/banner.html", context) + html
 
-    @event_priority(100)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> None:
-        """Render every catalog page now that all pages and their URLs are known."""
+        """Start the build's held-back markup (:meth:`_late`); every page and URL is known now."""
         if self.site is None:
             return None
         self.late = {}
         self.late_token = secrets.token_hex(8)
-        self.late_pattern = re.compile(re.escape(f"<!--cmr-late-{self.late_token}-") + r"[0-9]+-->")
-        for uri, spec in self.site.specs.items():
-            file = files.get_file_from_path(uri)
-            if file is None or file.page is None:
-                continue
-            self._render_page_safely(spec, file.page)
+        # A placeholder, and the stand-in search reads in its place if it has one: the
+        # stand-in's end is matched only right after its start, so nothing is scanned twice.
+        token = self.late_token
+        self.late_pattern = re.compile(
+            f"(<!--cmr-late-{token}-[0-9]+-->)(?:<!--cmr-stand-in-->(?s:.*?)<!--cmr-stand-in-{token}-end-->)?"
+        )
         return None
 
     def _render_page_safely(self, spec: PageSpec, page: Page) -> None:
@@ -392,9 +399,13 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         # contains the placeholders registered inside it, so its markup is expanded the same
         # way before it goes in.
         def expand(match: re.Match[str]) -> str:
-            markup = parts.get(match.group())
+            markup = parts.get(match.group(1))
             return match.group() if markup is None else pattern.sub(expand, markup)
 
+        # Search has read the stand-ins; the page keeps only its placeholders from here on
+        # (a catalog's pages are all held until the build ends).
+        if page.content is not None:
+            page.content = pattern.sub(r"\1", page.content)
         return pattern.sub(expand, output)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -459,7 +470,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         body = self.bodies.render(
             hidden.reveal(mode.body), source=mode.source, place=self.repo_place(mode.source)
         )
-        context["body"] = Markup(body.html)
+        context["body"] = self._late(page, body.html, stand_in=body.search_html)
         hood = site.neighbourhood_parts(
             mode,
             url,
@@ -510,7 +521,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         context["changes_html"] = self._changes_html(page.file.url)
         return [], ()
 
-    def _late(self, page: Page, markup: str) -> Markup:
+    def _late(self, page: Page, markup: str, *, stand_in: str = "") -> Markup:
         """A placeholder for ``markup`` (already safe HTML), put back by :meth:`on_post_page`.
 
         Material's search plugin parses every page's ``page.content`` before the page is
@@ -522,10 +533,19 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         index's list). The placeholder is an HTML comment with a per-build
         random token: chat mode text cannot produce it (names are escaped and bodies are
         sanitized without comments), and other plugins see an inert comment.
+
+        Markup that search must read gives a ``stand_in`` (already safe HTML) holding what
+        search indexes of it: the body's search stand-in
+        (:func:`~chatmode_registry.mkdocs.renderer.search_stand_in`) indexes like the body
+        for a fraction of the parsing.
         """
         parts = self.late.setdefault(page.file.src_uri, {})
         placeholder = f"<!--cmr-late-{self.late_token}-{len(parts)}-->"
         parts[placeholder] = str(markup)
+        if stand_in:
+            return Markup(
+                f"{placeholder}<!--cmr-stand-in-->{stand_in}<!--cmr-stand-in-{self.late_token}-end-->"
+            )
         return Markup(placeholder)
 
     def _draw(self, nodes: list[Any], edges: list[Any], **options: Any) -> list[Markup]:
@@ -602,7 +622,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         )
         return diff, None
 
-    def _llms_files(self, data: CatalogRecord, catalog: Catalog, config: MkDocsConfig) -> dict[str, str]:
+    def _llms_files(
+        self, data: CatalogRecord, catalog: Catalog, config: MkDocsConfig
+    ) -> dict[str, bytes | str]:
         """``llms.txt`` and, within ``llms_full_max_bytes``, ``llms-full.txt`` (site root)."""
         if not self.config.llms_txt:
             return {}
@@ -614,7 +636,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
                 f"llms-full.txt left out: the chat modes' text is {llms_txt.full_size(raw)} bytes, more than "
                 f"llms_full_max_bytes ({self.config.llms_full_max_bytes}); llms.txt lists them"
             )
-        files = {
+        files: dict[str, bytes | str] = {
             "llms.txt": llms_txt.llms_txt(
                 entries, site_name=config.site_name, site_url=self.base, with_full=with_full
             )

@@ -14,7 +14,9 @@ Markdown extensions never see a body.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files as package_files
 from typing import Any
@@ -23,7 +25,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from chatmode_registry.render.body import Heading, RenderedBody, RepoPlace, render_body
+from chatmode_registry.render.body import Heading, RepoPlace, render_body
 from chatmode_registry.render.words import plural
 
 
@@ -81,6 +83,41 @@ class Renderer:
         return self.env.get_template(template).render(context)
 
 
+#: What search plugins parse but never index, in a sanitized body: heading permalinks (with
+#: their text, which Material leaves out of titles), phrasing elements (their text stays) and
+#: void elements. Both Material's and MkDocs' search parsers keep only text, headings with
+#: their ids and a few block tags, so leaving these out changes no search entry.
+_NOT_SEARCHED = re.compile(
+    r'<a class="headerlink"[^>]*>[^<]*</a>'
+    r"|</?(?:a|abbr|b|bdi|bdo|br|cite|data|del|dfn|em|hr|i|img|input|ins|kbd|mark|q|rp|rt|ruby|s|samp"
+    r"|small|span|strike|strong|time|tt|u|var|wbr)\b[^>]*>"
+)
+#: Attributes of the tags left, but a heading's (its id is the search entry's anchor).
+_SEARCH_ATTRIBUTES = re.compile(r"<((?!h[1-6]\b)[a-z][a-z0-9]*)\s[^>]*>")
+
+
+def search_stand_in(html: str) -> str:
+    """The markup a search plugin reads in place of a sanitized body: the same text,
+    headings and block structure, without the inline tags and attributes it only skips.
+
+    Search plugins parse every page's HTML with Python's ``html.parser``, whose cost is
+    mostly per tag; a highlighted, richly formatted body is mostly tags. Sanitized HTML is
+    serialized by nh3: attribute values are double-quoted with ``>`` escaped, so a tag ends
+    at its first ``>``.
+    """
+    return _SEARCH_ATTRIBUTES.sub(r"<\1>", _NOT_SEARCHED.sub("", html))
+
+
+@dataclass(frozen=True)
+class PageBody:
+    """A rendered body as a page uses it: the sanitized HTML and its headings, and what
+    search reads instead (:func:`search_stand_in`)."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    search_html: str
+
+
 class BodyRenderer:
     """Renders chat mode bodies to sanitized HTML and their headings, as GitHub shows them.
 
@@ -102,8 +139,8 @@ class BodyRenderer:
         self.on_error = on_error
         self.cache = cache
 
-    def render(self, body: str, *, source: str = "", place: RepoPlace | None = None) -> RenderedBody:
-        """The body as safe HTML (:class:`~chatmode_registry.render.body.RenderedBody`)."""
+    def render(self, body: str, *, source: str = "", place: RepoPlace | None = None) -> PageBody:
+        """The body as safe HTML, its headings and its search stand-in."""
         key = None
         if self.cache is not None:
             key = ("body", place, hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest())
@@ -115,10 +152,12 @@ class BodyRenderer:
         except Exception as error:  # a hostile body must not stop the build
             if self.on_error is not None:
                 self.on_error(source, error)
-            return RenderedBody(str(Markup("<pre><code>{}</code></pre>").format(body)), ())
+            escaped = str(Markup("<pre><code>{}</code></pre>").format(body))
+            return PageBody(escaped, (), escaped)
+        page_body = PageBody(rendered.html, rendered.headings, search_stand_in(rendered.html))
         if key is not None:
-            self.cache.put(key, rendered)
-        return rendered
+            self.cache.put(key, page_body)
+        return page_body
 
 
 def section_toc(

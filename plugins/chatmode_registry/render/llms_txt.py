@@ -74,18 +74,22 @@ def llms_txt(
 
 def llms_full_txt(
     entries: list[ChatModeRecord], raw: dict[str, bytes], *, site_name: str, site_url: str | None
-) -> str:
-    """Every chat mode's raw text under a heading with its name, slug and source link."""
-    parts = [f"# {one_line(site_name) or 'Chat mode catalog'}: every chat mode in full\n"]
+) -> bytes:
+    """Every chat mode's raw text under a heading with its name, slug and source link, as
+    UTF-8: the site holds it until it is written, and as text one emoji would make it take
+    four bytes a character."""
+    parts = [f"# {one_line(site_name) or 'Chat mode catalog'}: every chat mode in full\n".encode()]
     for entry in entries:
         text = raw[entry["slug"]].decode("utf-8", "replace").removeprefix("\ufeff")
         parts.append(
-            f"\n## {one_line(entry.get('name') or entry['slug'])} ({entry['slug']})\n\n"
-            f"Source: {absolute(entry['raw_url'], site_url)}\n\n"
-            + text
-            + ("" if text.endswith("\n") else "\n")
+            (
+                f"\n## {one_line(entry.get('name') or entry['slug'])} ({entry['slug']})\n\n"
+                f"Source: {absolute(entry['raw_url'], site_url)}\n\n"
+                + text
+                + ("" if text.endswith("\n") else "\n")
+            ).encode("utf-8", "replace")
         )
-    return "".join(parts)
+    return b"".join(parts)
 
 
 def full_size(raw: dict[str, bytes]) -> int:
