@@ -48,7 +48,7 @@ from chatmode_registry.core.history import published_history, removed_history
 from chatmode_registry.core.model import Catalog, Diagnostic, Severity
 from chatmode_registry.core.pages import PAGE_KINDS
 from chatmode_registry.core.reader import chatmode_suffix
-from chatmode_registry.core.record import CatalogRecord
+from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
 from chatmode_registry.mkdocs.cache import BuildCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.links import (
@@ -125,6 +125,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         # the page being rendered (on_page_context).
         self.nav_added = False
         self.marked: list[Any] = []
+        # What llms-full.txt is written from at the end of the build (entries, raw files,
+        # site name); None when the build writes none.
+        self.llms_full: tuple[list[ChatModeRecord], dict[str, bytes], str] | None = None
 
     # -- events ------------------------------------------------------------------------
 
@@ -415,7 +418,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """One summary line for the build; the cache keeps only what this build used."""
+        """Write ``llms-full.txt``; one summary line for the build; the cache keeps only what
+        this build used."""
+        self._write_llms_full(config)
         if self.cache is not None:
             log.debug(f"cache: {self.cache.hits} reused, {self.cache.misses} computed")
             self.cache.end_build()
@@ -637,15 +642,27 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
                 f"llms_full_max_bytes ({self.config.llms_full_max_bytes}); llms.txt lists them"
             )
         files: dict[str, bytes | str] = {
-            "llms.txt": llms_txt.llms_txt(
+            llms_txt.LLMS_URI: llms_txt.llms_txt(
                 entries, site_name=config.site_name, site_url=self.base, with_full=with_full
             )
         }
         if with_full:
-            files["llms-full.txt"] = llms_txt.llms_full_txt(
-                entries, raw, site_name=config.site_name, site_url=self.base
-            )
+            # Written at the end of the build (see _write_llms_full); the empty file holds its
+            # place among the site's files until then.
+            files[llms_txt.LLMS_FULL_URI] = b""
+            self.llms_full = (entries, raw, config.site_name)
         return files
+
+    def _write_llms_full(self, config: MkDocsConfig) -> None:
+        """Stream ``llms-full.txt`` into the site, one chat mode at a time: as one string it
+        would be as large as the catalog, held from the start of the build to its end."""
+        if self.llms_full is None or self.site is None:
+            return
+        entries, raw, site_name = self.llms_full
+        self.llms_full = None
+        path = Path(config.site_dir) / llms_txt.LLMS_FULL_URI
+        with path.open("wb") as stream:
+            llms_txt.write_llms_full_txt(stream, entries, raw, site_name=site_name, site_url=self.base)
 
     def _removed(self, catalog: Catalog, git_log: SourceLog) -> dict[str, list[str]] | None:
         """Chat mode files git shows in the source folder's past but not now (``None``: none)."""

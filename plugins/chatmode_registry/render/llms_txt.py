@@ -10,11 +10,15 @@ they are put on one line, with Markdown link brackets and control characters neu
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 from chatmode_registry.core.record import ChatModeRecord
 from chatmode_registry.render.words import plural
+
+#: Where the two files are, from the site root.
+LLMS_URI = "llms.txt"
+LLMS_FULL_URI = "llms-full.txt"
 
 #: Default largest ``llms-full.txt``; above it the full text is left out (the build says so).
 DEFAULT_FULL_MAX_BYTES = 4 * 1024 * 1024
@@ -56,7 +60,7 @@ def llms_txt(
         "Each link below is the raw chat mode file (Markdown with a YAML header). "
         f"The machine-readable catalog is [catalog.json]({absolute('catalog.json', site_url)})"
         + (
-            f"; every file's full text is in [llms-full.txt]({absolute('llms-full.txt', site_url)})."
+            f"; every file's full text is in [llms-full.txt]({absolute(LLMS_FULL_URI, site_url)})."
             if with_full
             else "."
         )
@@ -72,16 +76,20 @@ def llms_txt(
     return "\n".join(lines) + "\n"
 
 
-def llms_full_txt(
-    entries: list[ChatModeRecord], raw: dict[str, bytes], *, site_name: str, site_url: str | None
-) -> bytes:
-    """Every chat mode's raw text under a heading with its name, slug and source link, as
-    UTF-8: the site holds it until it is written, and as text one emoji would make it take
-    four bytes a character."""
-    parts = [f"# {one_line(site_name) or 'Chat mode catalog'}: every chat mode in full\n".encode()]
+def write_llms_full_txt(
+    stream: BinaryIO,
+    entries: list[ChatModeRecord],
+    raw: dict[str, bytes],
+    *,
+    site_name: str,
+    site_url: str | None,
+) -> None:
+    """Write every chat mode's raw text under a heading with its name, slug and source link,
+    as UTF-8, one chat mode at a time (the whole file would be as large as the catalog)."""
+    stream.write(f"# {one_line(site_name) or 'Chat mode catalog'}: every chat mode in full\n".encode())
     for entry in entries:
         text = raw[entry["slug"]].decode("utf-8", "replace").removeprefix("\ufeff")
-        parts.append(
+        stream.write(
             (
                 f"\n## {one_line(entry.get('name') or entry['slug'])} ({entry['slug']})\n\n"
                 f"Source: {absolute(entry['raw_url'], site_url)}\n\n"
@@ -89,7 +97,6 @@ def llms_full_txt(
                 + ("" if text.endswith("\n") else "\n")
             ).encode("utf-8", "replace")
         )
-    return b"".join(parts)
 
 
 def full_size(raw: dict[str, bytes]) -> int:
