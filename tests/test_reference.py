@@ -40,3 +40,24 @@ def test_the_reference_lists_edge_kinds_and_the_resolution_rule() -> None:
     assert "## Transitions" in text and "exact, case-sensitive" in text
     assert "An exact slug beats a name" in text
     assert all(source.split(" ")[0] in text for source in vscode.facts()["agent_resolution"]["sources"])
+
+
+def test_the_reference_lists_every_plugin_option_with_its_default_and_description() -> None:
+    from chatmode_registry.mkdocs.config import ChatmodesConfig, plugin_options
+    from chatmode_registry.render.reference import options_table
+
+    options = plugin_options()
+    assert [option.name for option in options] == [name for name, _ in ChatmodesConfig._schema]
+    document = parse(markdown.markdown(options_table(options), extensions=["tables"]))
+    rows = [
+        [cell.text() for cell in row.iter() if cell.tag == "td"] for row in document.iter() if row.tag == "tr"
+    ]
+    by_name = {row[0]: row for row in rows if row}
+    assert by_name["prefix"][1:3] == ["str", '"catalog"']
+    assert by_name["home"][1:3] == ["bool", "false"]
+    assert by_name["baseline"][1:3] == ["str (optional)", "not set"]
+    assert by_name["llms_full_max_bytes"][2] == "4194304"
+    for option in options:
+        assert option.doc, option.name
+        assert by_name[option.name][3].startswith(" ".join(option.doc.replace("``", "").split())[:30])
+    assert not [element for element in document.iter() if element.tag == "em"]

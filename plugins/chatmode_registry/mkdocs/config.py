@@ -15,6 +15,12 @@ Example::
 
 from __future__ import annotations
 
+import ast
+import inspect
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
@@ -85,3 +91,40 @@ class ChatmodesConfig(base.Config):
     Every diagnostic is still on the pages and in ``catalog/report/``; the cap only keeps the
     build log readable for very large collections. Strict mode fails the same either way.
     """
+
+
+@dataclass(frozen=True)
+class OptionDoc:
+    """One plugin option as the docs list it: name, type, default and what it does."""
+
+    name: str
+    type: str
+    default: object
+    doc: str
+
+
+def plugin_options() -> list[OptionDoc]:
+    """Every option of :class:`ChatmodesConfig`, in order, with the docstring written under it
+    here (Python keeps no attribute docstrings, so this module's own source is read)."""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    docs: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == ChatmodesConfig.__name__:
+            for statement, following in itertools.pairwise(node.body):
+                if (
+                    isinstance(statement, ast.Assign)
+                    and isinstance(statement.targets[0], ast.Name)
+                    and isinstance(following, ast.Expr)
+                    and isinstance(following.value, ast.Constant)
+                    and isinstance(following.value.value, str)
+                ):
+                    docs[statement.targets[0].id] = inspect.cleandoc(following.value.value)
+    result = []
+    for name, option in ChatmodesConfig._schema:
+        inner = getattr(option, "option", option)
+        kind = getattr(inner, "_type", None)
+        type_name = kind.__name__ if isinstance(kind, type) else "any"
+        if inner is not option:
+            type_name += " (optional)"
+        result.append(OptionDoc(name, type_name, option.default, docs.get(name, "")))
+    return result

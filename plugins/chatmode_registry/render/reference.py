@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from chatmode_registry.core import vscode
@@ -159,6 +160,17 @@ def transitions_markdown() -> str:
             sources,
         ]
     )
+
+
+def options_table(options: Iterable[Any]) -> str:
+    """A Markdown table of plugin options (each with ``name``, ``type``, ``default`` and
+    ``doc``, as :func:`chatmode_registry.mkdocs.config.plugin_options` gives them)."""
+    rows = ["| Option | Type | Default | Description |", "| --- | --- | --- | --- |"]
+    for option in options:
+        default = "not set" if option.default is None else f"`{json.dumps(option.default)}`"
+        doc = option.doc.replace("``", "`")
+        rows.append(f"| `{option.name}` | {option.type} | {default} | {_cell(doc)} |")
+    return "\n".join(rows)
 
 
 def reference_markdown() -> str:
