@@ -20,6 +20,7 @@ import pytest
 
 from chatmode_registry.cli import common
 from sitekit import CHATMODES, SiteServer, build_site, git, load_entries, snapshot, stall, write_chatmodes
+from terminal import drain
 
 LONER_V1 = "---\ndescription: Works alone.\n---\n# Loner\n\nFirst version.\n"
 RETIRED = "---\ndescription: Was here once.\n---\n# Retired\n\nGone now.\n"
@@ -93,16 +94,7 @@ def on_a_terminal(*args: str, cwd: Path, env: dict[str, str]) -> tuple[int, str]
         ["chatmodes", *args], cwd=cwd, stdin=terminal, stdout=terminal, stderr=terminal, env=env
     )
     os.close(terminal)
-    output = b""
-    while True:
-        try:
-            data = os.read(controller, 65536)
-        except OSError:  # the terminal closed: the process is done with it
-            break
-        if not data:
-            break
-        output += data
-    os.close(controller)
+    output = drain(controller)
     return process.wait(timeout=120), output.decode("utf-8", "replace")
 
 

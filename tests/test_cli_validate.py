@@ -15,6 +15,7 @@ import pytest
 
 from chatmode_files import SEED, SEED_MOJIBAKE_LINE, chatmode, write_file, write_tree
 from chatmode_registry.cli import main, validate_command
+from terminal import drain
 
 TEXT_LINE = re.compile(
     r"^(?P<path>.+?)(?::(?P<line>\d+))?: (?P<code>CM\d{3}) (?P<severity>error|warning|info): (?P<message>.+)$"
@@ -249,16 +250,7 @@ def validate_with_stderr(*argv: str, terminal: bool, after: str = "0") -> tuple[
     controller, tty = pty.openpty()
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=tty, env=env)
     os.close(tty)
-    written = b""
-    while True:
-        try:
-            data = os.read(controller, 65536)
-        except OSError:  # the terminal closed: the process is done with it
-            break
-        if not data:
-            break
-        written += data
-    os.close(controller)
+    written = drain(controller)
     assert process.stdout is not None
     out = process.stdout.read().decode("utf-8")
     process.stdout.close()
