@@ -58,7 +58,10 @@ PENDING: dict[str, str] = {}
 DYNAMIC: dict[str, str] = {
     "chatmode_registry.mkdocs.plugin": (
         "the held-back markup placeholder: an escaped literal with a random token, then "
-        "[0-9]+-->; a literal prefix the digits cannot match, so no run is retried"
+        "[0-9]+-->; a literal prefix the digits cannot match, so no run is retried. A search "
+        "stand-in after it is matched only when its literal start follows the placeholder, "
+        "and its lazy run ends at the first end marker: one body's stand-in per page, which "
+        "holds no comment (sanitized), so each character is read once"
     ),
 }
 

@@ -86,14 +86,15 @@ class Renderer:
 #: What search plugins parse but never index, in a sanitized body: heading permalinks (with
 #: their text, which Material leaves out of titles), phrasing elements (their text stays) and
 #: void elements. Both Material's and MkDocs' search parsers keep only text, headings with
-#: their ids and a few block tags, so leaving these out changes no search entry.
+#: their ids and a few block tags, so leaving these out changes no search entry. No part
+#: matches a ``<``, so each try ends at the next ``<`` and nothing is scanned twice.
 _NOT_SEARCHED = re.compile(
-    r'<a class="headerlink"[^>]*>[^<]*</a>'
+    r'<a class="headerlink"[^<>]*>[^<]*</a>'
     r"|</?(?:a|abbr|b|bdi|bdo|br|cite|data|del|dfn|em|hr|i|img|input|ins|kbd|mark|q|rp|rt|ruby|s|samp"
-    r"|small|span|strike|strong|time|tt|u|var|wbr)\b[^>]*>"
+    r"|small|span|strike|strong|time|tt|u|var|wbr)\b[^<>]*>"
 )
 #: Attributes of the tags left, but a heading's (its id is the search entry's anchor).
-_SEARCH_ATTRIBUTES = re.compile(r"<((?!h[1-6]\b)[a-z][a-z0-9]*)\s[^>]*>")
+_SEARCH_ATTRIBUTES = re.compile(r"<((?!h[1-6]\b)[a-z][a-z0-9]*)\s[^<>]*>")
 
 
 def search_stand_in(html: str) -> str:
