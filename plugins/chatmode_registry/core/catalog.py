@@ -587,38 +587,36 @@ def _report_lookalikes(catalog: Catalog) -> None:
                 )
 
 
+#: How a handoff or a subagent needs its target to be invocable (the flag VS Code reads), and
+#: what CM307 says when it is not.
+_INVOCATION_NEEDS: dict[str, tuple[str, str]] = {
+    VIA_HANDOFF: (
+        "user_invocable",
+        "hands off to '{}', which has user-invocable: false: VS Code keeps it out of the agent "
+        "picker, so users cannot pick it; hand off to an agent users can pick",
+    ),
+    VIA_SUBAGENT: (
+        "model_invocable",
+        "lists '{}' as a subagent, but it sets disable-model-invocation: true (or infer: false): "
+        "VS Code does not run it as a subagent; remove it from agents",
+    ),
+}
+
+
 def _check_invocable(mode: ChatMode, transition: Transition, target: ChatMode | None) -> None:
     """CM307 when a handoff or subagent names an agent that cannot be invoked that way."""
-    if transition.via == VIA_HANDOFF:
-        hidden = (target is not None and not target.user_invocable) or (
-            target is None
-            and not vscode.builtin_agent_visibility(transition.text).get("user_invocable", True)
+    needs = _INVOCATION_NEEDS.get(transition.via)
+    if needs is None:
+        return
+    flag, message = needs
+    if target is not None:
+        invocable = bool(getattr(target, flag))
+    else:
+        invocable = vscode.builtin_agent_visibility(transition.text).get(flag, True)
+    if not invocable:
+        mode.diagnostics.append(
+            rules.make("CM307", mode.source, transition.line, message.format(transition.text))
         )
-        if hidden:
-            mode.diagnostics.append(
-                rules.make(
-                    "CM307",
-                    mode.source,
-                    transition.line,
-                    f"hands off to '{transition.text}', which has user-invocable: false: VS Code keeps it "
-                    "out of the agent picker, so users cannot pick it; hand off to an agent users can pick",
-                )
-            )
-    elif transition.via == VIA_SUBAGENT:
-        blocked = (target is not None and not target.model_invocable) or (
-            target is None
-            and not vscode.builtin_agent_visibility(transition.text).get("model_invocable", True)
-        )
-        if blocked:
-            mode.diagnostics.append(
-                rules.make(
-                    "CM307",
-                    mode.source,
-                    transition.line,
-                    f"lists '{transition.text}' as a subagent, but it sets disable-model-invocation: true "
-                    "(or infer: false): VS Code does not run it as a subagent; remove it from agents",
-                )
-            )
 
 
 def _link(catalog: Catalog, dangling: Severity) -> None:
