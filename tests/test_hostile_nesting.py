@@ -8,6 +8,7 @@ rules, catalog.json, pages); and an exception nobody foresaw on one file rejects
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -17,8 +18,9 @@ import pytest
 
 from chatmode_files import chatmode, mode_by_source, write_tree
 from chatmode_registry.core import catalog as catalog_module
+from chatmode_registry.core import frontmatter
 from chatmode_registry.core.catalog import load_catalog
-from chatmode_registry.core.frontmatter import MAX_DEPTH, _plain
+from chatmode_registry.core.frontmatter import MAX_DEPTH, HeaderError, _plain, parse_header
 from chatmode_registry.core.rules import known_keys
 from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
 from conftest import build, write_project
@@ -102,6 +104,47 @@ def test_building_plain_values_never_recurses() -> None:
         node, depth = node[0], depth + 1
     assert depth == sys.getrecursionlimit() * 5
     assert plain["1"] == {"k": "bytes"}
+
+
+@pytest.mark.parametrize("form", ["alias_chain", "flow_sequences"])
+def test_reading_a_large_header_runs_no_garbage_collection(form: str) -> None:
+    """A collection walks every live object, and a header being composed keeps all its nodes
+    alive: collections triggered while reading a large header made it cost quadratic time.
+    None may run while a header is read (one may run as the collector comes back on), and
+    the collector is on again afterwards, also when the header is refused."""
+    collections: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    header = _header_of(deep_chatmode(form, 40_000))
+    assert gc.isenabled()
+    gc.callbacks.append(count)
+    try:
+        gc.collect()
+        collections.clear()
+        with pytest.raises(HeaderError) as refused:
+            parse_header(*header)
+    finally:
+        gc.callbacks.remove(count)
+    assert refused.value.code == "CM007"
+    assert len(collections) <= 1, collections
+    assert gc.isenabled()
+    # The same header with the collector off beforehand leaves it off.
+    gc.disable()
+    try:
+        with pytest.raises(HeaderError):
+            parse_header(*header)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def _header_of(text: str) -> tuple[str, int, int]:
+    parts = frontmatter.split(text)
+    assert parts.header is not None
+    return parts.header, 2, parts.header_offset
 
 
 def test_validate_and_fix_report_every_deep_header_and_never_crash(tmp_path: Path) -> None:

@@ -13,8 +13,11 @@ number) and it builds YAML without any alias bound.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime
+import gc
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -268,6 +271,25 @@ def _failing_line(text: str, node: yaml.Node, first_line: int) -> int:
     return first_line
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block (back on after it, if it was on).
+
+    Composing a header allocates a node, marks and events per value. Each collection the
+    allocations trigger walks every object still alive, and a large header keeps all of its
+    nodes alive until it is built: a header of many small anchored values took time
+    quadratic in its size. Nothing made here needs the collector (the node graph is freed by
+    reference counting, or by the next collection after the block).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_header(text: str, first_line: int, offset: int) -> Header:
     """Parse header text that starts on file line ``first_line`` at character ``offset``.
 
@@ -275,6 +297,11 @@ def parse_header(text: str, first_line: int, offset: int) -> Header:
     CM006 when the header is not a mapping, CM007 for alias bombs, recursive aliases and
     nesting deeper than :data:`MAX_DEPTH` (in any YAML style, directly or through aliases).
     """
+    with _collector_paused():
+        return _parse_header(text, first_line, offset)
+
+
+def _parse_header(text: str, first_line: int, offset: int) -> Header:
     if not text.strip():
         return Header(present=True)
     loader = _Loader(text)
