@@ -118,6 +118,26 @@ def test_the_count_is_said_once_and_the_filter_controls_line_up(page, watch, rep
     watch.assert_clean()
 
 
+@pytest.mark.parametrize("width", [1280, 1024, 960, 390])
+def test_the_filter_box_shows_its_whole_hint(page, watch, repo_site: Site, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(repo_site.url("catalog/"))
+    box = page.locator("#cmr-filter-text")
+    hint = box.get_attribute("placeholder")
+    assert hint
+    # The hint typed in as text: it fits when the box does not scroll.
+    box.fill(hint)
+    assert box.evaluate("(input) => input.scrollWidth <= input.clientWidth"), width
+    if width >= 960:
+        # On wide screens the whole filter row stays on one line.
+        tops = page.evaluate(
+            """() => ['#cmr-filter-text', '[data-cmr-facet=tool]', '.cmr-sort__select', '.cmr-filter__reset']
+                .map((s) => Math.round(document.querySelector(s).getBoundingClientRect().top))"""
+        )
+        assert max(tops) - min(tops) <= 2, tops
+    watch.assert_clean()
+
+
 def test_every_entry_installs_like_its_page(page, watch, repo_site: Site) -> None:
     page.goto(repo_site.url("catalog/"))
     index_links = {}
