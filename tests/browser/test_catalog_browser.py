@@ -13,6 +13,7 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -222,7 +223,12 @@ class Site:
 
 
 def build_served_site(
-    root: Path, serve: Callable[..., str], modes: dict[str, str | bytes], *, env: dict[str, str] | None = None
+    root: Path,
+    serve: Callable[..., str],
+    modes: dict[str, str | bytes],
+    *,
+    env: dict[str, str] | None = None,
+    plugin_options: dict[str, Any] | None = None,
 ) -> Site:
     """Serve ``root/project/site`` below ``/registry/``, then build it for that address.
 
@@ -233,7 +239,9 @@ def build_served_site(
     site = root / "project" / "site"
     site.mkdir(parents=True)
     base_url = serve(site, MOUNT)
-    project = write_project(root / "project", modes, config={"site_url": base_url, "theme": THEME})
+    project = write_project(
+        root / "project", modes, config={"site_url": base_url, "theme": THEME}, plugin_options=plugin_options
+    )
     result = build(project, env=env)
     assert result.ok, result.log
     return Site(base_url, project, json.loads((site / "catalog.json").read_text(encoding="utf-8")))

@@ -371,3 +371,49 @@ def test_without_javascript_entries_keep_their_links(browser, repo_site: Site) -
     assert sorted(shown_slugs(page)) == sorted(repo_site.entries)
     assert page.locator("li[data-chatmode] > div > a").count() == len(repo_site.entries)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def home_site(tmp_path_factory: pytest.TempPathFactory, serve_site_for_session) -> Site:
+    """The clean collection plus a BOM/CRLF file, with the catalog index as the home page."""
+    modes = {**CLEAN_MODES, "windows.chatmode.md": CRLF_WITH_BOM}
+    return build_served_site(
+        tmp_path_factory.mktemp("ux-home"), serve_site_for_session, modes, plugin_options={"home": True}
+    )
+
+
+def test_the_catalog_as_the_home_page_filters_opens_copies_and_comes_back(browser, home_site: Site) -> None:
+    """``home: true``: the site's root is the catalog index, and everything the index does
+    works there (its script finds the list, the raw files and its own address from the root)."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=home_site.base_url.split("/registry")[0]
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    try:
+        page.goto(home_site.url(""))
+        expect_shown(page, home_site, list(home_site.entries))
+        # Copy on an entry: the exact file, BOM and CRLF kept.
+        entry = page.locator("li[data-chatmode='windows']")
+        entry.get_by_role("button", name="Copy chatmode file of Windows").click()
+        expect(entry.locator(".cmr-act--copy")).to_have_text("Copied")
+        assert page.evaluate("navigator.clipboard.readText()").encode("utf-8") == home_site.source_bytes(
+            "windows"
+        )
+        # Filter, open the match, come back to the root with the filter kept.
+        page.locator("article input[type=search]").fill("beta")
+        expect_shown(page, home_site, expected_slugs(home_site, "beta"))
+        page.wait_for_url(re.compile(r"/registry/\?q=beta$"))
+        left = page.url
+        page.locator("article input[type=search]").press("Enter")
+        page.wait_for_url(home_site.url(home_site.entries["beta"]["url"]))
+        back = page.locator("article a[data-cmr-back]")
+        back.click()
+        expect(page).to_have_url(left)
+        expect_shown(page, home_site, expected_slugs(home_site, "beta"))
+        assert errors == []
+    finally:
+        context.close()
