@@ -21,6 +21,7 @@ from browser.test_catalog_browser import (
     PREVIEW_MODES,
     REPO_CHATMODES,
     Site,
+    allow_clipboard,
     build_served_site,
     expect_shown,
     expected_slugs,
@@ -161,9 +162,7 @@ def test_every_control_in_the_page_is_reached_by_tab(browser, preview_site: Site
 
 def test_the_index_works_by_keyboard_alone(browser, preview_site: Site) -> None:
     context, page = open_in(browser, preview_site, "catalog/", "light")
-    context.grant_permissions(
-        ["clipboard-read", "clipboard-write"], origin=preview_site.base_url.split("/registry")[0]
-    )
+    allow_clipboard(context, preview_site)
     try:
         page.locator("article input[type=search]").focus()
         page.keyboard.type("engineer")
@@ -207,9 +206,7 @@ def test_the_index_works_by_keyboard_alone(browser, preview_site: Site) -> None:
 
 def test_a_mode_page_works_by_keyboard_alone(browser, preview_site: Site) -> None:
     context, page = open_in(browser, preview_site, "catalog/", "light")
-    context.grant_permissions(
-        ["clipboard-read", "clipboard-write"], origin=preview_site.base_url.split("/registry")[0]
-    )
+    allow_clipboard(context, preview_site)
     try:
         page.locator("article input[type=search]").focus()
         page.keyboard.type(preview_site.entries["windows"]["name"])

@@ -222,6 +222,13 @@ class Site:
         return self.base_url + relative
 
 
+def allow_clipboard(context, site: Site) -> None:
+    """Let pages of ``site`` read and write the clipboard (Copy buttons are checked by reading it)."""
+    context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=site.base_url.split(f"/{MOUNT}/")[0]
+    )
+
+
 def build_served_site(
     root: Path,
     serve: Callable[..., str],
@@ -550,9 +557,7 @@ def check_copy_download_install(page, site: Site, slug: str) -> None:
 
 def test_copy_download_and_install_give_the_exact_file(page, watch, repo_site: Site) -> None:
     assert repo_site.catalog["site_url"] == repo_site.base_url
-    page.context.grant_permissions(
-        ["clipboard-read", "clipboard-write"], origin=repo_site.base_url.split("/registry/")[0]
-    )
+    allow_clipboard(page.context, repo_site)
     kinds = set()
     for slug, entry in repo_site.entries.items():
         check_copy_download_install(page, repo_site, slug)
@@ -562,9 +567,7 @@ def test_copy_download_and_install_give_the_exact_file(page, watch, repo_site: S
 
 
 def test_copy_and_download_keep_bom_crlf_and_awkward_names(page, watch, preview_site: Site) -> None:
-    page.context.grant_permissions(
-        ["clipboard-read", "clipboard-write"], origin=preview_site.base_url.split("/registry/")[0]
-    )
+    allow_clipboard(page.context, preview_site)
     by_source = {entry["source"]: slug for slug, entry in preview_site.entries.items()}
     for source in ["windows.chatmode.md", ADDED_FILE, "beta.agent.md"]:
         check_copy_download_install(page, preview_site, by_source[source])

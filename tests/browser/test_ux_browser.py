@@ -21,6 +21,7 @@ from browser.test_catalog_browser import (
     REPO_CHATMODES,
     THEME,
     Site,
+    allow_clipboard,
     build_served_site,
     expect_shown,
     expected_slugs,
@@ -158,9 +159,7 @@ def test_every_entry_installs_like_its_page(page, watch, repo_site: Site) -> Non
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
 def test_copy_on_an_entry_copies_the_exact_file(browser, small_site: Site, viewport: dict) -> None:
     context = browser.new_context(viewport=viewport)
-    context.grant_permissions(
-        ["clipboard-read", "clipboard-write"], origin=small_site.base_url.split("/registry")[0]
-    )
+    allow_clipboard(context, small_site)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -298,9 +297,7 @@ def test_the_action_bar_stays_in_reach_while_scrolling(page, watch, repo_site: S
 
 def test_copied_does_not_push_the_page_down(browser, small_site: Site) -> None:
     context = browser.new_context(viewport=PHONE)
-    context.grant_permissions(
-        ["clipboard-read", "clipboard-write"], origin=small_site.base_url.split("/registry")[0]
-    )
+    allow_clipboard(context, small_site)
     page = context.new_page()
     page.goto(small_site.url("catalog/alpha/"))
     heading = page.locator("#cmr-details")
@@ -386,9 +383,7 @@ def test_the_catalog_as_the_home_page_filters_opens_copies_and_comes_back(browse
     """``home: true``: the site's root is the catalog index, and everything the index does
     works there (its script finds the list, the raw files and its own address from the root)."""
     context = browser.new_context(viewport=DESKTOP)
-    context.grant_permissions(
-        ["clipboard-read", "clipboard-write"], origin=home_site.base_url.split("/registry")[0]
-    )
+    allow_clipboard(context, home_site)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
