@@ -631,6 +631,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self, data: CatalogRecord, catalog: Catalog, config: MkDocsConfig
     ) -> dict[str, bytes | str]:
         """``llms.txt`` and, within ``llms_full_max_bytes``, ``llms-full.txt`` (site root)."""
+        self.llms_full = None  # nothing left from an earlier build of `mkdocs serve`
         if not self.config.llms_txt:
             return {}
         entries = data["chatmodes"]
