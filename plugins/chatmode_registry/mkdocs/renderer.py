@@ -85,9 +85,10 @@ class Renderer:
 
 #: What search plugins parse but never index, in a sanitized body: heading permalinks (with
 #: their text, which Material leaves out of titles), phrasing elements (their text stays) and
-#: void elements. Both Material's and MkDocs' search parsers keep only text, headings with
-#: their ids and a few block tags, so leaving these out changes no search entry. No part
-#: matches a ``<``, so each try ends at the next ``<`` and nothing is scanned twice.
+#: void elements. Material's search parser keeps only text, headings with their ids and a
+#: few block tags, so leaving these out changes no entry of its index (MkDocs' own search,
+#: which keeps text and headings, loses only the permalinks' pilcrows from its titles). No
+#: part matches a ``<``, so each try ends at the next ``<`` and nothing is scanned twice.
 _NOT_SEARCHED = re.compile(
     r'<a class="headerlink"[^<>]*>[^<]*</a>'
     r"|</?(?:a|abbr|b|bdi|bdo|br|cite|data|del|dfn|em|hr|i|img|input|ins|kbd|mark|q|rp|rt|ruby|s|samp"
