@@ -542,6 +542,27 @@ def test_a_preview_with_a_link_is_refused(tmp_path):
     assert not (pages / "pr-3").exists() and not (pages / "versions.json").exists()
 
 
+def preview_comment(site: Path, *, number: int) -> str:
+    """The pull request comment ``preview_pages.py comment`` writes for a built ``site``."""
+    completed = subprocess.run(
+        [
+            "python3",
+            str(SCRIPTS / "preview_pages.py"),
+            "comment",
+            "--site",
+            str(site),
+            "--base",
+            PAGES,
+            "--number",
+            str(number),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return completed.stdout
+
+
 def test_the_comment_follows_the_catalog_prefix_of_the_build(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
@@ -549,45 +570,15 @@ def test_the_comment_follows_the_catalog_prefix_of_the_build(tmp_path):
     (site / "catalog.json").write_text(
         json.dumps({"chatmodes": [{"slug": "fresh", "url": "modes/all/fresh/"}]})
     )
-    completed = subprocess.run(
-        [
-            "python3",
-            str(SCRIPTS / "preview_pages.py"),
-            "comment",
-            "--site",
-            str(site),
-            "--base",
-            PAGES,
-            "--number",
-            "4",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    links = re.findall(r"\]\(([^)]+)\)", completed.stdout)
+    comment = preview_comment(site, number=4)
+    links = re.findall(r"\]\(([^)]+)\)", comment)
     prefix = PAGES + "pr-4/modes/all/"
     assert links == [prefix + "changes/", prefix, prefix + "fresh/"]
     (site / "catalog.json").write_text(
         json.dumps({"chatmodes": [{"slug": "fresh", "url": "../../evil/fresh/"}]})
     )
-    completed = subprocess.run(
-        [
-            "python3",
-            str(SCRIPTS / "preview_pages.py"),
-            "comment",
-            "--site",
-            str(site),
-            "--base",
-            PAGES,
-            "--number",
-            "4",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "evil" not in completed.stdout and PAGES + "pr-4/catalog/fresh/" in completed.stdout
+    comment = preview_comment(site, number=4)
+    assert "evil" not in comment and PAGES + "pr-4/catalog/fresh/" in comment
 
 
 def test_the_comment_links_only_well_formed_slugs(tmp_path):
@@ -606,23 +597,8 @@ def test_the_comment_links_only_well_formed_slugs(tmp_path):
         ),
         encoding="utf-8",
     )
-    completed = subprocess.run(
-        [
-            "python3",
-            str(SCRIPTS / "preview_pages.py"),
-            "comment",
-            "--site",
-            str(site),
-            "--base",
-            PAGES,
-            "--number",
-            "9",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    links = re.findall(r"\]\(([^)]+)\)", completed.stdout)
+    comment = preview_comment(site, number=9)
+    links = re.findall(r"\]\(([^)]+)\)", comment)
     preview = PAGES + "pr-9/"
     assert links == [
         preview + "catalog/changes/",
@@ -630,9 +606,5 @@ def test_the_comment_links_only_well_formed_slugs(tmp_path):
         preview + "catalog/beta/",
         preview + "catalog/fresh/",
     ]
-    assert (
-        "attacker" not in completed.stdout
-        and "@everyone" not in completed.stdout
-        and "<b>" not in completed.stdout
-    )
-    assert "- `gone`" in completed.stdout and "(description)" in completed.stdout
+    assert "attacker" not in comment and "@everyone" not in comment and "<b>" not in comment
+    assert "- `gone`" in comment and "(description)" in comment
