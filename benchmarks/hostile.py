@@ -50,7 +50,7 @@ from chatmode_registry.core.fix import fix_bytes  # noqa: E402
 from chatmode_registry.core.reader import SourceFile  # noqa: E402
 from chatmode_registry.render.body import render_body  # noqa: E402
 from nesting import FORMS, deep_chatmode  # noqa: E402
-from pathological import CLASSES, body_of, header_of  # noqa: E402
+from pathological import CLASSES, body_of, complete_graph_catalog, header_of  # noqa: E402
 
 PERFORMANCE_PAGE = ROOT / "docs" / "performance.md"
 START = "<!-- hostile benchmark: start (benchmarks/hostile.py --write) -->"
@@ -163,20 +163,6 @@ def shared_slugs(count: int) -> dict[str, str]:
     return {f"f{k}/same.chatmode.md": "---\ndescription: d\n---\nBody.\n" for k in range(count)}
 
 
-def complete_graph(count: int) -> dict[str, str]:
-    """``count`` modes, each switching to every other by handoff and by prose."""
-    names = [f"Mode {k}" for k in range(count)]
-    files = {}
-    for k, name in enumerate(names):
-        others = [other for other in names if other != name]
-        handoffs = "".join(f"  - label: To {other}\n    agent: {other}\n" for other in others)
-        prose = "".join(f"- Switch to **{other}** mode for its part.\n" for other in others)
-        files[f"mode-{k}.agent.md"] = (
-            f"---\nname: {name}\ndescription: d\nhandoffs:\n{handoffs}---\n# {name}\n\n{prose}"
-        )
-    return files
-
-
 def _build(project: Path) -> tuple[float, int]:
     """CPU seconds of one ``mkdocs build`` (its own process) and the site's bytes."""
     site = project / "site"
@@ -213,7 +199,7 @@ def catalogs(repeat: int, budget: float, work: Path, builds: bool) -> list[Row]:
         ("files sharing one slug", shared_slugs, (1000, 2000)),
         # Every mode names every other: the input grows with the square of the modes, so 57
         # modes are twice the input of 40.
-        ("modes all switching to each other", complete_graph, (40, 57)),
+        ("modes all switching to each other", complete_graph_catalog, (40, 57)),
     ):
         folders = {size: _write_modes(work / f"{name[:5]}-{size}", make_files(size)) for size in sizes}
         small, large = two_sizes(

@@ -110,3 +110,18 @@ def header_of(text: str) -> str:
         f"handoffs:\n  - label: {value}\n    agent: {value}\n    prompt: {value}\n"
         "---\n# Header Carrier\n\nBody.\n"
     )
+
+
+def complete_graph_catalog(count: int) -> dict[str, str]:
+    """``count`` chat mode files (by name) that each hand off and switch to every other one:
+    the most transitions a catalog of that size can have."""
+    names = [f"Mode {index}" for index in range(count)]
+    files = {}
+    for index, name in enumerate(names):
+        others = [other for other in names if other != name]
+        handoffs = "".join(f"  - label: To {other}\n    agent: {other}\n" for other in others)
+        prose = "".join(f"- Switch to **{other}** mode for its part.\n" for other in others)
+        files[f"mode-{index}.agent.md"] = (
+            f"---\nname: {name}\ndescription: d\nhandoffs:\n{handoffs}---\n# {name}\n\n{prose}"
+        )
+    return files

@@ -16,6 +16,7 @@ from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.identity import MAX_NAMED_OTHERS, assign_slugs
 from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
 from conftest import build, write_project
+from pathological import complete_graph_catalog
 from workcount import work_counter
 
 BODY = "---\ndescription: d\n---\nBody.\n"
@@ -76,25 +77,11 @@ def test_a_build_of_colliding_files_stays_linear(tmp_path: Path) -> None:
     assert sizes[300][1] <= 2.1 * sizes[150][1], sizes
 
 
-def _complete_graph(count: int) -> dict[str, str]:
-    """``count`` modes that each hand off and switch to every other one."""
-    names = [f"Mode {index}" for index in range(count)]
-    files = {}
-    for index, name in enumerate(names):
-        others = [other for other in names if other != name]
-        handoffs = "".join(f"  - label: To {other}\n    agent: {other}\n" for other in others)
-        prose = "".join(f"- Switch to **{other}** mode for its part.\n" for other in others)
-        files[f"mode-{index}.agent.md"] = (
-            f"---\nname: {name}\ndescription: d\nhandoffs:\n{handoffs}---\n# {name}\n\n{prose}"
-        )
-    return files
-
-
 #: Catalog shapes whose input doubles between the two sizes (a complete graph's input grows
 #: with the square of its modes: 20 and 28 modes).
 CATALOG_SHAPES = {
     "files sharing one slug and agent name": (_shared, 300, 600),
-    "every mode switching to every other": (_complete_graph, 20, 28),
+    "every mode switching to every other": (complete_graph_catalog, 20, 28),
 }
 
 #: Shapes known superlinear whose fix belongs to another part of #14, with its owner.
