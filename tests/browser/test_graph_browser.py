@@ -17,24 +17,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from browser.test_catalog_browser import REPO_CHATMODES, THEME
 from conftest import build, write_project
 
 pytestmark = pytest.mark.browser
 
-REPO_CHATMODES = Path(__file__).resolve().parents[2] / "chatmodes"
-PALETTE = [
-    {
-        "media": "(prefers-color-scheme: light)",
-        "scheme": "default",
-        "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"},
-    },
-    {
-        "media": "(prefers-color-scheme: dark)",
-        "scheme": "slate",
-        "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"},
-    },
-]
-THEME = {"name": "material", "font": False, "features": ["navigation.instant"], "palette": PALETTE}
 HELPER = (
     "---\ndescription: Hands over to VS Code's own agent.\nhandoffs:\n"
     "  - label: Let the agent do it\n    agent: agent\n---\n# Helper\n\nSwitch to **API Engineer** mode for APIs.\n"
