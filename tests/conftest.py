@@ -9,6 +9,7 @@ site folder with the exit code and the log.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -201,6 +202,25 @@ def clean_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     result = build(project, strict=True)
     assert result.ok, result.log
     return result
+
+
+@pytest.fixture(scope="session")
+def registry_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """``(source, site)``: sitekit's small chat mode tree and the site MkDocs builds from it,
+    once per session. Both are read only: a test that changes the site takes :func:`site`."""
+    from sitekit import build_site, write_chatmodes
+
+    root = tmp_path_factory.mktemp("registry")
+    source = write_chatmodes(root / "chatmodes")
+    build_site(source, root / "site")
+    return source, root / "site"
+
+
+@pytest.fixture
+def site(registry_build: tuple[Path, Path], tmp_path: Path) -> Path:
+    """A copy of :func:`registry_build`'s site that the test may tamper with (a module with a
+    site of its own defines its own ``site``)."""
+    return Path(shutil.copytree(registry_build[1], tmp_path / "site"))
 
 
 @pytest.fixture

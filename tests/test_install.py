@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,35 +19,18 @@ from chatmode_registry.core.site import (
 from sitekit import (
     SEED,
     answer,
-    build_site,
     closed_port,
     edit_catalog,
     load_entries,
     snapshot,
     stall,
-    write_chatmodes,
 )
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """``(source, site)``: the chat mode tree and its site, built once with MkDocs."""
-    root = tmp_path_factory.mktemp("registry")
-    source = write_chatmodes(root / "chatmodes")
-    build_site(source, root / "site")
-    return source, root / "site"
-
-
 @pytest.fixture
-def source(built) -> Path:
+def source(registry_build: tuple[Path, Path]) -> Path:
     """The chat mode tree the site was built from (read only)."""
-    return built[0]
-
-
-@pytest.fixture
-def site(tmp_path: Path, built) -> Path:
-    """A fresh copy of the built site, which the test may tamper with."""
-    return Path(shutil.copytree(built[1], tmp_path / "site"))
+    return registry_build[0]
 
 
 def raw_bytes(site: Path, slug: str) -> bytes:

@@ -15,21 +15,7 @@ import pytest
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from sitekit import SiteServer, build_site, load_entries, snapshot, write_chatmodes
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """``(source, site)`` built once by MkDocs."""
-    root = tmp_path_factory.mktemp("mcp")
-    source = write_chatmodes(root / "chatmodes")
-    build_site(source, root / "site")
-    return source, root / "site"
-
-
-@pytest.fixture
-def site(built, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(built[1], tmp_path / "site"))
+from sitekit import SiteServer, load_entries, snapshot
 
 
 @pytest.fixture
@@ -105,8 +91,8 @@ def test_search_and_get(site, workspace):
     assert snapshot(workspace) == {}
 
 
-def test_install_writes_verified_files_into_the_workspace(built, site, workspace):
-    source = built[0]
+def test_install_writes_verified_files_into_the_workspace(registry_build, site, workspace):
+    source = registry_build[0]
     with SiteServer(site) as server:
 
         async def steps(session: ClientSession):

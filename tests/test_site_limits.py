@@ -19,24 +19,7 @@ import pytest
 
 from chatmode_registry.core.site import MAX_CATALOG_BYTES, MAX_CATALOG_DEPTH, MAX_FILE_BYTES
 from conftest import build
-from sitekit import SiteServer, build_site, load_entries, snapshot, write_chatmodes
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A site built once by MkDocs from the small test registry."""
-    root = tmp_path_factory.mktemp("limits")
-    source = write_chatmodes(root / "chatmodes")
-    build_site(source, root / "site")
-    return root / "site"
-
-
-@pytest.fixture
-def site(built: Path, tmp_path: Path) -> Path:
-    """A copy of the built site the test may tamper with."""
-    import shutil
-
-    return Path(shutil.copytree(built, tmp_path / "site"))
+from sitekit import SiteServer, load_entries, snapshot
 
 
 def chatmodes(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
