@@ -127,6 +127,22 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
     return found
 
 
+def run_ok(*arguments: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run a command in ``cwd`` (with ``env`` when given); fail the test with its output unless
+    it succeeds; return its stdout."""
+    completed = subprocess.run(
+        [str(argument) for argument in arguments],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed.stdout
+
+
 def git(repo: Path, *args: str) -> str:
     """Run git in ``repo`` with a fixed identity; return stdout."""
     environment = {

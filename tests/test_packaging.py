@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import sysconfig
 import zipfile
@@ -31,23 +30,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CLEAN_MODES, write_project
+from sitekit import run_ok
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRIBUTION = "chatmode_registry"
-
-
-def run(*arguments: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
-    completed = subprocess.run(
-        [str(argument) for argument in arguments],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return completed.stdout
 
 
 def clean_environment() -> dict[str, str]:
@@ -67,7 +53,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``dist/`` with the sdist and the wheel built from the repository's tracked files."""
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    tracked = run("git", "ls-files", "-z", cwd=ROOT).split("\0")
+    tracked = run_ok("git", "ls-files", "-z", cwd=ROOT).split("\0")
     source = tmp_path_factory.mktemp("source")
     for relative in filter(None, tracked):
         path = ROOT / relative
@@ -76,7 +62,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
     out = tmp_path_factory.mktemp("dist")
-    run(
+    run_ok(
         sys.executable,
         "-m",
         "build",
@@ -93,7 +79,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_build_makes_an_sdist_and_a_wheel_that_twine_accepts(dist: Path) -> None:
     sdists, wheels = sorted(dist.glob("*.tar.gz")), sorted(dist.glob("*.whl"))
     assert [path.name.split("-")[0] for path in sdists + wheels] == [DISTRIBUTION, DISTRIBUTION]
-    output = run(sys.executable, "-m", "twine", "check", "--strict", *sdists, *wheels, cwd=dist)
+    output = run_ok(sys.executable, "-m", "twine", "check", "--strict", *sdists, *wheels, cwd=dist)
     assert output.count("PASSED") == 2, output
     names = zipfile.ZipFile(wheels[0]).namelist()
     # Package data: templates, assets and the schema files the plugin reads at run time.
@@ -121,13 +107,15 @@ def _dependencies_without_the_package(folder: Path) -> Path:
 def _fresh_venv(tmp_path: Path, environment: dict[str, str]) -> tuple[Path, Path]:
     """A new venv that sees this environment's dependencies but not its chatmode_registry."""
     venv = tmp_path / "venv"
-    run(sys.executable, "-m", "venv", venv, cwd=tmp_path, env=environment)
+    run_ok(sys.executable, "-m", "venv", venv, cwd=tmp_path, env=environment)
     python = venv / "bin" / "python"
     purelib = Path(
-        run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=tmp_path).strip()
+        run_ok(
+            python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=tmp_path
+        ).strip()
     )
     # ensurepip's own setuptools would shadow the build backend of the dependencies below.
-    run(python, "-m", "pip", "uninstall", "-q", "-y", "setuptools", cwd=tmp_path, env=environment)
+    run_ok(python, "-m", "pip", "uninstall", "-q", "-y", "setuptools", cwd=tmp_path, env=environment)
     dependencies = _dependencies_without_the_package(tmp_path / "dependencies")
     (purelib / "dependencies.pth").write_text(f"{dependencies}\n", encoding="utf-8")
     return python, purelib
@@ -147,8 +135,8 @@ def test_the_documented_install_from_the_git_repository_works(tmp_path: Path) ->
     python, purelib = _fresh_venv(tmp_path, environment)
     # PEP 508 wants a host in a direct URL; git reads file://localhost/path as the local path.
     requirement = f"chatmode-registry @ git+file://localhost{ROOT}"
-    run(python, "-m", "pip", "install", "--no-build-isolation", requirement, cwd=tmp_path, env=environment)
-    located = run(
+    run_ok(python, "-m", "pip", "install", "--no-build-isolation", requirement, cwd=tmp_path, env=environment)
+    located = run_ok(
         python,
         "-c",
         "import chatmode_registry; print(chatmode_registry.__file__)",
@@ -165,7 +153,7 @@ def test_the_wheel_in_a_fresh_venv_builds_a_site_from_a_folder_of_chat_modes(
     python, purelib = _fresh_venv(tmp_path, environment)
     venv = python.parent.parent
 
-    run(
+    run_ok(
         python,
         "-m",
         "pip",
@@ -177,7 +165,7 @@ def test_the_wheel_in_a_fresh_venv_builds_a_site_from_a_folder_of_chat_modes(
         cwd=tmp_path,
         env=environment,
     )
-    located = run(
+    located = run_ok(
         python,
         "-c",
         "import chatmode_registry; print(chatmode_registry.__file__)",
@@ -185,10 +173,10 @@ def test_the_wheel_in_a_fresh_venv_builds_a_site_from_a_folder_of_chat_modes(
         env=environment,
     )
     assert Path(located.strip()).is_relative_to(purelib), located
-    assert "chatmodes" in run(venv / "bin" / "chatmodes", "--help", cwd=tmp_path, env=environment)
+    assert "chatmodes" in run_ok(venv / "bin" / "chatmodes", "--help", cwd=tmp_path, env=environment)
 
     project = write_project(tmp_path / "registry", CLEAN_MODES)
-    run(python, "-m", "mkdocs", "build", "--strict", "-d", project / "site", cwd=project, env=environment)
+    run_ok(python, "-m", "mkdocs", "build", "--strict", "-d", project / "site", cwd=project, env=environment)
     catalog = json.loads((project / "site" / "catalog.json").read_text(encoding="utf-8"))
     assert sorted(entry["slug"] for entry in catalog["chatmodes"]) == ["alpha", "beta", "gamma"]
     for entry in catalog["chatmodes"]:

@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import CLEAN_MODES, write_project
+from sitekit import run_ok
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,19 +38,6 @@ IDENTITY = {
     "GIT_COMMITTER_NAME": "Test",
     "GIT_COMMITTER_EMAIL": "test@example.invalid",
 }
-
-
-def _run(*arguments: str | Path, cwd: Path, env: dict[str, str]) -> str:
-    completed = subprocess.run(
-        [str(argument) for argument in arguments],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return completed.stdout
 
 
 @pytest.fixture(scope="module")
@@ -76,24 +64,24 @@ def published(tmp_path_factory: pytest.TempPathFactory, serve_site_for_session) 
     config.write_text('site_url: !ENV [SITE_URL, "http://127.0.0.1:8000/"]\n' + "\n".join(lines) + "\n")
     (project / ".gitignore").write_text("site/\npreview/\n", encoding="utf-8")
     remote = root / "origin.git"
-    _run("git", "init", "-q", "--bare", "--initial-branch=main", remote, cwd=root, env=environment)
-    _run("git", "init", "-q", "-b", "main", cwd=project, env=environment)
-    _run("git", "add", ".", cwd=project, env=environment)
-    _run("git", "commit", "-q", "-m", "registry", cwd=project, env=environment)
-    _run("git", "remote", "add", "origin", remote, cwd=project, env=environment)
-    _run("mike", "deploy", "--push", "1.0", "latest", cwd=project, env=environment)
-    _run("mike", "set-default", "--push", "latest", cwd=project, env=environment)
+    run_ok("git", "init", "-q", "--bare", "--initial-branch=main", remote, cwd=root, env=environment)
+    run_ok("git", "init", "-q", "-b", "main", cwd=project, env=environment)
+    run_ok("git", "add", ".", cwd=project, env=environment)
+    run_ok("git", "commit", "-q", "-m", "registry", cwd=project, env=environment)
+    run_ok("git", "remote", "add", "origin", remote, cwd=project, env=environment)
+    run_ok("mike", "deploy", "--push", "1.0", "latest", cwd=project, env=environment)
+    run_ok("mike", "set-default", "--push", "latest", cwd=project, env=environment)
 
     # The pull request's build (preview.yml) and its publication (preview-publish.yml).
     beta = project / "chatmodes" / "beta.agent.md"
     beta.write_text(
         beta.read_text(encoding="utf-8").replace("Implements plans.", "Implements plans, tested.")
     )
-    _run(
+    run_ok(
         sys.executable, "-m", "mkdocs", "build", "-d", project / "preview" / "site",
         cwd=project, env={**environment, "MIKE_DOCS_VERSION": "pr-7"},
     )  # fmt: skip
-    _run(
+    run_ok(
         "bash", ROOT / ".github" / "scripts" / "preview-pages.sh", "publish",
         cwd=project, env={**environment, "PR_NUMBER": "7", "PREVIEW_SITE": str(project / "preview" / "site")},
     )  # fmt: skip
