@@ -242,9 +242,10 @@ def plan_install(
         except SiteFileError as error:
             plan.problems.append(Problem(slug, "fetch", f"{slug}: {error}"))
             continue
-        integrity = _integrity_problem(entry, content, site.describe(entry["raw_url"]))
+        integrity = integrity_problem(entry, content)
         if integrity:
-            plan.problems.append(Problem(slug, "integrity", f"{slug}: {integrity}"))
+            where = site.describe(entry["raw_url"])
+            plan.problems.append(Problem(slug, "integrity", f"{slug}: {where}: {integrity}; not installed"))
             continue
         if paths is not None and slug in paths:
             path = paths[slug]
@@ -262,14 +263,16 @@ def plan_install(
     return plan
 
 
-def _integrity_problem(entry: ChatModeRecord, content: bytes, where: str) -> str | None:
-    """Why ``content`` is not the file the catalog describes, or ``None`` when it is."""
+def integrity_problem(entry: ChatModeRecord, content: bytes) -> str | None:
+    """Why ``content`` is not the file the catalog entry describes (its ``bytes`` and
+    ``sha256``, where given), or ``None`` when it is."""
     size = entry.get("bytes")
-    if size is not None and len(content) != size:
-        return f"{where}: got {len(content)} bytes, the catalog says {size}; not installed"
+    if isinstance(size, int) and len(content) != size:
+        return f"got {len(content)} bytes, the catalog says {size}"
+    expected = entry.get("sha256")
     digest = sha256_hex(content)
-    if digest != entry["sha256"]:
-        return f"{where}: sha256 {digest} does not match the catalog's {entry['sha256']}; not installed"
+    if expected is not None and digest != expected:
+        return f"sha256 {digest} does not match the catalog's {expected}"
     return None
 
 

@@ -17,7 +17,7 @@ from typing import Any
 # The diff's helpers: one home for turning a raw file into text and cutting off its header.
 from chatmode_registry.core.diff import _decode as text_of
 from chatmode_registry.core.diff import split_body
-from chatmode_registry.core.install import sha256_hex
+from chatmode_registry.core.install import integrity_problem
 from chatmode_registry.core.model import ProgressCallback
 from chatmode_registry.core.record import ChatModeRecord
 from chatmode_registry.core.site import Site, SiteError, check_relative_url
@@ -180,11 +180,9 @@ def fetch_verified(site: Site, entry: ChatModeRecord) -> bytes:
     check_relative_url(raw_url)
     size = entry.get("bytes")
     content = site.fetch(raw_url, limit=size if isinstance(size, int) else None)
-    if isinstance(size, int) and len(content) != size:
-        raise SiteError(f"{site.describe(raw_url)}: got {len(content)} bytes, the catalog says {size}")
-    expected = entry.get("sha256")
-    if expected is not None and sha256_hex(content) != expected:
-        raise SiteError(f"{site.describe(raw_url)}: sha256 does not match the catalog")
+    problem = integrity_problem(entry, content)
+    if problem is not None:
+        raise SiteError(f"{site.describe(raw_url)}: {problem}")
     return content
 
 
