@@ -104,6 +104,14 @@ def _dependencies_without_the_package(folder: Path) -> Path:
     return folder
 
 
+def assert_imported_from(python: Path, purelib: Path, *, cwd: Path, env: dict[str, str]) -> None:
+    """``python`` imports the package from the venv's ``purelib``, not from this checkout."""
+    located = run_ok(
+        python, "-c", "import chatmode_registry; print(chatmode_registry.__file__)", cwd=cwd, env=env
+    )
+    assert Path(located.strip()).is_relative_to(purelib), located
+
+
 def _fresh_venv(tmp_path: Path, environment: dict[str, str]) -> tuple[Path, Path]:
     """A new venv that sees this environment's dependencies but not its chatmode_registry."""
     venv = tmp_path / "venv"
@@ -136,14 +144,7 @@ def test_the_documented_install_from_the_git_repository_works(tmp_path: Path) ->
     # PEP 508 wants a host in a direct URL; git reads file://localhost/path as the local path.
     requirement = f"chatmode-registry @ git+file://localhost{ROOT}"
     run_ok(python, "-m", "pip", "install", "--no-build-isolation", requirement, cwd=tmp_path, env=environment)
-    located = run_ok(
-        python,
-        "-c",
-        "import chatmode_registry; print(chatmode_registry.__file__)",
-        cwd=tmp_path,
-        env=environment,
-    )
-    assert Path(located.strip()).is_relative_to(purelib), located
+    assert_imported_from(python, purelib, cwd=tmp_path, env=environment)
 
 
 def test_the_wheel_in_a_fresh_venv_builds_a_site_from_a_folder_of_chat_modes(
@@ -165,14 +166,7 @@ def test_the_wheel_in_a_fresh_venv_builds_a_site_from_a_folder_of_chat_modes(
         cwd=tmp_path,
         env=environment,
     )
-    located = run_ok(
-        python,
-        "-c",
-        "import chatmode_registry; print(chatmode_registry.__file__)",
-        cwd=tmp_path,
-        env=environment,
-    )
-    assert Path(located.strip()).is_relative_to(purelib), located
+    assert_imported_from(python, purelib, cwd=tmp_path, env=environment)
     assert "chatmodes" in run_ok(venv / "bin" / "chatmodes", "--help", cwd=tmp_path, env=environment)
 
     project = write_project(tmp_path / "registry", CLEAN_MODES)
