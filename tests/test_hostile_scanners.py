@@ -18,6 +18,7 @@ Two complementary proofs, over the whole package:
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import re
 import tempfile
@@ -33,6 +34,8 @@ from chatmode_registry.core.identity import assign_slugs, heading_name, slugify
 from chatmode_registry.core.markdown_lines import Fences
 from chatmode_registry.core.model import Diagnostic, Severity
 from chatmode_registry.core.reader import SourceFile
+from chatmode_registry.mkdocs import search
+from chatmode_registry.mkdocs.renderer import search_stand_in
 from chatmode_registry.render import changes, diagnostics, sanitize
 from chatmode_registry.render.body import render_body
 from chatmode_registry.render.graph import text as graph_text
@@ -44,6 +47,12 @@ from workcount import MODULES, CountingPattern, Work, work_counter
 
 #: Patterns the mechanical check cannot clear, each with the reason it is linear anyway.
 PROVEN: dict[str, str] = {
+    search._TOKEN.pattern: (
+        "a tokenizer read only up to its first failure: at every position one branch matches "
+        "(a lone '<' is the last), so the search never starts inside a run an attempt scanned, "
+        "except after the comment or tag branch fails at a '<'; that '<' is then the lone '<' "
+        "branch and the reading stops there (search.Unsupported). Its runs are possessive"
+    ),
     r"[a-z0-9]+(?:-[a-z0-9]+)*": (
         "nested repeat, but every repetition of the group starts with '-', which the inner "
         "class cannot match: there is one way to split any input, nothing to backtrack into"
@@ -202,6 +211,13 @@ def _graph_text(text: str) -> None:
     graph_text.safe_href(text)
 
 
+def _search_sections(text: str) -> None:
+    body = render_body(text).html
+    for markup in (body, search_stand_in(body), text):
+        with contextlib.suppress(search.Unsupported):
+            search.sections(markup)
+
+
 #: Every scanner of untrusted text, as a function of that text.
 SCANNERS: dict[str, Callable[[str], object]] = {
     "file body": lambda text: catalog_module.read_chatmode(_source_file(body_of(text))),
@@ -212,6 +228,7 @@ SCANNERS: dict[str, Callable[[str], object]] = {
     "slugs": lambda text: (slugify(text), assign_slugs([text, text, "graph"])),
     "sanitize": lambda text: (sanitize.sanitize_html(text), sanitize.sanitize_html(f"<p>{text}</p>")),
     "body rendering": lambda text: render_body(text),
+    "search sections": _search_sections,
     "changes page text": lambda text: (changes.md_text(text), changes.md_code(text), changes.md_fence(text)),
     "graph labels": _graph_text,
     "diagnostics output": _diagnostics,

@@ -13,6 +13,8 @@ The plugin is a thin layer over MkDocs' events; the work is done elsewhere:
 * ``on_page_context``: render a catalog page (cross-page data: links, backlinks, graphs) with
   the plugin's autoescaping templates (:class:`~chatmode_registry.mkdocs.renderer.Renderer`)
   just before MkDocs renders it, so one page's markup is held at a time;
+* ``on_page_context`` again, just before Material's search: the page's search entries
+  (:class:`~chatmode_registry.mkdocs.search.MaterialSearchIndex`);
 * ``on_post_page``: put back the parts of catalog pages that search must not read, or reads
   a stand-in of (see :meth:`ChatmodesPlugin._late`);
 * ``on_serve``: watch the source folder; ``on_post_build``: one summary line.
@@ -36,7 +38,7 @@ from typing import Any
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -59,6 +61,7 @@ from chatmode_registry.mkdocs.links import (
     site_url_error,
 )
 from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
+from chatmode_registry.mkdocs.search import MaterialSearchIndex
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
     JS_URI,
@@ -125,6 +128,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         # the page being rendered (on_page_context).
         self.nav_added = False
         self.marked: list[Any] = []
+        # Material's search index, given the catalog pages' entries (None: search reads them).
+        self.search_index: MaterialSearchIndex | None = None
         # What llms-full.txt is written from at the end of the build (entries, raw files,
         # site name); None when the build writes none.
         self.llms_full: tuple[list[ChatModeRecord], dict[str, bytes], str] | None = None
@@ -187,7 +192,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
 
     # Runs before search and other plugins' on_page_context: they read the content made here.
     @event_priority(100)
-    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+    def _render_on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         """Render a catalog page's content, just before MkDocs renders the page, so that only
         one page's markup is held at a time. On catalog pages outside the navigation (a chat
         mode's page), open the catalog's section and mark its index as where the reader is;
@@ -204,6 +209,20 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
                 item.active = True
                 self.marked.append(item)
         return None
+
+    # Runs after the other plugins' on_page_context (default priority 0 and above), just
+    # before Material's search (priority 0, after this one): the entries are made of the
+    # page search would have read.
+    @event_priority(0.5)
+    def _index_on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        """Give Material's search index a catalog page's entries, made from the markup the
+        plugin generated, instead of having Material parse it again (see
+        :mod:`chatmode_registry.mkdocs.search`)."""
+        if self.search_index is not None and self._spec(page) is not None:
+            self.search_index.add_page(page)
+        return None
+
+    on_page_context = CombinedEvent(_render_on_page_context, _index_on_page_context)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         """Read the catalog and add its pages, raw files, ``catalog.json`` and assets."""
@@ -254,7 +273,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         if diff is not None:
             extra["changes.json"] = json.dumps(diff.to_dict(), ensure_ascii=False, indent=1) + "\n"
         extra.update(self._llms_files(data, catalog, config))
-        for file in self.site.generated_files(config, extra=extra):
+        for file in self.site.generated_files(config, extra=extra, named_in_nav=_nav_paths(config.nav)):
             existing = files.get_file_from_path(file.src_uri)
             if existing is not None:
                 if file.src_uri == self.site.home_uri:
@@ -347,6 +366,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         if self.site is None:
             return None
         self.late = {}
+        self.search_index = MaterialSearchIndex.find(config.plugins)
         self.late_token = secrets.token_hex(8)
         # A placeholder, and the stand-in search reads in its place if it has one: the
         # stand-in's end is matched only right after its start, so nothing is scanned twice.
@@ -759,6 +779,21 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
     def _log_line(diagnostic: Diagnostic) -> str:
         where = diagnostic.path + (f":{diagnostic.line}" if diagnostic.line else "")
         return terminal_safe(f"{where}: {diagnostic.code} {diagnostic.severity.value}: {diagnostic.message}")
+
+
+def _nav_paths(items: Any) -> set[str]:
+    """Every path an explicit ``nav`` (as written in ``mkdocs.yml``) names."""
+    found: set[str] = set()
+    pending = [items]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found.add(item.lstrip("/"))
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+    return found
 
 
 def _holds(item: Any, file: Any) -> bool:

@@ -11,12 +11,14 @@ Nothing here talks to MkDocs' event system; :mod:`chatmode_registry.mkdocs.plugi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from chatmode_registry.core import vscode
@@ -194,6 +196,18 @@ class Neighbourhood:
     """Edges between drawn nodes that were not drawn (the edge limit was reached)."""
 
 
+class ModePage(Page):
+    """A chat mode's page. Its content is written by the plugin just before MkDocs renders
+    the page (``on_page_context``), so there is no Markdown to convert: rendering it leaves
+    the page empty instead of starting the site's Markdown for nothing."""
+
+    def render(self, config: Any, files: Any) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+
+
 class CatalogSite:
     """A catalog placed in a site: files to add, pages to render and their contexts.
 
@@ -267,17 +281,24 @@ class CatalogSite:
 
     # -- files ---------------------------------------------------------------------------
 
-    def generated_files(self, config: Any, *, extra: dict[str, bytes | str]) -> list[File]:
+    def generated_files(
+        self, config: Any, *, extra: dict[str, bytes | str], named_in_nav: Collection[str] = ()
+    ) -> list[File]:
         """Every file the catalog adds: pages, raw files and the ``extra`` static files.
 
         ``extra`` maps a site path (``catalog.json``, the assets) to its content. The files
-        are also remembered, so URLs between them can be computed later.
+        are also remembered, so URLs between them can be computed later. A chat mode's page
+        is a :class:`ModePage` unless the site's ``nav`` names it (MkDocs gives a nav title
+        only to the pages it makes itself).
         """
         result: list[File] = []
         for uri, spec in self.specs.items():
             in_nav = (self.nav and spec.page_kind.nav_title is not None) or uri == self.home_uri
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
-            result.append(File.generated(config, uri, content="", inclusion=inclusion))
+            file = File.generated(config, uri, content="", inclusion=inclusion)
+            if spec.kind == "mode" and uri not in named_in_nav:
+                ModePage(None, file, config)
+            result.append(file)
         for mode in self.catalog.chatmodes:
             result.append(
                 StaticFile.generated(

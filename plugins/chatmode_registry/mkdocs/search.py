@@ -1,0 +1,297 @@
+"""Search entries for the catalog's pages, made by the plugin instead of re-parsed by Material.
+
+Material's search plugin reads every page's ``page.content`` with Python's ``html.parser``
+and cuts it into sections at the headings. On a catalog that is most of the build's search
+time, and all of it is spent re-reading markup the plugin has just generated: the page's
+own template and a sanitized body, both well-formed. So for the pages it writes, the plugin
+makes the entries itself, by the same rules, and hands them to Material's index; Material is
+told to skip those pages (``search: {exclude: true}`` in their metadata) and indexes every
+other page as before.
+
+The rules are Material's (``material/plugins/search/plugin.py``, 9.x), kept with their
+quirks, because the index must come out the same byte for byte: a section starts at every
+heading with an ``id``; text inside ``data-search-exclude`` elements, scripts and styles is
+skipped (an element is skipped by tag, so closing any element of that tag ends the skip);
+``p``, ``code``, ``pre``, lists, ``sub`` and ``sup`` are kept as bare tags and left out
+again when nothing but white space follows the first such tag of the section; white space
+is folded outside ``pre``; the heading's permalink is not part of its title; and a heading
+nested in another element ends its section when that element closes. ``tests/test_search_entries.py``
+compares the result with Material's own parser on real pages.
+
+Only markup this module fully understands takes this path: a comment, a tag or text. Anything
+else (a ``<script>``, a declaration, a stray ``<``) raises :class:`Unsupported` and the
+page goes through Material's parser as any other page does.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from typing import Any
+
+#: Tags Material keeps in an entry's text, as bare ``<tag>`` and ``</tag>``.
+KEPT_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
+#: Tags Material never pushes on its stack of open elements.
+VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+#: Tags whose skip never ends once one is seen (Material's initial skip list).
+ALWAYS_SKIPPED = frozenset({"object", "script", "style"})
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Elements whose content ``html.parser`` reads as raw text (differently across Python
+#: versions): their pages are left to Material.
+RAW_TEXT_TAGS = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
+)
+
+# Attributes in the grammar CommonMark allows for raw HTML: what the plugin's templates and
+# the sanitizer write.
+_NAME = r"[A-Za-z_:][A-Za-z0-9_.:-]*+"
+_VALUE = r""""[^"]*+"|'[^']*+'|[^\s"'=<>`]++"""
+_ATTRIBUTE_PART = re.compile(rf"\s++({_NAME})(?:\s*+=\s*+({_VALUE}))?+")
+# A comment, a start or end tag, a run of text, or a "<" that starts none of them.
+_TOKEN = re.compile(
+    r"<!--((?:[^-]++|-(?!->))*+)-->"
+    rf"|<(/?)([a-zA-Z][a-zA-Z0-9-]*+)((?:\s++{_NAME}(?:\s*+=\s*+(?:{_VALUE}))?+)*+)\s*+(/?)>"
+    r"|([^<]++)"
+    r"|(<)"
+)
+
+
+class Unsupported(ValueError):
+    """Markup this module does not read the way ``html.parser`` does; Material must read it."""
+
+
+class _Section:
+    __slots__ = ("depth", "excluded", "id", "tag", "text", "title")
+
+    def __init__(self, tag: str, depth: int = 0, excluded: bool = False) -> None:
+        self.tag = tag
+        self.depth: float = depth
+        self.excluded = excluded
+        self.id: str | None = None
+        self.title: list[str] = []
+        self.text: list[str] = []
+
+
+def _attributes(source: str) -> dict[str, str | None]:
+    """A start tag's attributes as ``html.parser`` gives them: names lowercased, values
+    unescaped, ``None`` for an attribute without a value, the last of a name winning."""
+    found: dict[str, str | None] = {}
+    position = 0
+    while (match := _ATTRIBUTE_PART.match(source, position)) is not None:
+        position = match.end()
+        name, value = match.groups()
+        if value is not None and value[:1] in ("'", '"'):
+            value = value[1:-1]
+        found[name.lower()] = None if value is None else html.unescape(value)
+    return found
+
+
+def sections(content: str) -> list[_Section]:
+    """``content`` cut into Material's search sections; :class:`Unsupported` if it cannot be.
+
+    One loop with its state in local variables: this runs over every token of every catalog
+    page. Material's tests on its stack of open elements (is a skipped tag open, is ``pre``,
+    is the section's heading) become counters kept up to date as elements open and close.
+    """
+    data: list[_Section] = []
+    section: _Section | None = None
+    stack: list[tuple[str, bool]] = []  # open elements: (tag, is a permalink)
+    open_tags: dict[str, int] = {}
+    skip = set(ALWAYS_SKIPPED)
+    skipped_open = 0  # open elements whose tag is skipped
+    pre_open = 0
+    title_open = 0  # open elements with the tag of the section's heading
+    permalinks = 0
+    unescape, escape = html.unescape, html.escape
+
+    def enter(new: _Section) -> _Section:
+        nonlocal title_open
+        data.append(new)
+        title_open = open_tags.get(new.tag, 0)
+        return new
+
+    # A "<" that starts no token ends the reading at once: every token before it was read
+    # once, and so is every character (runs are possessive, and none can cross a "<" but a
+    # comment's, which stops at its end or at the end of the page).
+    for match in _TOKEN.finditer(content):
+        comment, closing, tag, attributes, self_closing, text, stray = match.groups()
+        if text:
+            if skipped_open:
+                continue
+            if "&" in text:
+                text = unescape(text)
+            if not pre_open:
+                text = " " if text.isspace() else text.replace("\n", " ")
+            if section is None:
+                section = enter(_Section("hx"))
+            if title_open:
+                if not permalinks:
+                    section.title.append(escape(text, quote=False))
+            elif text.isspace():
+                items = section.text
+                if not items or not items[-1].isspace() or pre_open:
+                    items.append(text)
+            else:
+                section.text.append(escape(text, quote=False))
+        elif tag:
+            tag = tag.lower()
+            if tag in RAW_TEXT_TAGS:
+                raise Unsupported(f"<{tag}> holds raw text")
+            ends: tuple[str, ...]
+            if closing:
+                ends = (tag,)
+            else:
+                if tag in VOID_TAGS:
+                    continue
+                found = _attributes(attributes) if attributes else {}
+                permalink = tag == "a" and found.get("class") == "headerlink"
+                stack.append((tag, permalink))
+                open_tags[tag] = open_tags.get(tag, 0) + 1
+                permalinks += permalink
+                skipped_open += tag in skip
+                pre_open += tag == "pre"
+                if section is not None and tag == section.tag:
+                    title_open += 1
+                excluded = "data-search-exclude" in found
+                if tag in HEADINGS and "id" in found:
+                    depth = len(stack)
+                    if tag != "h1" and not data:
+                        enter(_Section("hx", depth))
+                    heading = _Section(tag, depth, excluded)
+                    if data:
+                        heading.id = found["id"]
+                    section = enter(heading)
+                if section is None:
+                    section = enter(_Section("hx"))
+                if excluded or found.get("class") == "linenodiv":
+                    if tag not in skip:
+                        skip.add(tag)
+                        skipped_open += open_tags[tag]
+                    ends = (tag,) if self_closing else ()
+                else:
+                    if tag in KEPT_TAGS and not skipped_open:
+                        (section.title if title_open else section.text).append(f"<{tag}>")
+                    ends = (tag,) if self_closing else ()
+            for tag in ends:
+                if not stack or stack[-1][0] != tag:
+                    continue
+                assert section is not None
+                if section.depth > len(stack):
+                    for earlier in reversed(data):
+                        if earlier.depth <= len(stack):
+                            section.depth = float("inf")
+                            section = earlier
+                            title_open = open_tags.get(section.tag, 0)
+                            break
+                _, permalink = stack.pop()
+                open_tags[tag] -= 1
+                permalinks -= permalink
+                pre_open -= tag == "pre"
+                if tag == section.tag:
+                    title_open -= 1
+                if tag in skip:
+                    skipped_open -= 1
+                    if tag not in ALWAYS_SKIPPED:
+                        skip.discard(tag)
+                        skipped_open -= open_tags[tag]
+                    continue
+                if tag in KEPT_TAGS and not skipped_open:
+                    items = section.title if title_open else section.text
+                    try:
+                        index = items.index(f"<{tag}>")
+                    except ValueError:
+                        raise Unsupported(f"</{tag}> without <{tag}> in its section") from None
+                    for item in items[index + 1 :]:
+                        if not item.isspace():
+                            items.append(f"</{tag}>")
+                            break
+                    else:
+                        del items[index:]
+        elif stray:
+            raise Unsupported("a '<' that starts neither a tag nor a comment")
+        elif comment is not None and ("--" in comment or comment.startswith((">", "->"))):
+            # Python versions end a comment at "--" followed by other things differently.
+            raise Unsupported("a comment that html.parser versions read differently")
+    return data
+
+
+def page_entries(
+    content: str, *, url: str, toc_ids: set[str], meta: dict[str, Any], title: str
+) -> list[dict[str, Any]]:
+    """The search entries Material makes of a page (``SearchIndex.add_entry_from_context``).
+
+    ``toc_ids`` are the ids in the page's table of contents, ``meta`` its metadata as
+    Material would see it and ``title`` the page's title.
+    """
+    entries = []
+    tags = meta.get("tags")
+    search = meta.get("search") or {}
+    for section in sections(content):
+        if section.excluded:
+            continue
+        location = f"{url}#{section.id}" if section.id in toc_ids or section.id else url
+        section_title = section.title or [str(meta.get("title", title))]
+        entry: dict[str, Any] = {
+            "location": location,
+            "title": "".join(section_title).strip(),
+            "text": "".join(section.text).strip(),
+        }
+        if isinstance(tags, list):
+            entry["tags"] = [str(name) for name in tags if name and isinstance(name, (str, int, float, bool))]
+        if "boost" in search:
+            entry["boost"] = search["boost"]
+        entries.append(entry)
+    return entries
+
+
+def _toc_ids(toc: Any) -> set[str]:
+    """Every anchor id in a table of contents, at any depth."""
+    ids: set[str] = set()
+    pending = list(toc)
+    while pending:
+        item = pending.pop()
+        ids.add(item.id)
+        pending.extend(item.children)
+    return ids
+
+
+class MaterialSearchIndex:
+    """Material's search index, given the entries of the catalog's pages directly.
+
+    Found with :meth:`find` once Material's search plugin has set up its index for the build
+    (``on_config``); ``None`` when the site has no such index, or when Material would change
+    the text first (Chinese segmentation with jieba): then search reads the pages itself.
+    """
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+
+    @classmethod
+    def find(cls, plugins: Any) -> MaterialSearchIndex | None:
+        """The index of Material's search plugin among ``plugins`` (``config.plugins``)."""
+        for plugin in plugins.values():
+            module = type(plugin).__module__
+            if module != "material.plugins.search.plugin":
+                continue
+            if not plugin.config.get("enabled", True) or getattr(sys.modules[module], "jieba", None):
+                return None
+            index = getattr(plugin, "search_index", None)
+            return cls(index) if isinstance(getattr(index, "entries", None), list) else None
+        return None
+
+    def add_page(self, page: Any) -> bool:
+        """Add ``page``'s entries and tell Material not to read the page again; ``False``
+        (nothing done) when its markup is not one this module reads."""
+        search = page.meta.get("search") or {}
+        if not isinstance(search, dict) or search.get("exclude"):
+            return False
+        try:
+            entries = page_entries(
+                page.content, url=page.url, toc_ids=_toc_ids(page.toc), meta=page.meta, title=page.title
+            )
+        except Unsupported:
+            return False
+        self.index.entries.extend(entries)
+        page.meta["search"] = {**search, "exclude": True}
+        return True
