@@ -114,6 +114,14 @@ _RAW_TEXT = frozenset(
 
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 
+#: Elements :meth:`_Finisher.start` writes as they come when they have no attributes (a list
+#: item is also remembered for its check box, and ``code`` right inside ``pre`` is a code
+#: block): not dropped, void, a heading, a link, an image nor a block quote.
+_PLAIN = frozenset(
+    {"p", "ul", "ol", "li", "code", "strong", "em", "del", "table", "thead", "tbody", "tr", "th", "td", "pre"}
+    | {"sup", "sub", "div"}
+)
+
 #: Attributes written back (the sanitizer narrows them further); ``class``, ``id``,
 #: ``style`` and event handlers never are.
 _KEPT_ATTRIBUTES = frozenset(
@@ -332,11 +340,16 @@ class _Finisher:
             match = match_tag(text, start)
             if match is not None:
                 position = match.end()
-                opened, attributes, closing, closed = match.group("open", "attrs", "self", "close")
+                opened, attributes, closing, closed = match.groups()
                 if opened:
-                    on_start(opened.lower(), _attributes(attributes) if attributes else {}, bool(closing))
+                    tag = opened.lower()
+                    if not attributes and tag in _PLAIN and self._plain_start(tag):
+                        continue
+                    on_start(tag, _attributes(attributes) if attributes else {}, bool(closing))
                 else:
-                    on_end(closed.lower())
+                    tag = closed.lower()
+                    if not self._plain_end(tag):
+                        on_end(tag)
                 continue
             after = _other_markup(text, start, closers)
             if after < 0:
@@ -345,6 +358,46 @@ class _Finisher:
             else:
                 position = after
         self.finish()
+
+    # The two most common tokens by far, an end tag that closes the innermost element and a
+    # start tag of an element without a role, in the state where start() and end() would do
+    # nothing else: handled here without their checks (the result is the same).
+
+    def _plain_start(self, tag: str) -> bool:
+        """Write ``<tag>`` (a tag of :data:`_PLAIN` without attributes) if nothing else is due."""
+        stack = self.stack
+        if (
+            self.skip is not None
+            or self.code is not None
+            or len(stack) >= MAX_DEPTH
+            or (len(stack) == 1 and stack[0].role == "blockquote")
+            or (tag == "code" and stack and stack[-1].tag == "pre")
+        ):
+            return False
+        item = self.pending_item
+        if item is not None and not (tag == "p" and stack and stack[-1] is item):
+            self.pending_item = None
+        self.alert_candidate = None
+        entry = _Open(tag, True, "", len(self.out))
+        if tag == "li":
+            self.pending_item = entry
+        stack.append(entry)
+        self.out.append(f"<{tag}>")
+        return True
+
+    def _plain_end(self, tag: str) -> bool:
+        """Close the innermost element if it is ``tag``, written and without a role."""
+        stack = self.stack
+        if self.skip is not None or not stack:
+            return False
+        top = stack[-1]
+        if top.tag != tag or top.role or not top.written:
+            return False
+        stack.pop()
+        self.pending_item = None
+        self.alert_candidate = None
+        self.out.append(f"</{tag}>")
+        return True
 
     def text(self, data: str) -> None:
         """Text between tags (cmark escapes ``&``, ``<``, ``>``; raw HTML blocks may not)."""
