@@ -150,7 +150,7 @@ def test_markup_read_differently_by_html_parser_versions_is_left_to_material(con
         sections(content)
     page = SimpleNamespace(url="x/", title="X", meta={}, toc=[], content=content)
     index = MaterialSearchIndex(SearchIndex())
-    assert index.add_page(page) is False
+    assert index.add_page(page) is None
     assert page.meta == {} and index.index.entries == []
 
 
@@ -159,7 +159,7 @@ def test_a_page_excluded_from_search_stays_excluded() -> None:
         url="x/", title="X", meta={"search": {"exclude": True}}, toc=[], content="<p>x</p>"
     )
     index = MaterialSearchIndex(SearchIndex())
-    assert index.add_page(page) is False and index.index.entries == []
+    assert index.add_page(page) is None and index.index.entries == []
 
 
 # --- whole sites ------------------------------------------------------------------------------

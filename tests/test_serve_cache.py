@@ -56,7 +56,9 @@ def text_of(project: Path, slug: str) -> str:
 
 def test_rebuild_after_one_edit_renders_only_that_body(tmp_path: Path) -> None:
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    project = write_project(tmp_path / "project", MODES)
+    # Every page is rendered again here, as when the site changed: with `serve_reuse` the
+    # unchanged pages would be reused whole (tests/test_serve_reuse.py) and use no body.
+    project = write_project(tmp_path / "project", MODES, plugin_options={"serve_reuse": False})
     config = serve_config(project)
     config.plugins.on_startup(command="serve", dirty=False)
     build(config, serve_url=SERVE_URL)

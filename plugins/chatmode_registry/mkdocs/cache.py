@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+import jinja2
+import jinja2.bccache
+
 
 class BuildCache:
     """A key/value store whose entries live as long as consecutive builds use them."""
@@ -52,3 +55,23 @@ class BuildCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled Jinja templates, kept across the rebuilds of ``mkdocs serve``.
+
+    MkDocs makes a new template environment for every build, so every template of the theme
+    would be compiled again after each change. Jinja checks each kept template against its
+    source's checksum, so an edited template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()

@@ -92,6 +92,11 @@ class ChatmodesConfig(base.Config):
     build log readable for very large collections. Strict mode fails the same either way.
     """
 
+    serve_reuse = c.Type(bool, default=True)
+    """Under ``mkdocs serve``, write a chat mode page the previous build made unchanged when
+    nothing it is built from changed (see ``chatmode_registry.mkdocs.reuse``): a rebuild after
+    editing one chat mode builds that page and its neighbours' only."""
+
 
 @dataclass(frozen=True)
 class OptionDoc:

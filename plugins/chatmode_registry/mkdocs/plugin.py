@@ -35,6 +35,7 @@ from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
 
+from jinja2 import ChoiceLoader, DictLoader
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -51,7 +52,7 @@ from chatmode_registry.core.model import Catalog, Diagnostic, Severity
 from chatmode_registry.core.pages import PAGE_KINDS
 from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
-from chatmode_registry.mkdocs.cache import BuildCache
+from chatmode_registry.mkdocs.cache import BuildCache, TemplateCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.links import (
     building_under_mike,
@@ -61,6 +62,15 @@ from chatmode_registry.mkdocs.links import (
     site_url_error,
 )
 from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
+from chatmode_registry.mkdocs.reuse import (
+    REUSED_TEMPLATE,
+    REUSED_TEMPLATE_SOURCE,
+    KeptPage,
+    PageStore,
+    mode_fingerprint,
+    page_key,
+    site_key,
+)
 from chatmode_registry.mkdocs.search import MaterialSearchIndex
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
@@ -130,6 +140,14 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.marked: list[Any] = []
         # Material's search index, given the catalog pages' entries (None: search reads them).
         self.search_index: MaterialSearchIndex | None = None
+        # Under `mkdocs serve`: chat mode pages of the last build, reused when unchanged
+        # (mkdocs/reuse.py); this build's reused pages, keys of the others and their entries.
+        self.kept_pages: PageStore | None = None
+        self.templates: TemplateCache | None = None
+        self.reused: dict[str, KeptPage] = {}
+        self.page_keys: dict[str, bytes] = {}
+        self.page_entries: dict[str, list[dict[str, Any]]] = {}
+        self.nav: Any = None
         # What llms-full.txt is written from at the end of the build (entries, raw files,
         # site name); None when the build writes none.
         self.llms_full: tuple[list[ChatModeRecord], dict[str, bytes], str] | None = None
@@ -143,6 +161,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         rebuilds of ``mkdocs serve`` instead of creating a new one for each.
         """
         self.cache = BuildCache() if command == "serve" else None
+        self.kept_pages = PageStore() if command == "serve" else None
+        self.templates = TemplateCache() if command == "serve" else None
         self.command = command
 
     # Runs before mike's plugin, which rewrites ``site_url`` to the version's folder.
@@ -181,6 +201,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         """Put the catalog's section first in a navigation MkDocs made from the files (an
         explicit ``nav`` gets it first from :meth:`_extend_nav`; one that already names the
         catalog pages keeps its own order)."""
+        self.nav = nav
         if self.site is None or not self.nav_added or not self.config.nav:
             return None
         index = self.site.files.get(self.site.layout.special_uri("index"))
@@ -200,6 +221,10 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         spec = self._spec(page)
         if spec is None or self.site is None:
             return None
+        kept = self.reused.get(page.file.src_uri)
+        if kept is not None:
+            page.content, page.toc, page.edit_url = "", kept.toc, kept.edit_url
+            return None
         self._render_page_safely(spec, page)
         if page.parent is not None:
             return None
@@ -218,8 +243,15 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         """Give Material's search index a catalog page's entries, made from the markup the
         plugin generated, instead of having Material parse it again (see
         :mod:`chatmode_registry.mkdocs.search`)."""
-        if self.search_index is not None and self._spec(page) is not None:
-            self.search_index.add_page(page)
+        if self.search_index is None or self._spec(page) is None:
+            return None
+        kept = self.reused.get(page.file.src_uri)
+        if kept is not None and kept.search_entries is not None:
+            self.search_index.add_entries(page, kept.search_entries)
+            return None
+        entries = self.search_index.add_page(page)
+        if entries is not None and page.file.src_uri in self.page_keys:
+            self.page_entries[page.file.src_uri] = entries
         return None
 
     on_page_context = CombinedEvent(_render_on_page_context, _index_on_page_context)
@@ -283,7 +315,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
                 files.remove(existing)
             files.append(file)
 
-        self.renderer = Renderer(list(config.theme.dirs))
+        self.renderer = Renderer(list(config.theme.dirs), bytecode_cache=self.templates)
         self.bodies = BodyRenderer(
             cache=self.cache,
             on_error=lambda source, error: log.warning(
@@ -368,6 +400,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.late = {}
         self.search_index = MaterialSearchIndex.find(config.plugins)
         self.late_token = secrets.token_hex(8)
+        if self.templates is not None:
+            env.bytecode_cache = self.templates
+        self._choose_reused_pages(env, config, files)
         # A placeholder, and the stand-in search reads in its place if it has one: the
         # stand-in's end is matched only right after its start, so nothing is scanned twice.
         token = self.late_token
@@ -375,6 +410,56 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             f"(<!--cmr-late-{token}-[0-9]+-->)(?:<!--cmr-stand-in-->(?s:.*?)<!--cmr-stand-in-{token}-end-->)?"
         )
         return None
+
+    def _choose_reused_pages(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        """Under ``mkdocs serve``: the chat mode pages the last build made from the same
+        inputs are written as they were (:mod:`chatmode_registry.mkdocs.reuse`); the others
+        get their key, to be kept when finished. Only with Material's search index, whose
+        entries for those pages are kept with them."""
+        self.reused, self.page_keys, self.page_entries = {}, {}, {}
+        if self.kept_pages is None or not self.config.serve_reuse or self.search_index is None:
+            return
+        assert self.site is not None
+        env.loader = ChoiceLoader([DictLoader({REUSED_TEMPLATE: REUSED_TEMPLATE_SOURCE}), env.loader])
+        site_part = site_key(config, files, self.nav)
+        for uri, spec in self.site.specs.items():
+            file = self.site.files.get(uri)
+            if spec.kind != "mode" or spec.slug is None or file is None or file.page is None:
+                continue
+            key = page_key(site_part, self._mode_page_parts(spec, file.page))
+            kept = self.kept_pages.get(file.url, key)
+            if kept is not None and kept.search_entries is not None:
+                self.reused[uri] = kept
+                file.page.meta["template"] = REUSED_TEMPLATE
+            else:
+                self.page_keys[uri] = key
+
+    def _mode_page_parts(self, spec: PageSpec, page: Page) -> list[Any]:
+        """What a chat mode's page is built from besides the site (see reuse.page_key)."""
+        assert self.site is not None and spec.slug is not None
+        site = self.site
+        mode = site.catalog.by_slug[spec.slug]
+        url = page.file.url
+        common = {key: value for key, value in site.common_context(spec, url).items() if key != "counts"}
+        linked = [
+            mode_fingerprint(site.catalog.by_slug[t.target])
+            for t in mode.transitions
+            if t.target in site.catalog.by_slug
+        ]
+        linked += [mode_fingerprint(source) for source, _ in site.catalog.incoming.get(mode.slug, [])]
+        # The neighbourhood drawing is the mode, these neighbours and the links among them.
+        return [
+            spec.template,
+            url,
+            page.meta,
+            common,
+            mode_fingerprint(mode),
+            linked,
+            site.dates.get(mode.source),
+            site.change_of(mode.slug),
+            site.changed.get(mode.slug),
+            site.field_changes.get(mode.slug),
+        ]
 
     def _render_page_safely(self, spec: PageSpec, page: Page) -> None:
         """:meth:`_render_page`, with the core's last resort (CM009) for a chat mode page.
@@ -398,6 +483,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
                 )
             )
             self.late.pop(page.file.src_uri, None)
+            self.page_keys.pop(page.file.src_uri, None)  # rendered (and warned about) again next time
             page.content = str(
                 Markup("<h1>{}</h1><p>This chat mode's page could not be rendered ({}).</p>").format(
                     mode.name, type(error).__name__
@@ -412,6 +498,25 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         for item in self.marked:
             item.active = False
         self.marked = []
+        uri = page.file.src_uri
+        kept = self.reused.get(uri)
+        if kept is not None:
+            return kept.output
+        finished = self._finish_page(output, page)
+        key = self.page_keys.pop(uri, None)
+        if key is not None and self.kept_pages is not None and uri in self.page_entries:
+            self.kept_pages.put(
+                page.file.url,
+                key,
+                finished if finished is not None else output,
+                search_entries=self.page_entries.pop(uri),
+                toc=page.toc,
+                edit_url=page.edit_url,
+            )
+        return finished
+
+    def _finish_page(self, output: str, page: Page) -> str | None:
+        """The page with its held-back markup put in (``None``: it had none)."""
         parts = self.late.pop(page.file.src_uri, None)
         if not parts or self.late_pattern is None:
             return None
@@ -441,6 +546,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         """Write ``llms-full.txt``; one summary line for the build; the cache keeps only what
         this build used."""
         self._write_llms_full(config)
+        if self.kept_pages is not None:
+            log.debug(f"{self.kept_pages.reused} chat mode pages reused from the last build")
+            self.kept_pages.end_build()
         if self.cache is not None:
             log.debug(f"cache: {self.cache.hits} reused, {self.cache.misses} computed")
             self.cache.end_build()

@@ -62,9 +62,10 @@ def _in_place(caller: Callable[[], str]) -> str:
 class Renderer:
     """Renders the catalog templates with autoescape on."""
 
-    def __init__(self, theme_dirs: list[str]) -> None:
+    def __init__(self, theme_dirs: list[str], *, bytecode_cache: jinja2.BytecodeCache | None = None) -> None:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(template_folders(theme_dirs)),
+            bytecode_cache=bytecode_cache,
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,

@@ -33,7 +33,9 @@ from typing import Any
 #: Tags Material keeps in an entry's text, as bare ``<tag>`` and ``</tag>``.
 KEPT_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 #: Tags Material never pushes on its stack of open elements.
-VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+)  # fmt: skip
 #: Tags whose skip never ends once one is seen (Material's initial skip list).
 ALWAYS_SKIPPED = frozenset({"object", "script", "style"})
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -280,18 +282,22 @@ class MaterialSearchIndex:
             return cls(index) if isinstance(getattr(index, "entries", None), list) else None
         return None
 
-    def add_page(self, page: Any) -> bool:
-        """Add ``page``'s entries and tell Material not to read the page again; ``False``
-        (nothing done) when its markup is not one this module reads."""
+    def add_page(self, page: Any) -> list[dict[str, Any]] | None:
+        """Add ``page``'s entries and tell Material not to read the page again; returns the
+        entries, or ``None`` (nothing done) when its markup is not one this module reads."""
         search = page.meta.get("search") or {}
         if not isinstance(search, dict) or search.get("exclude"):
-            return False
+            return None
         try:
             entries = page_entries(
                 page.content, url=page.url, toc_ids=_toc_ids(page.toc), meta=page.meta, title=page.title
             )
         except Unsupported:
-            return False
+            return None
+        self.add_entries(page, entries)
+        return entries
+
+    def add_entries(self, page: Any, entries: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> None:
+        """Add entries made earlier for ``page`` (:meth:`add_page`) and tell Material to skip it."""
         self.index.entries.extend(entries)
-        page.meta["search"] = {**search, "exclude": True}
-        return True
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
