@@ -64,7 +64,7 @@ def test_rebuild_after_one_edit_renders_only_that_body(tmp_path: Path) -> None:
     build(config, serve_url=SERVE_URL)
     plugin = config.plugins["chatmodes"]
     first_hits, first_misses = plugin.cache.last_build
-    assert first_hits == 0 and first_misses > 4  # four bodies plus drawings, all new
+    assert first_hits == 0 and first_misses > 8  # four files, their bodies and drawings, all new
 
     edited = project / "chatmodes" / "mode-2.chatmode.md"
     edited.write_text(
@@ -76,8 +76,8 @@ def test_rebuild_after_one_edit_renders_only_that_body(tmp_path: Path) -> None:
 
     assert config.plugins["chatmodes"] is plugin, "MkDocs must keep the plugin instance between rebuilds"
     hits, misses = plugin.cache.last_build
-    assert misses == 1, "only the edited body is rendered again"
-    assert hits == first_misses - 1
+    assert misses == 2, "only the edited file is parsed and its body rendered again"
+    assert hits == first_misses - 2
     assert "Edited words." in text_of(project, "mode-2")
     assert "Instructions of mode 2." not in text_of(project, "mode-2")
     assert "Instructions of mode 1." in text_of(project, "mode-1")

@@ -6,11 +6,13 @@ cost is linear in the number of files and transitions.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any, Protocol
 
 from chatmode_registry.core import confusables, rules, vscode
 from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
@@ -37,12 +39,13 @@ def load_catalog(
     jobs: int = 1,
     content: bool = True,
     progress: ProgressCallback | None = None,
+    parsed: ParsedFiles | None = None,
 ) -> Catalog:
     """Read every chat mode under the folder ``source`` into a catalog.
 
     Diagnostic paths are POSIX paths relative to ``source``; a dangling transition is an error.
-    A missing folder gives an empty catalog. ``jobs``, ``content`` and ``progress``: see
-    :func:`build_catalog`.
+    A missing folder gives an empty catalog. ``jobs``, ``content``, ``progress`` and ``parsed``:
+    see :func:`build_catalog`.
     """
     source = Path(source)
     if not source.is_dir():
@@ -56,6 +59,7 @@ def load_catalog(
         jobs=jobs,
         content=content,
         progress=progress,
+        parsed=parsed,
     )
 
 
@@ -84,6 +88,7 @@ def build_catalog(
     jobs: int = 1,
     content: bool = True,
     progress: ProgressCallback | None = None,
+    parsed: ParsedFiles | None = None,
 ) -> Catalog:
     """Read, check and link ``(path, source name)`` pairs given in source order.
 
@@ -96,13 +101,17 @@ def build_catalog(
     of files in several; ``done`` grows and its last value is ``total``, the number of files.
     Each call should be cheap (throttling output is the caller's business). Linking, which
     follows, is not counted.
+
+    ``parsed``, when given, keeps each file as read and checked on its own, by its name and
+    bytes, for the next call (``mkdocs serve`` rebuilds): a file read before is not parsed
+    again (naming and linking, which depend on the other files, always run).
     """
     # Building makes millions of small objects and frees none of them: the cyclic
     # collector would only rescan them again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        records = _read_all(files, root, max_bytes, jobs, content, progress)
+        records = _read_all(files, root, max_bytes, jobs, content, progress, parsed)
         modes = [record for record in records if isinstance(record, ChatMode)]
         rejected = [record for record in records if isinstance(record, Rejected)]
         _name(modes)
@@ -121,9 +130,10 @@ def _read_all(
     jobs: int,
     content: bool,
     progress: ProgressCallback | None,
+    parsed: ParsedFiles | None = None,
 ) -> list[ChatMode | Rejected]:
-    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return _read_chunk(files, root, max_bytes, content, progress)
+    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD or parsed is not None:
+        return _read_chunk(files, root, max_bytes, content, progress, parsed)
     rules.warm_up()  # compiled once here, inherited by forked workers
     size = -(-len(files) // (jobs * 4))
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
@@ -144,6 +154,7 @@ def _read_chunk(
     max_bytes: int,
     content: bool,
     progress: ProgressCallback | None = None,
+    parsed: ParsedFiles | None = None,
 ) -> list[ChatMode | Rejected]:
     """Read and check ``files`` in order; ``progress`` is called after each (in one process only:
     a callback does not cross into the workers)."""
@@ -151,7 +162,17 @@ def _read_chunk(
     for done, (path, source) in enumerate(files, start=1):
         try:
             result = read_source(path, source, root=root, max_bytes=max_bytes)
-            record = Rejected(source, [result]) if isinstance(result, Diagnostic) else read_chatmode(result)
+            if isinstance(result, Diagnostic):
+                record: ChatMode | Rejected = Rejected(source, [result])
+            elif parsed is None:
+                record = read_chatmode(result)
+            else:
+                key = ("parsed", source, result.sha256, max_bytes)
+                kept = parsed.get(key)
+                if kept is None:
+                    kept = read_chatmode(result)
+                    parsed.put(key, _unlinked_copy(kept))
+                record = _unlinked_copy(kept)
         except Exception as error:
             record = unexpected_failure(source, error)
         if not content and isinstance(record, ChatMode):
@@ -160,6 +181,26 @@ def _read_chunk(
         if progress is not None:
             progress(done, len(files))
     return records
+
+
+class ParsedFiles(Protocol):
+    """Where :func:`build_catalog` keeps files as read and checked (a ``BuildCache``)."""
+
+    def get(self, key: Hashable) -> Any | None: ...
+
+    def put(self, key: Hashable, value: Any) -> None: ...
+
+
+def _unlinked_copy(record: ChatMode | Rejected) -> ChatMode | Rejected:
+    """A copy of a file as read and checked that naming and linking may change (they set
+    names and slugs, resolve transitions and add diagnostics) without changing the original."""
+    if isinstance(record, Rejected):
+        return Rejected(record.source, list(record.diagnostics))
+    return dataclasses.replace(
+        record,
+        transitions=[dataclasses.replace(transition) for transition in record.transitions],
+        diagnostics=list(record.diagnostics),
+    )
 
 
 def unexpected_failure(source: str, error: BaseException) -> Rejected:

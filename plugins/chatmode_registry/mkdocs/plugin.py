@@ -266,7 +266,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
                 f"the chat mode folder '{self.config.source}' ({self.source}) does not exist: the catalog is empty"
             )
         self._keep_sources_out_of_docs(files, config)
-        catalog = load_catalog(self.source, max_bytes=self.config.max_bytes)
+        catalog = load_catalog(self.source, max_bytes=self.config.max_bytes, parsed=self.cache)
         self.catalog = catalog
         sources = [mode.source for mode in catalog.chatmodes]
         git_log = self._git_log() if self.config.git_dates and sources else None
