@@ -121,7 +121,10 @@ def sections(content: str) -> list[_Section]:
         if text:
             if skipped_open:
                 continue
-            if "&" in text:
+            # Material indexes the text unescaped and escaped again: text with no "&" and no
+            # ">" (a "<" cannot be in it) comes out as it went in.
+            plain = "&" not in text and ">" not in text
+            if not plain:
                 text = unescape(text)
             if not pre_open:
                 text = " " if text.isspace() else text.replace("\n", " ")
@@ -129,13 +132,13 @@ def sections(content: str) -> list[_Section]:
                 section = enter(_Section("hx"))
             if title_open:
                 if not permalinks:
-                    section.title.append(escape(text, quote=False))
+                    section.title.append(text if plain else escape(text, quote=False))
             elif text.isspace():
                 items = section.text
                 if not items or not items[-1].isspace() or pre_open:
                     items.append(text)
             else:
-                section.text.append(escape(text, quote=False))
+                section.text.append(text if plain else escape(text, quote=False))
         elif tag:
             tag = tag.lower()
             if tag in RAW_TEXT_TAGS:

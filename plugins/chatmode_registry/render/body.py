@@ -328,6 +328,7 @@ class _Finisher:
         find = text.find
         match_tag = _TAG.match
         on_text, on_start, on_end = self.text, self.start, self.end
+        out_append = self.out.append
         length = len(text)
         while position < length:
             start = find("<", position)
@@ -335,7 +336,19 @@ class _Finisher:
                 on_text(text[position:])
                 break
             if start > position:
-                on_text(text[position:start])
+                data = text[position:start]
+                # Most text needs nothing but writing (see text()).
+                if (
+                    self.skip is None
+                    and self.code is None
+                    and self.heading is None
+                    and self.alert_candidate is None
+                    and self.pending_item is None
+                    and len(data) <= _TEXT_RUN
+                ):
+                    out_append(data)
+                else:
+                    on_text(data)
             self.attempts += 1
             match = match_tag(text, start)
             if match is not None:
