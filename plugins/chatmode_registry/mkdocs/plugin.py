@@ -250,8 +250,13 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             self.search_index.add_entries(page, kept.search_entries)
             return None
         entries = self.search_index.add_page(page)
-        if entries is not None and page.file.src_uri in self.page_keys:
+        if entries is None:
+            return None
+        if page.file.src_uri in self.page_keys:
             self.page_entries[page.file.src_uri] = entries
+        # Nothing reads the stand-ins any more: Material's search still scans the content
+        # (for attributes to strip) and the page keeps only its placeholders from here on.
+        self._drop_stand_ins(page)
         return None
 
     on_page_context = CombinedEvent(_render_on_page_context, _index_on_page_context)
@@ -530,11 +535,18 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             markup = parts.get(match.group(1))
             return match.group() if markup is None else pattern.sub(expand, markup)
 
-        # Search has read the stand-ins; the page keeps only its placeholders from here on
-        # (a catalog's pages are all held until the build ends).
-        if page.content is not None:
-            page.content = pattern.sub(r"\1", page.content)
+        self._drop_stand_ins(page)
         return pattern.sub(expand, output)
+
+    def _drop_stand_ins(self, page: Page) -> None:
+        """Search has read the stand-ins; the page keeps only its placeholders from here on
+        (a catalog's pages are all held until the build ends)."""
+        if (
+            page.content is not None
+            and self.late_pattern is not None
+            and "<!--cmr-stand-in-->" in page.content
+        ):
+            page.content = self.late_pattern.sub(r"\1", page.content)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a chat mode changes."""
