@@ -135,6 +135,22 @@ def test_each_kind_of_change_rebuilds_what_it_changes_and_nothing_goes_stale(tmp
     assert_same_as_a_fresh_build(project, tmp_path)
 
 
+def test_a_site_with_hooks_reuses_pages(tmp_path: Path) -> None:
+    # The registry's own site has a hook (hooks/reference.py): MkDocs lists hooks among the
+    # plugins, as modules without options. (It also keeps each hook module for the life of
+    # the process, so an edited hook is not seen by `mkdocs serve` at all.)
+    hook = "def on_page_content(html, page, config, files):\n    return html + '<p>hooked</p>'\n"
+    project = write_project(
+        tmp_path / "project", MODES, config={"hooks": ["hook.py"]}, files={"hook.py": hook}
+    )
+    serving = Serving(project)
+    edit(
+        project / "chatmodes" / "writer.chatmode.md", lambda text: text.replace("1. Read.", "1. Read again.")
+    )
+    assert serving.rebuild() == len(MODES) - 1
+    assert_same_as_a_fresh_build(project, tmp_path)
+
+
 def test_serve_reuse_false_rebuilds_every_page(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", MODES, plugin_options={"serve_reuse": False})
     serving = Serving(project)

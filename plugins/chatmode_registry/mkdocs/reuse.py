@@ -62,12 +62,25 @@ def _config_items(config: Any) -> list[tuple[str, str]]:
     for key in sorted(config.keys()):
         value = config[key]
         if key == "plugins":
-            value = [
-                (name, sorted((k, repr(v)) for k, v in plugin.config.items()))
-                for name, plugin in value.items()
-            ]
+            value = [(name, _plugin_state(plugin)) for name, plugin in value.items()]
         items.append((key, repr(value)))
     return items
+
+
+def _plugin_state(plugin: Any) -> Any:
+    """A plugin's options; for a hook (a module MkDocs loads again from its file for every
+    build), its file's size and time."""
+    options = getattr(plugin, "config", None)
+    if options is not None and hasattr(options, "items"):
+        return sorted((key, repr(value)) for key, value in options.items())
+    path = getattr(plugin, "__file__", None)
+    if isinstance(path, str):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return (path, None)
+        return (path, stat.st_mtime_ns, stat.st_size)
+    return repr(type(plugin))
 
 
 def _tree_state(folder: str) -> list[tuple[str, int, int]]:
@@ -89,7 +102,7 @@ def site_key(config: Any, files: Any, nav: Any) -> bytes:
     listing = []
     for file in files:
         entry: tuple[Any, ...] = (file.src_uri, file.dest_uri, file.url, str(file.inclusion))
-        if not file.generated_by and file.abs_src_path:
+        if not getattr(file, "generated_by", None) and file.abs_src_path:
             try:
                 stat = os.stat(file.abs_src_path)
             except OSError:
