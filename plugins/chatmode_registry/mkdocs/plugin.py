@@ -445,6 +445,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         site = self.site
         mode = site.catalog.by_slug[spec.slug]
         url = page.file.url
+        # The catalog's counts never reach a chat mode page: its own counts replace them.
         common = {key: value for key, value in site.common_context(spec, url).items() if key != "counts"}
         linked = [
             mode_fingerprint(site.catalog.by_slug[t.target])
@@ -452,7 +453,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             if t.target in site.catalog.by_slug
         ]
         linked += [mode_fingerprint(source) for source, _ in site.catalog.incoming.get(mode.slug, [])]
-        # The neighbourhood drawing is the mode, these neighbours and the links among them.
+        # The neighbourhood drawing is made of the mode, these neighbours and the links among
+        # them: it needs no part of its own.
         return [
             spec.template,
             url,
