@@ -427,11 +427,13 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         assert self.site is not None
         env.loader = ChoiceLoader([DictLoader({REUSED_TEMPLATE: REUSED_TEMPLATE_SOURCE}), env.loader])
         site_part = site_key(config, files, self.nav)
+        # Each mode is in its own page's key and in its neighbours': digested once.
+        fingerprints = {mode.slug: mode_fingerprint(mode) for mode in self.site.catalog.chatmodes}
         for uri, spec in self.site.specs.items():
             file = self.site.files.get(uri)
             if spec.kind != "mode" or spec.slug is None or file is None or file.page is None:
                 continue
-            key = page_key(site_part, self._mode_page_parts(spec, file.page))
+            key = page_key(site_part, self._mode_page_parts(spec, file.page, fingerprints))
             kept = self.kept_pages.get(file.url, key)
             if kept is not None and kept.search_entries is not None:
                 self.reused[uri] = kept
@@ -439,7 +441,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             else:
                 self.page_keys[uri] = key
 
-    def _mode_page_parts(self, spec: PageSpec, page: Page) -> list[Any]:
+    def _mode_page_parts(self, spec: PageSpec, page: Page, fingerprints: dict[str, bytes]) -> list[Any]:
         """What a chat mode's page is built from besides the site (see reuse.page_key)."""
         assert self.site is not None and spec.slug is not None
         site = self.site
@@ -447,12 +449,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         url = page.file.url
         # The catalog's counts never reach a chat mode page: its own counts replace them.
         common = {key: value for key, value in site.common_context(spec, url).items() if key != "counts"}
-        linked = [
-            mode_fingerprint(site.catalog.by_slug[t.target])
-            for t in mode.transitions
-            if t.target in site.catalog.by_slug
-        ]
-        linked += [mode_fingerprint(source) for source, _ in site.catalog.incoming.get(mode.slug, [])]
+        linked = [fingerprints[t.target] for t in mode.transitions if t.target in fingerprints]
+        linked += [fingerprints[source.slug] for source, _ in site.catalog.incoming.get(mode.slug, [])]
         # The neighbourhood drawing is made of the mode, these neighbours and the links among
         # them: it needs no part of its own.
         return [
@@ -460,7 +458,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             url,
             page.meta,
             common,
-            mode_fingerprint(mode),
+            fingerprints[mode.slug],
             linked,
             site.dates.get(mode.source),
             site.change_of(mode.slug),

@@ -116,10 +116,10 @@ def site_key(config: Any, files: Any, nav: Any) -> bytes:
     )
 
 
-def mode_fingerprint(mode: Any) -> tuple[Any, ...]:
-    """A chat mode as read and checked: everything of it a page shows of it or of its links
-    (its bytes stand for its header and body)."""
-    return (mode.source, mode.sha256, mode.slug, mode.name, mode.transitions, mode.diagnostics)
+def mode_fingerprint(mode: Any) -> bytes:
+    """A digest of a chat mode as read and checked: everything of it a page shows of it or
+    of its links (its bytes stand for its header and body)."""
+    return _digest((mode.source, mode.sha256, mode.slug, mode.name, mode.transitions, mode.diagnostics))
 
 
 def page_key(site: bytes, parts: Iterable[Any]) -> bytes:
