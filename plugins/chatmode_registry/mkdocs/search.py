@@ -63,16 +63,55 @@ class Unsupported(ValueError):
     """Markup this module does not read the way ``html.parser`` does; Material must read it."""
 
 
+class _Items(list[str]):
+    """A section's title or text as Material builds it, with what its rules look up kept at
+    hand, so that no rule scans the list: where each kept tag first opens (``first``) and
+    where the items that are not white space are (``solid``, in order)."""
+
+    __slots__ = ("first", "solid")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first: dict[str, int] = {}
+        self.solid: list[int] = []
+
+    def add(self, item: str) -> None:
+        """Append an item that is not white space."""
+        self.solid.append(len(self))
+        self.append(item)
+
+    def open_tag(self, tag: str) -> None:
+        self.first.setdefault(tag, len(self))
+        self.add(f"<{tag}>")
+
+    def close_tag(self, tag: str) -> None:
+        """Material's rule: the element is left out, from the first ``<tag>`` of the list on,
+        when nothing but white space follows that first ``<tag>``; else ``</tag>`` is added."""
+        index = self.first.get(tag)
+        if index is None:
+            raise Unsupported(f"</{tag}> without <{tag}> in its section")
+        solid = self.solid
+        if solid[-1] > index:
+            self.add(f"</{tag}>")
+            return
+        # Only white space follows the first <tag>: no other tag opened after it.
+        del self[index:]
+        del self.first[tag]
+        while solid and solid[-1] >= index:
+            solid.pop()
+
+
 class _Section:
-    __slots__ = ("depth", "excluded", "id", "tag", "text", "title")
+    __slots__ = ("depth", "excluded", "id", "order", "tag", "text", "title")
 
     def __init__(self, tag: str, depth: int = 0, excluded: bool = False) -> None:
         self.tag = tag
         self.depth: float = depth
         self.excluded = excluded
         self.id: str | None = None
-        self.title: list[str] = []
-        self.text: list[str] = []
+        self.order = 0  # its place among the page's sections
+        self.title = _Items()
+        self.text = _Items()
 
 
 def _attributes(source: str) -> dict[str, str | None]:
@@ -106,12 +145,36 @@ def sections(content: str) -> list[_Section]:
     title_open = 0  # open elements with the tag of the section's heading
     permalinks = 0
     unescape, escape = html.unescape, html.escape
+    # The sections a nested heading's end may return to (depth not yet infinite), by depth:
+    # Material looks for the last of them no deeper than the open elements, so only the last
+    # of each depth is looked at, and a page has as many depths as its deepest nesting.
+    returnable: dict[float, list[_Section]] = {}
 
     def enter(new: _Section) -> _Section:
         nonlocal title_open
+        new.order = len(data)
         data.append(new)
+        returnable.setdefault(new.depth, []).append(new)
         title_open = open_tags.get(new.tag, 0)
         return new
+
+    def leave(current: _Section, depth: int) -> _Section:
+        """The section a nested heading's section returns to when its container closes
+        (``depth`` elements still open), or ``current`` when there is none."""
+        found: _Section | None = None
+        for level, candidates in returnable.items():
+            if level <= depth and candidates and (found is None or candidates[-1].order > found.order):
+                found = candidates[-1]
+        if found is None:
+            return current
+        # The current section is the last of its depth: a later one would be current.
+        same_depth = returnable[current.depth]
+        if same_depth[-1] is current:
+            same_depth.pop()
+        else:
+            same_depth.remove(current)
+        current.depth = float("inf")
+        return found
 
     # A "<" that starts no token ends the reading at once: every token before it was read
     # once, and so is every character (runs are possessive, and none can cross a "<" but a
@@ -132,13 +195,18 @@ def sections(content: str) -> list[_Section]:
                 section = enter(_Section("hx"))
             if title_open:
                 if not permalinks:
-                    section.title.append(text if plain else escape(text, quote=False))
+                    if text.isspace():
+                        section.title.append(text)
+                    else:
+                        section.title.add(text if plain else escape(text, quote=False))
             elif text.isspace():
                 items = section.text
                 if not items or not items[-1].isspace() or pre_open:
                     items.append(text)
             else:
-                section.text.append(text if plain else escape(text, quote=False))
+                items = section.text
+                items.solid.append(len(items))  # _Items.add, without the call: most tokens are text
+                items.append(text if plain else escape(text, quote=False))
         elif tag:
             tag = tag.lower()
             if tag in RAW_TEXT_TAGS:
@@ -176,19 +244,15 @@ def sections(content: str) -> list[_Section]:
                     ends = (tag,) if self_closing else ()
                 else:
                     if tag in KEPT_TAGS and not skipped_open:
-                        (section.title if title_open else section.text).append(f"<{tag}>")
+                        (section.title if title_open else section.text).open_tag(tag)
                     ends = (tag,) if self_closing else ()
             for tag in ends:
                 if not stack or stack[-1][0] != tag:
                     continue
                 assert section is not None
                 if section.depth > len(stack):
-                    for earlier in reversed(data):
-                        if earlier.depth <= len(stack):
-                            section.depth = float("inf")
-                            section = earlier
-                            title_open = open_tags.get(section.tag, 0)
-                            break
+                    section = leave(section, len(stack))
+                    title_open = open_tags.get(section.tag, 0)
                 _, permalink = stack.pop()
                 open_tags[tag] -= 1
                 permalinks -= permalink
@@ -202,17 +266,7 @@ def sections(content: str) -> list[_Section]:
                         skipped_open -= open_tags[tag]
                     continue
                 if tag in KEPT_TAGS and not skipped_open:
-                    items = section.title if title_open else section.text
-                    try:
-                        index = items.index(f"<{tag}>")
-                    except ValueError:
-                        raise Unsupported(f"</{tag}> without <{tag}> in its section") from None
-                    for item in items[index + 1 :]:
-                        if not item.isspace():
-                            items.append(f"</{tag}>")
-                            break
-                    else:
-                        del items[index:]
+                    (section.title if title_open else section.text).close_tag(tag)
         elif stray:
             raise Unsupported("a '<' that starts neither a tag nor a comment")
         elif comment is not None and ("--" in comment or comment.startswith((">", "->"))):
