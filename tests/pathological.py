@@ -74,6 +74,11 @@ CLASSES: dict[str, Callable[[int], str]] = {
     "blank-lines": lambda n: "\n" * n + "x",
     "spaces": lambda n: " " * n + "x",
     "word-chat-mode": lambda n: "chat mode " * n,
+    # search sections: a section's first <p> after a long list, then many paragraphs (Material
+    # looks for the first <p> at every </p>); many headings nested deeper, then many whose
+    # container closes (Material looks back over the sections for the one to return to)
+    "list-then-paragraphs": lambda n: "- a\n" * n + "\nparagraph\n\n" * n,
+    "nested-headings": lambda n: "> > # deep\n" * n + "\n" + "> # shallow\n\n" * n,
 }
 
 

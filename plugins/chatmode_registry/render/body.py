@@ -311,6 +311,7 @@ class _Finisher:
         self.stack: list[_Open] = []
         self.headings: list[Heading] = []
         self.slugs: set[str] = set()
+        self.slug_counters: dict[str, int] = {}  # the next counter to try for each slug
         self.skip: str | None = None  # the element whose content is being left out
         self.skip_depth = 0
         self.heading: _Open | None = None  # the heading being written; its text in .data
@@ -560,11 +561,14 @@ class _Finisher:
         slug = github_slug(text)[:_SLUG_LIMIT]
         if not slug or not slug[0].isalnum() or slug.startswith(RESERVED_ID_PREFIXES):
             slug = _SLUG_PREFIX + slug
-        unique = slug
-        counter = 0
+        # GitHub's de-duplication: the first free of slug, slug-1, slug-2, ... Taken ids are
+        # never freed, so the search for a slug goes on from where it last stopped.
+        counter = self.slug_counters.get(slug, 0)
+        unique = f"{slug}-{counter}" if counter else slug
         while unique in self.slugs:
             counter += 1
             unique = f"{slug}-{counter}"
+        self.slug_counters[slug] = counter + 1
         self.slugs.add(unique)
         anchor = _escape(unique)
         self.out[entry.index] = f'<{entry.tag} id="{anchor}">'
