@@ -9,11 +9,12 @@ plain builds, so ``mkdocs build`` / ``mkdocs serve`` pages make no request that 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from sitekit import run_ok
 
 pytestmark = pytest.mark.browser
 
@@ -32,16 +33,18 @@ def plain_site(tmp_path_factory: pytest.TempPathFactory, serve_site_for_session)
         if key not in ("CI", "MIKE_DOCS_VERSION", "CHATMODES_BASELINE", "CHATMODES_LOCAL_SITE_URL")
     }
     environment.update(SITE_URL=base_url, NO_MKDOCS_2_WARNING="1")
-    completed = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
+    run_ok(
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-f",
+        ROOT / "mkdocs.yml",
+        "-d",
+        site,
         cwd=site.parent,
         env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
     )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
     return site, base_url
 
 
