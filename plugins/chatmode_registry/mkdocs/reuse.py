@@ -11,12 +11,12 @@ A page's key has two parts:
 
 * the site's (:func:`site_key`): the whole configuration (plugins' included), the navigation,
   every file's path and URL (with size and time for files read from disk, so an edit of any
-  docs page rebuilds every chat mode page) and the theme's template files. Anything else that
+  docs page rebuilds every chat mode page), the theme's files and each hook's file. Anything else that
   changes makes a different site key, and no page is reused;
 * the page's own (:func:`page_key`): the chat mode as read and checked (its bytes' digest,
   name, slug, transitions and diagnostics), the same for each chat mode it links to or is
-  linked from, its neighbourhood drawing's nodes and edges, its git date and its part of the
-  baseline diff.
+  linked from (its neighbourhood drawing is made of these), the catalog pages it links to,
+  its git date and its part of the baseline diff.
 
 The plugin's own code and the environment cannot change while ``mkdocs serve`` runs, and the
 theme's templates are part of the site key; a plugin that puts something new into every
