@@ -20,6 +20,8 @@ from typing import Any, NotRequired, TypedDict
 import jsonschema
 from jsonschema import Draft202012Validator
 
+from chatmode_registry.core.marketplace import MarketplaceRecord
+
 #: Version of the ``catalog.json`` format a build writes.
 SCHEMA_VERSION = 1
 
@@ -98,6 +100,7 @@ class CatalogRecord(TypedDict):
     chatmodes: list[ChatModeRecord]
     rejected: list[RejectedRecord]
     removed: NotRequired[list[RemovedRecord]]
+    marketplace: NotRequired[MarketplaceRecord | None]
 
 
 @cache

@@ -92,6 +92,15 @@ class ChatmodesConfig(base.Config):
     build log readable for very large collections. Strict mode fails the same either way.
     """
 
+    marketplace_name = c.Optional(c.Type(str))
+    """Name of the registry's Copilot plugin marketplace (users install ``SLUG@NAME``).
+    Default: the repository's name from a GitHub ``repo_url``, else the site's name, slugified."""
+
+    marketplace_source = c.Optional(c.Type(str))
+    """What users pass to ``copilot plugin marketplace add``: ``OWNER/REPO`` or a git URL.
+    Default: ``OWNER/REPO`` from a GitHub ``repo_url``; without either, pages show only the
+    install command."""
+
     serve_reuse = c.Type(bool, default=True)
     """Under ``mkdocs serve``, write a chat mode page the previous build made unchanged when
     nothing it is built from changed (see ``chatmode_registry.mkdocs.reuse``): a rebuild after

@@ -48,6 +48,7 @@ from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
 from chatmode_registry.core.git import GitError, SourceLog, read_source_log
 from chatmode_registry.core.history import published_history, removed_history
+from chatmode_registry.core.marketplace import MarketplaceRef, marketplace_ref
 from chatmode_registry.core.model import Catalog, Diagnostic, Severity
 from chatmode_registry.core.pages import PAGE_KINDS
 from chatmode_registry.core.reader import chatmode_suffix
@@ -117,6 +118,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.source: Path | None = None
         self.layout: CatalogLayout | None = None
         self.base: str | None = None
+        self.marketplace: MarketplaceRef | None = None
         self.baseline: str | None = None
         self.catalog: Catalog | None = None
         self.site: CatalogSite | None = None
@@ -189,6 +191,15 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         if self.base is None:
             log.warning("'site_url' is not set: the catalog pages are built without install links")
         _version_selector_only_under_mike(config)
+        try:
+            self.marketplace = marketplace_ref(
+                name=self.config.marketplace_name,
+                source=self.config.marketplace_source,
+                repo_url=config.repo_url,
+                site_name=config.site_name,
+            )
+        except ValueError as error:
+            raise PluginError(f"chatmodes: {error}") from None
 
         config.extra_css.append(CSS_URI)
         config.extra_javascript.append(JS_URI)
@@ -280,7 +291,12 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
 
         removed = self._removed(catalog, git_log) if git_log is not None else None
         data = catalog_to_dict(
-            catalog, site_url=self.base, prefix=self.layout.prefix, history=history, removed=removed
+            catalog,
+            site_url=self.base,
+            prefix=self.layout.prefix,
+            history=history,
+            removed=removed,
+            marketplace=self.marketplace,
         )
         diff, baseline_error = self._compare_with_baseline(data, catalog)
 

@@ -7,6 +7,7 @@ import json
 from typing import Any, cast
 
 from chatmode_registry.core.identity import slugify
+from chatmode_registry.core.marketplace import MarketplaceRef
 from chatmode_registry.core.model import Catalog, ChatMode, Diagnostic, chatmode_suffix
 from chatmode_registry.core.pages import page_url, raw_url
 from chatmode_registry.core.record import (
@@ -65,6 +66,7 @@ def catalog_to_dict(
     prefix: str = "catalog",
     history: dict[str, list[str]] | None = None,
     removed: dict[str, list[str]] | None = None,
+    marketplace: MarketplaceRef | None = None,
 ) -> CatalogRecord:
     """The whole ``catalog.json`` document; ``history`` maps a source path to earlier digests.
 
@@ -89,6 +91,8 @@ def catalog_to_dict(
             for rejected in catalog.rejected
         ],
     }
+    if marketplace is not None:
+        data["marketplace"] = marketplace.to_dict()
     if removed:
         data["removed"] = [
             RemovedRecord(slug=slugify(_stem(source)), source=source, history=digests)
