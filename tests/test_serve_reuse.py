@@ -8,6 +8,7 @@ edit of one chat mode must rebuild only that page and the pages that show it.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +17,10 @@ import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+import chatmode_registry
 from chatmode_files import chatmode
 from conftest import build, write_project
+from sitehtml import read_page
 
 
 @pytest.fixture(autouse=True)
@@ -164,3 +167,89 @@ def test_a_single_build_keeps_no_pages(tmp_path: Path) -> None:
     config.plugins.on_startup(command="build", dirty=False)
     mkdocs_build(config)
     assert config.plugins["chatmodes"].kept_pages is None
+
+
+def test_a_tool_anchor_moved_by_an_unlinked_mode_is_not_served_stale(tmp_path: Path) -> None:
+    # The tools page's anchors are one table for the whole site: each tool's id is its slug,
+    # de-duplicated in the order of all the catalog's tool names. A tool that another,
+    # unlinked mode adds can take the id a page links to, so that page links somewhere else
+    # now although nothing it links to or is linked from changed.
+    modes = dict(MODES)
+    modes["api.chatmode.md"] = chatmode(
+        _body("API Engineer", "Switch to **Backend Engineer** mode for services.\n"),
+        header="tools:\n  - my-tool\n  - search/codebase\n",
+    )
+    project = write_project(tmp_path / "project", modes)
+    serving = Serving(project)
+    before = _tool_links(project, "api")
+    assert before["my-tool"].endswith("#cmr-tool-my-tool")
+
+    # writer.chatmode.md links nowhere and nothing links to it; "My tool" sorts first.
+    edit(
+        project / "chatmodes" / "writer.chatmode.md",
+        lambda text: text.replace(
+            "description: Helps with tests.\n", "description: Helps with tests.\ntools: ['My tool']\n"
+        ),
+    )
+    assert serving.rebuild() == len(modes) - 2, "the edited mode's page and the page whose anchor moved"
+    assert_same_as_a_fresh_build(project, tmp_path)
+    assert _tool_links(project, "api")["my-tool"].endswith("#cmr-tool-my-tool-2")
+    assert _tool_links(project, "writer")["My tool"].endswith("#cmr-tool-my-tool")
+
+    # And back: the anchor returns, and so does the link.
+    edit(project / "chatmodes" / "writer.chatmode.md", lambda text: text.replace("tools: ['My tool']\n", ""))
+    serving.rebuild()
+    assert_same_as_a_fresh_build(project, tmp_path)
+    assert _tool_links(project, "api") == before
+
+
+def _tool_links(project: Path, slug: str) -> dict[str, str]:
+    """A chat mode page's tool links: tool name -> href."""
+    tools = read_page(project / "site", f"catalog/{slug}/").find("ul", cls="cmr-tools")
+    assert tools is not None
+    return {link.text(): link.get("href") or "" for link in tools.find_all("a")}
+
+
+def same_size_same_time_edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` (as long) in ``path`` and put its modification time back."""
+    assert len(old) == len(new)
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+
+
+MAIN_OVERRIDE = (
+    '{% extends "base.html" %}\n{% block footer %}<p class="marker">footer-one</p>{% endblock %}\n'
+)
+
+
+def test_a_theme_file_edited_with_the_same_size_and_time_is_seen(tmp_path: Path) -> None:
+    # Both kinds of template a chat mode page goes through: the theme's frame (main.html in
+    # custom_dir) and the plugin's own page template, overridden in the same folder.
+    packaged = Path(chatmode_registry.__file__).parent / "templates" / "chatmodes" / "mode.html"
+    project = write_project(
+        tmp_path / "project",
+        MODES,
+        config={"theme": {"name": "material", "font": False, "custom_dir": "overrides"}},
+        files={
+            "overrides/main.html": MAIN_OVERRIDE,
+            "overrides/chatmodes/mode.html": packaged.read_text(encoding="utf-8"),
+        },
+    )
+    serving = Serving(project)
+    assert serving.rebuild() == len(MODES)
+
+    same_size_same_time_edit(project / "overrides" / "main.html", "footer-one", "footer-two")
+    assert serving.rebuild() == 0
+    assert_same_as_a_fresh_build(project, tmp_path)
+    assert "footer-two" in (project / "site" / "catalog" / "api" / "index.html").read_text(encoding="utf-8")
+
+    same_size_same_time_edit(
+        project / "overrides" / "chatmodes" / "mode.html", "All chat modes", "All chat MODES"
+    )
+    assert serving.rebuild() == 0
+    assert_same_as_a_fresh_build(project, tmp_path)
+    assert serving.rebuild() == len(MODES), "unchanged again: every page is reused"

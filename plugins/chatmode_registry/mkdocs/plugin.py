@@ -25,6 +25,7 @@ Chat mode content never stops a build: problems become diagnostics, logged as wa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -66,9 +67,11 @@ from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_to
 from chatmode_registry.mkdocs.reuse import (
     REUSED_TEMPLATE,
     REUSED_TEMPLATE_SOURCE,
+    FileDigests,
     KeptPage,
     PageStore,
-    mode_fingerprint,
+    TemplateSources,
+    UnknownValue,
     page_key,
     site_key,
 )
@@ -79,6 +82,7 @@ from chatmode_registry.mkdocs.structure import (
     MODE_SECTIONS,
     CatalogLayout,
     CatalogSite,
+    ModePageInputs,
     PageSpec,
 )
 from chatmode_registry.render import llms_txt
@@ -146,8 +150,16 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         # (mkdocs/reuse.py); this build's reused pages, keys of the others and their entries.
         self.kept_pages: PageStore | None = None
         self.templates: TemplateCache | None = None
+        # What a kept page's key reads from disk: files' content, the templates' sources.
+        self.file_digests: FileDigests | None = None
+        self.template_sources: TemplateSources | None = None
+        self.templates_unchanged = True
+        # Whether this build keeps its chat mode pages, and the site's part of their keys.
+        self.keeping = False
+        self.site_part = b""
         self.reused: dict[str, KeptPage] = {}
         self.page_keys: dict[str, bytes] = {}
+        self.page_inputs: dict[str, ModePageInputs] = {}
         self.page_entries: dict[str, list[dict[str, Any]]] = {}
         self.nav: Any = None
         # What llms-full.txt is written from at the end of the build (entries, raw files,
@@ -165,6 +177,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         self.cache = BuildCache() if command == "serve" else None
         self.kept_pages = PageStore() if command == "serve" else None
         self.templates = TemplateCache() if command == "serve" else None
+        self.file_digests = FileDigests() if command == "serve" else None
+        self.template_sources = TemplateSources() if command == "serve" else None
         self.command = command
 
     # Runs before mike's plugin, which rewrites ``site_url`` to the version's folder.
@@ -337,6 +351,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             files.append(file)
 
         self.renderer = Renderer(list(config.theme.dirs), bytecode_cache=self.templates)
+        self.templates_unchanged = True
+        if self.template_sources is not None and self.config.serve_reuse:
+            self.templates_unchanged = self.template_sources.watch("catalog", self.renderer.env)
         self.bodies = BodyRenderer(
             cache=self.cache,
             on_error=lambda source, error: log.warning(
@@ -435,52 +452,63 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
     def _choose_reused_pages(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         """Under ``mkdocs serve``: the chat mode pages the last build made from the same
         inputs are written as they were (:mod:`chatmode_registry.mkdocs.reuse`); the others
-        get their key, to be kept when finished. Only with Material's search index, whose
-        entries for those pages are kept with them."""
-        self.reused, self.page_keys, self.page_entries = {}, {}, {}
-        if self.kept_pages is None or not self.config.serve_reuse or self.search_index is None:
+        are keyed when they are rendered, to be kept when finished. Only with Material's
+        search index, whose entries for those pages are kept with them."""
+        self.reused, self.page_keys, self.page_inputs, self.page_entries = {}, {}, {}, {}
+        self.keeping = False
+        if (
+            self.kept_pages is None
+            or self.template_sources is None
+            or self.file_digests is None
+            or not self.config.serve_reuse
+            or self.search_index is None
+        ):
             return
         assert self.site is not None
+        self.keeping = True
+        if not (self.template_sources.watch("theme", env) and self.templates_unchanged):
+            self.kept_pages.forget()
         env.loader = ChoiceLoader([DictLoader({REUSED_TEMPLATE: REUSED_TEMPLATE_SOURCE}), env.loader])
-        site_part = site_key(config, files, self.nav)
-        # Each mode is in its own page's key and in its neighbours': digested once.
-        fingerprints = {mode.slug: mode_fingerprint(mode) for mode in self.site.catalog.chatmodes}
+        self.site_part = site_key(config, files, self.nav, self.file_digests)
         for uri, spec in self.site.specs.items():
             file = self.site.files.get(uri)
-            if spec.kind != "mode" or spec.slug is None or file is None or file.page is None:
+            if spec.kind != "mode" or file is None or file.page is None:
                 continue
-            key = page_key(site_part, self._mode_page_parts(spec, file.page, fingerprints))
-            kept = self.kept_pages.get(file.url, key)
+            if not self.kept_pages.has(file.url):
+                continue  # keyed when rendered
+            inputs = self._mode_inputs(spec, file.page)
+            key = self.page_keys.get(uri)
+            kept = self.kept_pages.get(file.url, key) if key is not None else None
             if kept is not None and kept.search_entries is not None:
                 self.reused[uri] = kept
+                self.page_keys.pop(uri)
                 file.page.meta["template"] = REUSED_TEMPLATE
             else:
-                self.page_keys[uri] = key
+                self.page_inputs[uri] = inputs  # rendered from these, not computed again
 
-    def _mode_page_parts(self, spec: PageSpec, page: Page, fingerprints: dict[str, bytes]) -> list[Any]:
-        """What a chat mode's page is built from besides the site (see reuse.page_key)."""
-        assert self.site is not None and spec.slug is not None
-        site = self.site
-        mode = site.catalog.by_slug[spec.slug]
-        url = page.file.url
-        # The catalog's counts never reach a chat mode page: its own counts replace them.
-        common = {key: value for key, value in site.common_context(spec, url).items() if key != "counts"}
-        linked = [fingerprints[t.target] for t in mode.transitions if t.target in fingerprints]
-        linked += [fingerprints[source.slug] for source, _ in site.catalog.incoming.get(mode.slug, [])]
-        # The neighbourhood drawing is made of the mode, these neighbours and the links among
-        # them: it needs no part of its own.
-        return [
-            spec.template,
-            url,
-            page.meta,
-            common,
-            fingerprints[mode.slug],
-            linked,
-            site.dates.get(mode.source),
-            site.change_of(mode.slug),
-            site.changed.get(mode.slug),
-            site.field_changes.get(mode.slug),
-        ]
+    def _mode_inputs(self, spec: PageSpec, page: Page) -> ModePageInputs:
+        """What a chat mode's page is rendered from; when this build keeps its pages, its key
+        (the digest of those inputs, :func:`~chatmode_registry.mkdocs.reuse.page_key`) too."""
+        assert self.site is not None
+        uri = page.file.src_uri
+        inputs = self.page_inputs.pop(uri, None)
+        if inputs is not None:
+            return inputs
+        spec_mode = self.site.catalog.by_slug[spec.slug] if spec.slug is not None else None
+        inputs = self.site.mode_page_inputs(
+            spec,
+            page.file.url,
+            place=self.repo_place(spec_mode.source) if spec_mode is not None else None,
+            max_nodes=self.config.neighbourhood_limit,
+            max_edges=self.config.neighbourhood_edge_limit,
+        )
+        if self.keeping:
+            # A value the key cannot digest: the page is built every time, never kept.
+            with contextlib.suppress(UnknownValue, RecursionError):
+                self.page_keys[uri] = page_key(
+                    self.site_part, [spec.template, page.file.url, page.meta, inputs]
+                )
+        return inputs
 
     def _render_page_safely(self, spec: PageSpec, page: Page) -> None:
         """:meth:`_render_page`, with the core's last resort (CM009) for a chat mode page.
@@ -577,6 +605,8 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         if self.kept_pages is not None:
             log.debug(f"{self.kept_pages.reused} chat mode pages reused from the last build")
             self.kept_pages.end_build()
+        if self.file_digests is not None:
+            self.file_digests.end_build()
         if self.cache is not None:
             log.debug(f"cache: {self.cache.hits} reused, {self.cache.misses} computed")
             self.cache.end_build()
@@ -623,22 +653,13 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
 
     def _mode_context(self, spec: PageSpec, page: Page, context: dict[str, Any]) -> PageToc:
         assert self.site is not None and self.bodies is not None and self.renderer is not None
-        assert spec.slug is not None
-        site, url = self.site, page.file.url
-        mode = site.catalog.by_slug[spec.slug]
-        context.update(site.mode_context(mode, url))
-        # Hidden characters (issue 14.7) are shown as visible markers in the rendered body.
-        body = self.bodies.render(
-            hidden.reveal(mode.body), source=mode.source, place=self.repo_place(mode.source)
-        )
+        # Everything below comes from the page's inputs: they are its key under `mkdocs serve`.
+        inputs = self._mode_inputs(spec, page)
+        context.update(inputs.context)
+        body = self.bodies.render(inputs.body, source=context["source"], place=inputs.place)
         context["body"] = self._late(page, body.html, stand_in=body.search_html)
-        hood = site.neighbourhood_parts(
-            mode,
-            url,
-            max_nodes=self.config.neighbourhood_limit,
-            max_edges=self.config.neighbourhood_edge_limit,
-        )
-        graphs = self._draw(hood.nodes, hood.edges, focus=mode.slug, title=f"Neighbourhood of {mode.name}")
+        hood = inputs.neighbourhood
+        graphs = self._draw(hood.nodes, hood.edges, **inputs.drawing)
         notes = self.renderer.render(
             "chatmodes/graph_legend.html",
             {"legend": legend_entries(), "more_nodes": hood.more_nodes, "more_edges": hood.more_edges},

@@ -7,35 +7,52 @@ HTML (compressed) and search entries with a key made of everything the page is b
 and a later build whose key for that page is the same writes the kept HTML through a
 one-line template instead of the theme's.
 
-A page's key has two parts:
+A page is reused only when all of these are what they were when it was kept:
 
-* the site's (:func:`site_key`): the whole configuration (plugins' included), the navigation,
-  every file's path and URL (with size and time for files read from disk, so an edit of any
-  docs page rebuilds every chat mode page), the theme's files and each hook's file. Anything else that
-  changes makes a different site key, and no page is reused;
-* the page's own (:func:`page_key`): the chat mode as read and checked (its bytes' digest,
-  name, slug, transitions and diagnostics), the same for each chat mode it links to or is
-  linked from (its neighbourhood drawing is made of these), the catalog pages it links to,
-  its git date and its part of the baseline diff.
+* the site (:func:`site_key`): the whole configuration (plugins' included), the navigation,
+  every file's path and URL, the content of every file read from disk (:class:`FileDigests`)
+  and of each hook's file. Anything else that changes makes a different site key, and no
+  page is reused;
+* the templates the last builds loaded, the theme's and the catalog's, by the digest of
+  their sources (:class:`TemplateSources`): a template edited in place, even to the same
+  size and modification time, or a new file that shadows one, and no page is reused;
+* the page's own inputs (:func:`page_key`): its template, URL and metadata, and the very
+  values it is rendered from: the template context (which holds what the page shows of other
+  chat modes and every entry of the site-wide name tables it links into: tool anchors,
+  page URLs, section ids), what its body and its neighbourhood drawing are made of. The key
+  is computed from those values (:func:`value_digest`), not from a list of what they depend
+  on, so a table that a page starts to link into is part of the key without anyone listing
+  it; a value of a kind the digest does not know makes the page be built again.
 
-The plugin's own code and the environment cannot change while ``mkdocs serve`` runs, and the
-theme's templates are part of the site key; a plugin that puts something new into every
-build (a clock) would not be seen, which is why this only happens under ``mkdocs serve``
-and can be switched off with ``serve_reuse: false``.
+The plugin's own code and the environment cannot change while ``mkdocs serve`` runs; a
+plugin that puts something new into every build (a clock) would not be seen, which is why
+this only happens under ``mkdocs serve`` and can be switched off with ``serve_reuse: false``.
 """
 
 from __future__ import annotations
 
+import datetime
+import enum
 import hashlib
 import os
+import time
 import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from chatmode_registry.core.model import ChatMode
 
 #: The template a reused page is rendered with: the kept HTML goes in at ``on_post_page``.
 REUSED_TEMPLATE = "chatmodes/reused-page.html"
 REUSED_TEMPLATE_SOURCE = "<!-- a page of the last build, put back by the chatmodes plugin -->"
+
+
+class UnknownValue(TypeError):
+    """A value :func:`value_digest` cannot digest: the page it belongs to is built again."""
 
 
 def _digest(parts: Iterable[Any]) -> bytes:
@@ -44,6 +61,128 @@ def _digest(parts: Iterable[Any]) -> bytes:
         hasher.update(repr(part).encode("utf-8", "surrogatepass"))
         hasher.update(b"\x00")
     return hasher.digest()
+
+
+def mode_fingerprint(mode: ChatMode) -> bytes:
+    """A digest of a chat mode as read and checked: its bytes stand for its header and body,
+    the rest is what the catalog made of it (slug, name, resolved transitions, diagnostics)."""
+    return _digest((mode.source, mode.sha256, mode.slug, mode.name, mode.transitions, mode.diagnostics))
+
+
+def _text(hasher: Any, tag: bytes, text: str) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    hasher.update(b"%s%d:" % (tag, len(data)))
+    hasher.update(data)
+
+
+def _feed(hasher: Any, value: Any, modes: dict[int, tuple[ChatMode, bytes]]) -> None:
+    """Write ``value`` into ``hasher`` without ambiguity: every part says its kind and size."""
+    if value is None:
+        hasher.update(b"N")
+    elif value is True or value is False:
+        hasher.update(b"T" if value else b"F")
+    elif isinstance(value, Markup):  # before str: markup and text render differently
+        _text(hasher, b"h", str(value))
+    elif isinstance(value, str):
+        _text(hasher, b"s", value)
+    elif isinstance(value, enum.Enum):  # before int: an IntEnum is both
+        _text(hasher, b"e", type(value).__qualname__)
+        _feed(hasher, value.value, modes)
+    elif isinstance(value, int | float):
+        _text(hasher, b"n", repr(value))
+    elif isinstance(value, bytes):
+        hasher.update(b"b%d:" % len(value))
+        hasher.update(value)
+    elif isinstance(value, list | tuple):
+        hasher.update(b"l%d:" % len(value))
+        for item in value:
+            _feed(hasher, item, modes)
+    elif isinstance(value, dict):
+        hasher.update(b"d%d:" % len(value))
+        for key, item in value.items():
+            _feed(hasher, key, modes)
+            _feed(hasher, item, modes)
+    elif isinstance(value, set | frozenset):
+        hasher.update(b"S%d:" % len(value))
+        for item in sorted(value_digest(item) for item in value):
+            hasher.update(item)
+    elif isinstance(value, ChatMode):
+        # A whole chat mode stands for its bytes and what the catalog made of them; the
+        # same modes come up on many pages, so each is digested once per build.
+        known = modes.get(id(value))
+        if known is None or known[0] is not value:
+            known = modes[id(value)] = (value, mode_fingerprint(value))
+        hasher.update(b"m")
+        hasher.update(known[1])
+    elif is_dataclass(value) and not isinstance(value, type):
+        _text(hasher, b"c", type(value).__qualname__)
+        for item in fields(value):
+            _text(hasher, b"f", item.name)
+            _feed(hasher, getattr(value, item.name), modes)
+    elif isinstance(value, datetime.date | datetime.time):
+        _text(hasher, b"t", value.isoformat())
+    else:
+        raise UnknownValue(f"no digest for a {type(value).__qualname__}")
+
+
+def value_digest(value: Any, *, modes: dict[int, tuple[ChatMode, bytes]] | None = None) -> bytes:
+    """A digest of a plain value: ``None``, booleans, numbers, text (markup apart), bytes,
+    enums, dates, lists, tuples, dicts, sets, dataclasses and chat modes, nested.
+
+    Two values with the same digest render the same through any template. A value of any
+    other kind raises :class:`UnknownValue` (never a digest that might miss a change).
+    ``modes`` keeps each chat mode's digest for the build (see :func:`mode_fingerprint`).
+    """
+    hasher = hashlib.sha256()
+    _feed(hasher, value, {} if modes is None else modes)
+    return hasher.digest()
+
+
+class FileDigests:
+    """The content digests of files on disk, for a key that sees every edit of a file.
+
+    A file's size and modification time are not its content: an editor, a ``git checkout``
+    or ``os.utime`` can put back the time of a file whose bytes changed. A file is read and
+    hashed again unless its status (modification and change times, size, inode) is the one
+    it had when it was last hashed; the change time cannot be set back, so an edit always
+    changes the status. A file changed just before it was hashed could be changed again
+    within the same tick of a coarse clock without a new status, so its digest is kept only
+    once its last change is :attr:`SETTLED_NS` older than the hashing (git's "racily clean"
+    rule); until then it is hashed on every build.
+    """
+
+    SETTLED_NS = 2_000_000_000
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[tuple[int, ...], bytes]] = {}
+        self._used: set[str] = set()
+
+    def digest(self, path: str) -> bytes | None:
+        """The SHA-256 of the file's bytes; ``None`` when it cannot be read."""
+        self._used.add(path)
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        signature = (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino, status.st_dev)
+        known = self._known.get(path)
+        if known is not None and known[0] == signature:
+            return known[1]
+        try:
+            with open(path, "rb") as stream:
+                digest = hashlib.file_digest(stream, "sha256").digest()
+        except OSError:
+            return None
+        if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > self.SETTLED_NS:
+            self._known[path] = (signature, digest)
+        else:
+            self._known.pop(path, None)
+        return digest
+
+    def end_build(self) -> None:
+        """Forget the files this build did not look at."""
+        self._known = {path: known for path, known in self._known.items() if path in self._used}
+        self._used = set()
 
 
 def _nav_outline(items: Iterable[Any]) -> list[Any]:
@@ -57,74 +196,112 @@ def _nav_outline(items: Iterable[Any]) -> list[Any]:
     return outline
 
 
-def _config_items(config: Any) -> list[tuple[str, str]]:
+def _config_items(config: Any, files: FileDigests) -> list[tuple[str, str]]:
     items = []
     for key in sorted(config.keys()):
         value = config[key]
         if key == "plugins":
-            value = [(name, _plugin_state(plugin)) for name, plugin in value.items()]
+            value = [(name, _plugin_state(plugin, files)) for name, plugin in value.items()]
         items.append((key, repr(value)))
     return items
 
 
-def _plugin_state(plugin: Any) -> Any:
-    """A plugin's options; for a hook (a module MkDocs loads again from its file for every
-    build), its file's size and time."""
+def _plugin_state(plugin: Any, files: FileDigests) -> Any:
+    """A plugin's options; for a hook (a module MkDocs loads from its file), its file's content."""
     options = getattr(plugin, "config", None)
     if options is not None and hasattr(options, "items"):
         return sorted((key, repr(value)) for key, value in options.items())
     path = getattr(plugin, "__file__", None)
     if isinstance(path, str):
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return (path, None)
-        return (path, stat.st_mtime_ns, stat.st_size)
+        return (path, files.digest(path))
     return repr(type(plugin))
 
 
-def _tree_state(folder: str) -> list[tuple[str, int, int]]:
-    state = []
-    for root, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(root, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            state.append((path, stat.st_mtime_ns, stat.st_size))
-    state.sort()
-    return state
-
-
-def site_key(config: Any, files: Any, nav: Any) -> bytes:
-    """What every page of the site is built from besides its own content (see the module)."""
+def site_key(config: Any, files: Any, nav: Any, digests: FileDigests) -> bytes:
+    """What every page of the site is built from besides its own inputs and the templates
+    (see the module): ``digests`` gives the content of the files read from disk."""
     listing = []
     for file in files:
         entry: tuple[Any, ...] = (file.src_uri, file.dest_uri, file.url, str(file.inclusion))
         if not getattr(file, "generated_by", None) and file.abs_src_path:
-            try:
-                stat = os.stat(file.abs_src_path)
-            except OSError:
-                stat = None
-            entry += (stat.st_mtime_ns, stat.st_size) if stat else (None,)
+            entry += (digests.digest(file.abs_src_path),)
         listing.append(entry)
     listing.sort()
-    themes = [_tree_state(folder) for folder in config.theme.dirs]
     return _digest(
-        [_config_items(config), _nav_outline(nav.items if nav is not None else ()), listing, themes]
+        [_config_items(config, digests), _nav_outline(nav.items if nav is not None else ()), listing]
     )
 
 
-def mode_fingerprint(mode: Any) -> bytes:
-    """A digest of a chat mode as read and checked: everything of it a page shows of it or
-    of its links (its bytes stand for its header and body)."""
-    return _digest((mode.source, mode.sha256, mode.slug, mode.name, mode.transitions, mode.diagnostics))
+def page_key(
+    site: bytes, parts: Iterable[Any], *, modes: dict[int, tuple[ChatMode, bytes]] | None = None
+) -> bytes:
+    """A page's key: the site's and the values the page is built from (:func:`value_digest`);
+    raises :class:`UnknownValue` for a value it cannot digest."""
+    return hashlib.sha256(site + value_digest(list(parts), modes=modes)).digest()
 
 
-def page_key(site: bytes, parts: Iterable[Any]) -> bytes:
-    """A page's key: the site's and the page's own ``parts``."""
-    return _digest([site, *parts])
+class _RecordingLoader(jinja2.BaseLoader):
+    """A loader that loads through ``inner`` and notes each template's name and the digest
+    of its source (``None``: not found), the first time the name is asked for."""
+
+    def __init__(self, inner: jinja2.BaseLoader, loaded: dict[str, bytes | None]) -> None:
+        self.inner = inner
+        self.loaded = loaded
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        try:
+            source, filename, uptodate = self.inner.get_source(environment, template)
+        except jinja2.TemplateNotFound:
+            self.loaded.setdefault(template, None)
+            raise
+        self.loaded.setdefault(template, _source_digest(source))
+        return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
+
+
+def _source_digest(source: str) -> bytes:
+    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest()
+
+
+class TemplateSources:
+    """The templates the kept pages were rendered with, by the digest of their sources.
+
+    Each Jinja environment a page goes through (the theme's, the catalog's own) gets a loader
+    that notes every template it loads. At the next build, before anything is reused, each
+    noted name is looked up again through that build's loader: a template whose source
+    changed in any way (its bytes, or a file in ``custom_dir`` that now shadows it, or one that
+    was missing and is there now) means no kept page may be reused. Only the templates the
+    site really uses are read: a theme's folders also hold thousands of icons.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, dict[str, bytes | None]] = {}
+
+    def watch(self, kind: str, environment: jinja2.Environment) -> bool:
+        """Note what ``environment`` (of ``kind``: ``theme``, ``catalog``) loads from now on;
+        whether every template noted for ``kind`` so far still has the same source."""
+        loader = environment.loader
+        assert loader is not None
+        loaded = self._loaded.setdefault(kind, {})
+        unchanged = True
+        for name, digest in loaded.items():
+            try:
+                source = loader.get_source(environment, name)[0]
+            except jinja2.TemplateNotFound:
+                current = None
+            else:
+                current = _source_digest(source)
+            if current != digest:
+                unchanged = False
+                break
+        if not unchanged:
+            loaded = self._loaded[kind] = {}
+        environment.loader = _RecordingLoader(loader, loaded)
+        return unchanged
 
 
 @dataclass(frozen=True)
@@ -151,6 +328,10 @@ class PageStore:
         self.reused = 0
         #: How many pages the build that ended last reused.
         self.last_reused = 0
+
+    def has(self, url: str) -> bool:
+        """Whether a page was kept at ``url``."""
+        return url in self._pages
 
     def get(self, url: str, key: bytes) -> KeptPage | None:
         """The kept page at ``url`` if it was built with ``key``."""
@@ -179,6 +360,10 @@ class PageStore:
             toc,
             edit_url,
         )
+
+    def forget(self) -> None:
+        """Reuse nothing of the last build (something every page is built from changed)."""
+        self._pages = {}
 
     def end_build(self) -> None:
         """The pages of this build become the ones the next build may reuse."""

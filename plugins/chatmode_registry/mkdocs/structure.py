@@ -21,11 +21,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from chatmode_registry.core import vscode
+from chatmode_registry.core import hidden, vscode
 from chatmode_registry.core.identity import slugify
 from chatmode_registry.core.model import VIA_SUBAGENT, Catalog, ChatMode, Diagnostic, Severity, Transition
 from chatmode_registry.core.pages import KINDS, PAGE_KINDS, PageKind, page_path, raw_path
 from chatmode_registry.mkdocs.links import InstallLinks, install_links
+from chatmode_registry.render.body import RepoPlace
 from chatmode_registry.render.catalog_json import invocation
 from chatmode_registry.render.changes import FieldChange, field_changes
 from chatmode_registry.render.graph import GraphEdge, GraphNode
@@ -183,6 +184,22 @@ class ToolInfo:
         """True for a renamed or retired tool name."""
         return bool(self.replacements) or self.retired is not None
 
+    def label(self) -> ToolLabel:
+        """What a chat mode page shows of this tool."""
+        return ToolLabel(self.name, self.description, tuple(self.replacements), self.retired, self.deprecated)
+
+
+@dataclass(frozen=True)
+class ToolLabel:
+    """What a chat mode page shows of a tool it lists: the tool's own facts, not which other
+    chat modes use it (a page that showed those would change with each of them)."""
+
+    name: str
+    description: str | None
+    replacements: tuple[str, ...]
+    retired: str | None
+    deprecated: bool
+
 
 @dataclass(frozen=True)
 class Neighbourhood:
@@ -194,6 +211,29 @@ class Neighbourhood:
     """Neighbours not drawn (the node limit was reached)."""
     more_edges: int = 0
     """Edges between drawn nodes that were not drawn (the edge limit was reached)."""
+
+
+@dataclass(frozen=True)
+class ModePageInputs:
+    """Everything a chat mode's page is rendered from. ``mkdocs serve`` reuses a page whose
+    inputs are the same as when it was kept (:mod:`chatmode_registry.mkdocs.reuse`), so
+    nothing may reach the page from anywhere else."""
+
+    context: dict[str, Any]
+    """The template's context (:meth:`CatalogSite.common_context`, then
+    :meth:`CatalogSite.mode_context`), before the body and the drawings go in."""
+
+    body: str
+    """The body as it is rendered: hidden characters shown as markers."""
+
+    place: RepoPlace | None
+    """Where the body's relative links and images point."""
+
+    neighbourhood: Neighbourhood
+    """What the neighbourhood drawing shows."""
+
+    drawing: dict[str, Any]
+    """The neighbourhood drawing's options."""
 
 
 class ModePage(Page):
@@ -500,7 +540,7 @@ class CatalogSite:
             "description": mode.description,
             "models": mode.models,
             "tools": [
-                {"info": self.tools[name], "url": f"{tools_url}#{self.tools[name].anchor}"}
+                {"info": self.tools[name].label(), "url": f"{tools_url}#{self.tools[name].anchor}"}
                 for name in mode.tools
             ],
             "target": _as_text(header.get("target")),
@@ -526,6 +566,23 @@ class CatalogSite:
             "field_changes": self.field_changes.get(mode.slug, []),
             "raw_text": _decoded(mode.raw),
         }
+
+    def mode_page_inputs(
+        self, spec: PageSpec, page_url: str, *, place: RepoPlace | None, max_nodes: int, max_edges: int
+    ) -> ModePageInputs:
+        """What the chat mode page ``spec`` at ``page_url`` is rendered from; ``place`` is its
+        file's place in the repository, ``max_nodes`` and ``max_edges`` bound its drawing."""
+        assert spec.slug is not None
+        mode = self.catalog.by_slug[spec.slug]
+        context = self.common_context(spec, page_url)
+        context.update(self.mode_context(mode, page_url))
+        return ModePageInputs(
+            context=context,
+            body=hidden.reveal(mode.body),
+            place=place,
+            neighbourhood=self.neighbourhood_parts(mode, page_url, max_nodes=max_nodes, max_edges=max_edges),
+            drawing={"focus": mode.slug, "title": f"Neighbourhood of {mode.name}"},
+        )
 
     def tools_context(self, page_url: str) -> dict[str, Any]:
         """The tools page: each tool, what VS Code says about it, the chat modes using it."""
