@@ -53,6 +53,11 @@ PROVEN: dict[str, str] = {
         "except after the comment or tag branch fails at a '<'; that '<' is then the lone '<' "
         "branch and the reading stops there (search.Unsupported). Its runs are possessive"
     ),
+    search._TAG.pattern: (
+        "the stand-in's tokenizer, read only up to its first failure like search._TOKEN: at "
+        "every '<' one branch matches (a lone '<' is the last), and the reading stops at the "
+        "first lone '<' (search._left_out), so no search starts inside a comment it scanned"
+    ),
     r"[a-z0-9]+(?:-[a-z0-9]+)*": (
         "nested repeat, but every repetition of the group starts with '-', which the inner "
         "class cannot match: there is one way to split any input, nothing to backtrack into"

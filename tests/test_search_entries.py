@@ -223,3 +223,28 @@ def test_a_site_s_search_index_is_the_one_material_makes(tmp_path: Path) -> None
     assert len(catalog_pages) > len(modes)
     assert {url for url, excluded in skipped.items() if excluded} == catalog_pages
     assert not any(json.loads((slow / "mkdocs.yml.skipped.json").read_text()).values())
+
+
+#: Raw HTML that nests headings in ``pre`` and a list item so that Material's search parser,
+#: returning to an older section when an element closes, ends a ``li`` that section never
+#: opened: ``ValueError: '<li>' is not in list`` (found by the fuzz test in
+#: test_search_stand_in.py).
+FAILS_MATERIAL = (
+    '<pre><h2 id="raw">alpha </h2>\n\n```python\nx = 1\n```\n\n<h2 id="raw">beta </h2>\n\n</pre>\n\n'
+    "- <kbd>gamma \n</kbd> \n\n# delta\n\nepsilon\n"
+)
+
+
+def test_a_body_that_material_s_parser_fails_on_does_not_stop_the_build(tmp_path: Path) -> None:
+    html = render_body(FAILS_MATERIAL, PLACE).html
+    with pytest.raises(ValueError):
+        material_entries(_frame(html))
+    project = write_project(tmp_path / "project", {"x.chatmode.md": chatmode(FAILS_MATERIAL)})
+    result = build(project)
+    assert result.ok, result.log
+    assert "search indexes this chat mode's instructions as headings and text only" in result.log
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entries = [entry for entry in index["docs"] if entry["location"].startswith("catalog/x/")]
+    words = " ".join(entry["title"] + " " + entry["text"] for entry in entries)
+    assert all(word in words for word in ("alpha", "beta", "gamma", "delta", "epsilon"))
+    assert "catalog/x/#delta" in {entry["location"] for entry in entries}

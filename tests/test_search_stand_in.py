@@ -9,15 +9,19 @@ must come out as the real body's: compared here through Material's own search pa
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from material.plugins.search.plugin import SearchIndex
 
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.mkdocs.renderer import search_stand_in
+from chatmode_registry.mkdocs.search import Unsupported, material_reads, page_entries, without_kept_tags
 from chatmode_registry.render.body import RepoPlace, render_body
 from pathological import CLASSES
 from test_body_render import FIXTURES
@@ -126,3 +130,102 @@ def test_the_stand_in_leaves_out_what_search_skips() -> None:
         ' id="inside-details"',
     }
     assert "¶" not in stand_in
+
+
+# --- fuzzing: bodies from a grammar of Markdown and raw HTML, against Material's parser ----------
+
+#: How many bodies the fuzz test below generates (``SEARCH_FUZZ_EXAMPLES`` for a longer run).
+FUZZ_EXAMPLES = int(os.environ.get("SEARCH_FUZZ_EXAMPLES", "400"))
+
+WORDS = st.sampled_from(
+    ["alpha", "Beta", "x", "¶", "&amp;", "&nbsp;", "&para;", "&lt;b&gt;", "a & b", "1 < 2", "snake_case", "é"]
+)
+SPACE = st.sampled_from([" ", "  ", "\t", "\u00a0", " \n", "\n", "\n\n", ""])
+#: Inline wrappers: Markdown emphasis and links, raw phrasing tags (which the sanitizer keeps),
+#: permalinks written by hand, and tags left open or closed twice.
+INLINE_WRAPPERS = [
+    "**{}**", "*{}*", "_{}_", "`{}`", "~~{}~~", "[{}](https://example.org/x)", "[{}](#beta)",
+    "![{}](pic.png)", "<kbd>{}</kbd>", "<strong>{}</strong>", "<em>{}</em>", "<span>{}</span>",
+    "<b>{}</b>", "<i>{}</i>", "<q>{}</q>", "<sub>{}</sub>", "<sup>{}</sup>", "<code>{}</code>",
+    "<mark>{}</mark>", "<small>{}</small>", '<abbr title="t">{}</abbr>', '<a href="#x">{}</a>',
+    '{}<a class="headerlink" href="#x">¶</a>', '<a class="headerlink" href="#x">{}</a>',
+    "<strong>{}", "{}</em>", "{}<br>", "{}\\\n", "{}  \n",
+]  # fmt: skip
+#: Block wrappers: headings (also raw, with and without ids and permalinks), lists, quotes,
+#: alerts, and raw HTML that puts whole blocks, headings included, inside phrasing elements.
+BLOCK_WRAPPERS = [
+    "# {}", "## {} ##", "### {}", "#### {}", "{}\n---", "- {}", "1. {}\n   - {}", "> {}", "> [!NOTE]\n> {}",
+    "<strong>\n\n{}\n\n</strong>", "<em>\n\n{}\n\n</em>", "<span>\n\n{}\n\n</span>", "<b>\n{}\n</b>",
+    '<a href="#x">\n\n{}\n\n</a>', "<div>\n\n{}\n\n</div>", "<details><summary>{}</summary>\n\n{}\n\n</details>",
+    "<p>{}</p>", '<h2 id="raw">{}</h2>', "<h3>{}</h3>", '<h4>{}<a class="headerlink" href="#y">¶</a></h4>',
+    "<pre>{}\n\n  {}</pre>", "<table><tr><td>\n\n{}\n\n</td></tr></table>", "| a | b |\n|---|---|\n| {} | {} |",
+    "<strong><h2>{}</h2>{}</strong>", "<em>{}\n\n# {}\n\n{}</em>",
+]  # fmt: skip
+FENCES = st.sampled_from(
+    ["```python\nx = 1 < 2  # ¶\n\n\tdef f():  return 'a'\n```", "```\n  \n\t\n```", "    indented  code\n"]
+)
+
+
+@st.composite
+def inline(draw: st.DrawFn, depth: int = 2) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        if depth and draw(st.booleans()):
+            part = draw(st.sampled_from(INLINE_WRAPPERS)).format(draw(inline(depth - 1)))
+        else:
+            part = draw(WORDS)
+        parts.append(part + draw(SPACE))
+    return "".join(parts)
+
+
+@st.composite
+def blocks(draw: st.DrawFn, depth: int = 2) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        choice = draw(st.integers(0, 9))
+        if choice == 0:
+            part = draw(FENCES)
+        elif choice <= 4 or not depth:
+            wrapper = draw(st.sampled_from(BLOCK_WRAPPERS))
+            part = wrapper.format(*(draw(inline(1)) for _ in range(wrapper.count("{}"))))
+        else:
+            wrapper = draw(st.sampled_from(BLOCK_WRAPPERS))
+            part = wrapper.format(*(draw(blocks(depth - 1)) for _ in range(wrapper.count("{}"))))
+        parts.append(part)
+        parts.append(draw(st.sampled_from(["\n\n", "\n", "\n\n\n", " \n\n", "\n\u00a0\n"])))
+    return "".join(parts)
+
+
+def exact_entries(content: str) -> list[dict]:
+    """Material's entries of a page with ``content``, exactly (no white space folded)."""
+    page = SimpleNamespace(url="mode/", title="Mode", meta={}, toc=[], content=content)
+    index = SearchIndex()
+    index.add_entry_from_context(page)
+    return index.entries
+
+
+def framed(body_html: str) -> str:
+    """A body as a chat mode page holds it: after the page's title, inside its own element."""
+    return f'<h1 id="mode">Mode</h1>\n<div class="cmr-body">\n{body_html}\n</div>\n<p>after</p>'
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(blocks())
+def test_fuzz_the_stand_in_and_the_plugin_s_entries_are_material_s(body: str) -> None:
+    html = render_body(body, PLACE).html
+    stand_in = search_stand_in(html)
+    if not material_reads(framed(html)):
+        # Material's parser fails on some nestings of raw HTML: on the stand-in alike, and
+        # the plugin then hands it the stand-in without the elements it keeps.
+        assert not material_reads(framed(stand_in))
+        assert material_reads(framed(without_kept_tags(stand_in)))
+        return
+    expected = exact_entries(framed(html))
+    assert exact_entries(framed(stand_in)) == expected
+    # The plugin's own section builder, on the body and on its stand-in, where it reads them.
+    for markup in (html, stand_in):
+        try:
+            own = page_entries(framed(markup), url="mode/", toc_ids=set(), meta={}, title="Mode")
+        except Unsupported:
+            continue
+        assert own == expected

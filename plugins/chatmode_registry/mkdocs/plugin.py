@@ -75,7 +75,7 @@ from chatmode_registry.mkdocs.reuse import (
     page_key,
     site_key,
 )
-from chatmode_registry.mkdocs.search import MaterialSearchIndex
+from chatmode_registry.mkdocs.search import MaterialSearchIndex, material_reads, without_kept_tags
 from chatmode_registry.mkdocs.structure import (
     CSS_URI,
     JS_URI,
@@ -268,14 +268,15 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         """Give Material's search index a catalog page's entries, made from the markup the
         plugin generated, instead of having Material parse it again (see
         :mod:`chatmode_registry.mkdocs.search`)."""
-        if self.search_index is None or self._spec(page) is None:
+        if self._spec(page) is None:
             return None
         kept = self.reused.get(page.file.src_uri)
-        if kept is not None and kept.search_entries is not None:
+        if self.search_index is not None and kept is not None and kept.search_entries is not None:
             self.search_index.add_entries(page, kept.search_entries)
             return None
-        entries = self.search_index.add_page(page)
+        entries = self.search_index.add_page(page) if self.search_index is not None else None
         if entries is None:
+            self._readable_by_material(page)
             return None
         if page.file.src_uri in self.page_keys:
             self.page_entries[page.file.src_uri] = entries
@@ -285,6 +286,38 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         return None
 
     on_page_context = CombinedEvent(_render_on_page_context, _index_on_page_context)
+
+    def _readable_by_material(self, page: Page) -> None:
+        """A catalog page that Material's search parser reads itself must not make it fail.
+
+        A body's raw HTML can nest headings in list items and ``pre`` so that Material's
+        parser ends a kept element in a section that never opened it, and raises: the whole
+        build would stop. Such a page's body stand-ins lose the elements Material keeps
+        (their text stays): its sections are then the body's headings and text.
+        """
+        search = page.meta.get("search") or {}
+        content = page.content
+        if (
+            (isinstance(search, dict) and search.get("exclude"))
+            or content is None
+            or self.late_pattern is None
+        ):
+            return
+        if "<!--cmr-stand-in-->" not in content or material_reads(content):
+            return
+        log.info(
+            f"{page.file.src_uri}: search indexes this chat mode's instructions as headings and text only"
+        )
+        start_marker, end_marker = "<!--cmr-stand-in-->", f"<!--cmr-stand-in-{self.late_token}-end-->"
+        parts, position = [], 0
+        while (start := content.find(start_marker, position)) >= 0:
+            start += len(start_marker)
+            end = content.find(end_marker, start)
+            if end < 0:
+                break
+            parts += [content[position:start], without_kept_tags(content[start:end])]
+            position = end
+        page.content = "".join(parts) + content[position:]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         """Read the catalog and add its pages, raw files, ``catalog.json`` and assets."""

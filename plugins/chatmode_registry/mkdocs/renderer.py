@@ -14,7 +14,6 @@ Markdown extensions never see a body.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +24,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.structure.toc import TableOfContents, get_toc
 
+from chatmode_registry.mkdocs.search import search_stand_in
 from chatmode_registry.render.body import Heading, RepoPlace, render_body
 from chatmode_registry.render.words import plural
 
@@ -82,33 +82,6 @@ class Renderer:
     def render(self, template: str, context: dict[str, Any]) -> str:
         """Render ``template`` (``chatmodes/<kind>.html``) with ``context``."""
         return self.env.get_template(template).render(context)
-
-
-#: What search plugins parse but never index, in a sanitized body: heading permalinks (with
-#: their text, which Material leaves out of titles), phrasing elements (their text stays) and
-#: void elements. Material's search parser keeps only text, headings with their ids and a
-#: few block tags, so leaving these out changes no entry of its index (MkDocs' own search,
-#: which keeps text and headings, loses only the permalinks' pilcrows from its titles). No
-#: part matches a ``<``, so each try ends at the next ``<`` and nothing is scanned twice.
-_NOT_SEARCHED = re.compile(
-    r'<a class="headerlink"[^<>]*>[^<]*</a>'
-    r"|</?(?:a|abbr|b|bdi|bdo|br|cite|data|del|dfn|em|hr|i|img|input|ins|kbd|mark|q|rp|rt|ruby|s|samp"
-    r"|small|span|strike|strong|time|tt|u|var|wbr)\b[^<>]*>"
-)
-#: Attributes of the tags left, but a heading's (its id is the search entry's anchor).
-_SEARCH_ATTRIBUTES = re.compile(r"<((?!h[1-6]\b)[a-z][a-z0-9]*)\s[^<>]*>")
-
-
-def search_stand_in(html: str) -> str:
-    """The markup a search plugin reads in place of a sanitized body: the same text,
-    headings and block structure, without the inline tags and attributes it only skips.
-
-    Search plugins parse every page's HTML with Python's ``html.parser``, whose cost is
-    mostly per tag; a highlighted, richly formatted body is mostly tags. Sanitized HTML is
-    serialized by nh3: attribute values are double-quoted with ``>`` escaped, so a tag ends
-    at its first ``>``.
-    """
-    return _SEARCH_ATTRIBUTES.sub(r"<\1>", _NOT_SEARCHED.sub("", html))
 
 
 @dataclass(frozen=True)

@@ -69,58 +69,76 @@ def mode_fingerprint(mode: ChatMode) -> bytes:
     return _digest((mode.source, mode.sha256, mode.slug, mode.name, mode.transitions, mode.diagnostics))
 
 
-def _text(hasher: Any, tag: bytes, text: str) -> None:
-    data = text.encode("utf-8", "surrogatepass")
-    hasher.update(b"%s%d:" % (tag, len(data)))
-    hasher.update(data)
+def _write(value: Any, out: list[str], modes: dict[int, tuple[ChatMode, bytes]]) -> None:
+    """Write ``value`` to ``out`` without ambiguity: every part says its kind and its size.
 
-
-def _feed(hasher: Any, value: Any, modes: dict[int, tuple[ChatMode, bytes]]) -> None:
-    """Write ``value`` into ``hasher`` without ambiguity: every part says its kind and size."""
-    if value is None:
-        hasher.update(b"N")
-    elif value is True or value is False:
-        hasher.update(b"T" if value else b"F")
-    elif isinstance(value, Markup):  # before str: markup and text render differently
-        _text(hasher, b"h", str(value))
-    elif isinstance(value, str):
-        _text(hasher, b"s", value)
-    elif isinstance(value, enum.Enum):  # before int: an IntEnum is both
-        _text(hasher, b"e", type(value).__qualname__)
-        _feed(hasher, value.value, modes)
-    elif isinstance(value, int | float):
-        _text(hasher, b"n", repr(value))
-    elif isinstance(value, bytes):
-        hasher.update(b"b%d:" % len(value))
-        hasher.update(value)
-    elif isinstance(value, list | tuple):
-        hasher.update(b"l%d:" % len(value))
-        for item in value:
-            _feed(hasher, item, modes)
-    elif isinstance(value, dict):
-        hasher.update(b"d%d:" % len(value))
+    Text, ``None``, dicts and lists make most of a page's values: they are written here, the
+    text inside a container without a call of its own (this runs over every value of every
+    chat mode page at each rebuild); anything else by :func:`_write_other`.
+    """
+    kind = type(value)
+    if kind is str:
+        out.append(f"s{len(value)}:")
+        out.append(value)
+    elif kind is dict:
+        out.append(f"d{len(value)}:")
         for key, item in value.items():
-            _feed(hasher, key, modes)
-            _feed(hasher, item, modes)
-    elif isinstance(value, set | frozenset):
-        hasher.update(b"S%d:" % len(value))
-        for item in sorted(value_digest(item) for item in value):
-            hasher.update(item)
+            if type(key) is str:
+                out.append(f"s{len(key)}:")
+                out.append(key)
+            else:
+                _write(key, out, modes)
+            if type(item) is str:
+                out.append(f"s{len(item)}:")
+                out.append(item)
+            else:
+                _write(item, out, modes)
+    elif kind is list or kind is tuple:
+        out.append(f"l{len(value)}:")
+        for item in value:
+            if type(item) is str:
+                out.append(f"s{len(item)}:")
+                out.append(item)
+            else:
+                _write(item, out, modes)
+    elif value is None:
+        out.append("N")
+    elif kind is bool:
+        out.append("T" if value else "F")
+    elif kind is int or kind is float:
+        out.append(f"n{value!r};")
+    else:
+        _write_other(value, out, modes)
+
+
+def _write_other(value: Any, out: list[str], modes: dict[int, tuple[ChatMode, bytes]]) -> None:
+    if isinstance(value, Markup):  # markup and text render differently
+        out.append(f"h{len(value)}:")
+        out.append(str(value))
+    elif isinstance(value, enum.Enum):
+        out.append(f"e{type(value).__qualname__};")
+        _write(value.value, out, modes)
     elif isinstance(value, ChatMode):
-        # A whole chat mode stands for its bytes and what the catalog made of them; the
-        # same modes come up on many pages, so each is digested once per build.
+        # A whole chat mode stands for its bytes and what the catalog made of them.
         known = modes.get(id(value))
         if known is None or known[0] is not value:
             known = modes[id(value)] = (value, mode_fingerprint(value))
-        hasher.update(b"m")
-        hasher.update(known[1])
+        out.append(f"m{known[1].hex()};")
     elif is_dataclass(value) and not isinstance(value, type):
-        _text(hasher, b"c", type(value).__qualname__)
+        out.append(f"c{type(value).__qualname__};{len(fields(value))}:")
         for item in fields(value):
-            _text(hasher, b"f", item.name)
-            _feed(hasher, getattr(value, item.name), modes)
+            out.append(f"{item.name};")
+            _write(getattr(value, item.name), out, modes)
+    elif isinstance(value, str | int | float):  # subclasses of the plain kinds
+        out.append(f"{type(value).__qualname__};")
+        _write(type(value).__mro__[-2](value), out, modes)
+    elif isinstance(value, bytes):
+        out.append(f"b{len(value)}:{value.hex()}")
+    elif isinstance(value, set | frozenset):
+        out.append(f"S{len(value)}:")
+        out.extend(sorted(value_digest(item, modes=modes).hex() for item in value))
     elif isinstance(value, datetime.date | datetime.time):
-        _text(hasher, b"t", value.isoformat())
+        out.append(f"t{value.isoformat()};")
     else:
         raise UnknownValue(f"no digest for a {type(value).__qualname__}")
 
@@ -133,9 +151,9 @@ def value_digest(value: Any, *, modes: dict[int, tuple[ChatMode, bytes]] | None 
     other kind raises :class:`UnknownValue` (never a digest that might miss a change).
     ``modes`` keeps each chat mode's digest for the build (see :func:`mode_fingerprint`).
     """
-    hasher = hashlib.sha256()
-    _feed(hasher, value, {} if modes is None else modes)
-    return hasher.digest()
+    out: list[str] = []
+    _write(value, out, {} if modes is None else modes)
+    return hashlib.sha256("".join(out).encode("utf-8", "surrogatepass")).digest()
 
 
 class FileDigests:

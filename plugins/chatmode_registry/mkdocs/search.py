@@ -50,13 +50,14 @@ RAW_TEXT_TAGS = frozenset(
 _NAME = r"[A-Za-z_:][A-Za-z0-9_.:-]*+"
 _VALUE = r""""[^"]*+"|'[^']*+'|[^\s"'=<>`]++"""
 _ATTRIBUTE_PART = re.compile(rf"\s++({_NAME})(?:\s*+=\s*+({_VALUE}))?+")
+_COMMENT = r"<!--((?:[^-]++|-(?!->))*+)-->"
+_START_OR_END = rf"<(/?)([a-zA-Z][a-zA-Z0-9-]*+)((?:\s++{_NAME}(?:\s*+=\s*+(?:{_VALUE}))?+)*+)\s*+(/?)>"
 # A comment, a start or end tag, a run of text, or a "<" that starts none of them.
-_TOKEN = re.compile(
-    r"<!--((?:[^-]++|-(?!->))*+)-->"
-    rf"|<(/?)([a-zA-Z][a-zA-Z0-9-]*+)((?:\s++{_NAME}(?:\s*+=\s*+(?:{_VALUE}))?+)*+)\s*+(/?)>"
-    r"|([^<]++)"
-    r"|(<)"
-)
+_TOKEN = re.compile(rf"{_COMMENT}|{_START_OR_END}|([^<]++)|(<)")
+#: The same without the runs of text (what the stand-in looks at), all after one "<" (which
+#: lets the regex engine look for that character alone between tags); a stray "<" matches
+#: the empty last group.
+_TAG = re.compile(rf"<(?:{_COMMENT[1:]}|{_START_OR_END[1:]}|())")
 
 
 class Unsupported(ValueError):
@@ -273,6 +274,206 @@ def sections(content: str) -> list[_Section]:
             # Python versions end a comment at "--" followed by other things differently.
             raise Unsupported("a comment that html.parser versions read differently")
     return data
+
+
+#: Phrasing elements whose tags Material's search parser only skips: it keeps their text and
+#: never their tags. The stand-in leaves out such an element's tags when the element holds
+#: nothing but text and other such elements (see :func:`search_stand_in`).
+SKIPPED_PHRASING = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q",
+     "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "time", "tt", "u", "var"}
+)  # fmt: skip
+#: What stands for left-out tags where the text around them must stay two runs of text.
+_CUT = "<!---->"
+#: A character reference left open at the end of a run of text: joined to the next run, it
+#: could become another one.
+_OPEN_REFERENCE = re.compile(r"&#?[A-Za-z0-9]*+\Z")
+
+
+def search_stand_in(markup: str) -> str:
+    """The markup search reads in place of a sanitized body: what Material's search parser
+    makes of it is exactly what it makes of ``markup``, at a fraction of the tags.
+
+    Search plugins parse every page's HTML with Python's ``html.parser``, whose cost is
+    mostly per tag, and a highlighted, richly formatted body is mostly tags. Left out:
+
+    * void elements (``br``, ``img``, ``input``...), which Material ignores whole;
+    * the tags of a phrasing element (:data:`SKIPPED_PHRASING`) that holds only text and other
+      such elements. One that holds anything else stays: a heading inside ``<strong>`` (raw
+      HTML in a body) is one element deeper, and Material ends a nested heading's section
+      when the element around it closes;
+    * a heading's permalink (``a.headerlink`` right inside a heading with an ``id``), whose
+      text Material leaves out of the heading's title. Anywhere else it stays, text and all.
+
+    Material reads each run of text between two tags on its own: white space alone becomes one
+    space, or nothing after white space, except in ``pre``. So where a left-out tag stood between
+    two runs of text and either run is white space alone (outside ``pre``), or the first ends
+    in a character reference left open, an empty comment keeps them apart. The other tags stay, with only the attributes Material reads (a heading's
+    whole tag, a kept permalink's class).
+
+    Anything this does not prove equal comes back as it is: markup that is not well nested,
+    text ``html.parser`` reads as raw text, comments it reads differently across versions, a
+    stray ``<``, an element excluded from search (``data-search-exclude``, ``linenodiv``).
+    """
+    tags: list[re.Match[str]] = []
+    left_out = _left_out(markup, tags)
+    if left_out is None:
+        return markup
+    out: list[str] = []
+    position = 0
+    # The run of text written since the last tag written: its last piece, whether every
+    # piece is white space (each piece is looked at once, when a cut needs it), the pieces
+    # not looked at yet.
+    last = ""
+    run_is_space = True
+    unchecked: list[str] = []
+    cut = False  # a tag left out since the last piece written
+    pre_open = 0
+    for index in range(len(tags) + 1):
+        match = tags[index] if index < len(tags) else None
+        start = match.start() if match is not None else len(markup)
+        if start > position and not (index and left_out[index - 1] == 2):
+            text = markup[position:start]
+            if cut and last:
+                if run_is_space and unchecked and not pre_open:
+                    run_is_space = all(_is_space(piece) for piece in unchecked)
+                    unchecked = []
+                if (not pre_open and (run_is_space or _is_space(text))) or _OPEN_REFERENCE.search(
+                    last, max(len(last) - 40, 0)
+                ):
+                    out.append(_CUT)
+                    run_is_space, unchecked = True, []
+            out.append(text)
+            last = text
+            if run_is_space:
+                unchecked.append(text)
+            cut = False
+        if match is None:
+            break
+        position = match.end()
+        if left_out[index]:
+            cut = True
+            continue
+        cut, last, run_is_space, unchecked = False, "", True, []
+        closing, tag = match.group(2, 3)
+        if tag is None:  # a comment
+            out.append(match.group())
+            continue
+        tag = tag.lower()
+        if tag == "pre":
+            pre_open += -1 if closing else 1
+        # A heading's attributes hold its id; an "a" that stays may be a permalink (its
+        # class says so); no other attribute is read.
+        out.append(match.group() if not closing and (tag in HEADINGS or tag == "a") else f"<{closing}{tag}>")
+    return "".join(out)
+
+
+def without_kept_tags(markup: str) -> str:
+    """``markup`` without the elements Material keeps in its entries (:data:`KEPT_TAGS`), their
+    text kept apart: markup on which Material's search parser cannot fail (it fails only when
+    it ends a kept element in a section where that element never opened)."""
+    out: list[str] = []
+    position = 0
+    for match in _TAG.finditer(markup):
+        tag = match.group(3)
+        if tag is not None and tag.lower() in KEPT_TAGS:
+            out.append(markup[position : match.start()])
+            out.append(_CUT)
+            position = match.end()
+    out.append(markup[position:])
+    return "".join(out)
+
+
+def material_reads(content: str) -> bool:
+    """Whether Material's search parser reads ``content`` without failing (``True`` without
+    Material)."""
+    try:
+        from material.plugins.search.plugin import Parser  # type: ignore[import-untyped]
+    except ImportError:
+        return True
+    parser = Parser()
+    try:
+        parser.feed(content)
+        parser.close()
+    except Exception:  # whatever it raises, the page must not reach it as it is
+        return False
+    return True
+
+
+def _is_space(text: str) -> bool:
+    """Whether ``html.parser`` hands this text to Material as white space alone."""
+    return (html.unescape(text) if "&" in text else text).isspace()
+
+
+def _left_out(markup: str, tags: list[re.Match[str]]) -> bytearray | None:
+    """The tags and comments of ``markup`` (into ``tags``) and which of them
+    :func:`search_stand_in` leaves out (1; 2: the text after it too); ``None`` when it cannot
+    prove the stand-in equal to the markup."""
+    left_out = bytearray()
+    # Open elements: [tag, index of its start tag, its tags may be left out, is a heading
+    # with an id, is a permalink that goes]. Below an element whose tags stay, no element's
+    # tags go: marking them stops at the first that is already kept, so each is marked once.
+    stack: list[list[Any]] = []
+    # The reading stops at the first "<" that starts no tag: a search that went on from there
+    # could scan an unclosed comment again from each "<" in it.
+    for index, match in enumerate(_TAG.finditer(markup)):
+        comment, closing, tag, attributes, self_closing, stray = match.groups()
+        if stray is not None:
+            return None
+        tags.append(match)
+        left_out.append(0)
+        if comment is not None:
+            if "--" in comment or comment.startswith((">", "->")):
+                return None
+            continue
+        tag = tag.lower()
+        if tag in RAW_TEXT_TAGS:
+            return None
+        if closing:
+            if not stack or stack[-1][0] != tag:
+                return None
+            _, start, removable, _, permalink = stack.pop()
+            if removable:
+                left_out[start] = left_out[index] = 1
+            elif permalink:  # its text goes too: 2 leaves out a tag and the text after it
+                left_out[start:index] = b"\x02" * (index - start)
+                left_out[index] = 1
+            continue
+        if tag in VOID_TAGS:
+            left_out[index] = 1
+            continue
+        if self_closing:
+            return None
+        # Attributes are read only where one that Material reads may be: most tags of a
+        # highlighted body are spans with a class, and none of those.
+        found = (
+            _attributes(attributes)
+            if attributes
+            and (
+                tag == "a"
+                or tag in HEADINGS
+                or "&" in attributes
+                or "linenodiv" in attributes
+                or "data-search-exclude" in attributes.lower()
+            )
+            else {}
+        )
+        if "data-search-exclude" in found or found.get("class") == "linenodiv":
+            return None
+        if stack and stack[-1][4]:
+            return None  # a tag inside a permalink: its text is not text alone
+        is_permalink = tag == "a" and found.get("class") == "headerlink"
+        removable = tag in SKIPPED_PHRASING and not is_permalink
+        # A permalink goes (with its text) only where Material drops that text: in the title
+        # of the heading around it, which starts a section because it has an id.
+        permalink = is_permalink and bool(stack) and stack[-1][3]
+        if not removable:
+            for entry in reversed(stack):
+                if not entry[2]:
+                    break
+                entry[2] = False
+        stack.append([tag, index, removable, tag in HEADINGS and "id" in found, permalink])
+    return None if stack else left_out
 
 
 def page_entries(
