@@ -7,6 +7,7 @@ edit of one chat mode must rebuild only that page and the pages that show it.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import shutil
@@ -14,11 +15,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 import chatmode_registry
 from chatmode_files import chatmode
+from chatmode_registry.core.model import Severity
+from chatmode_registry.mkdocs.links import InstallLinks
+from chatmode_registry.mkdocs.reuse import UnknownValue, value_digest
+from chatmode_registry.mkdocs.structure import ToolLabel
 from conftest import build, write_project
 from sitehtml import read_page
 
@@ -253,3 +259,23 @@ def test_a_theme_file_edited_with_the_same_size_and_time_is_seen(tmp_path: Path)
     assert serving.rebuild() == 0
     assert_same_as_a_fresh_build(project, tmp_path)
     assert serving.rebuild() == len(MODES), "unchanged again: every page is reused"
+
+
+def test_the_page_key_tells_apart_every_value_a_template_can_show() -> None:
+    # The key of a chat mode page is the digest of the values it is rendered from: two values
+    # that could render differently must never share a digest, and a value the digest does
+    # not know stops the page from being kept rather than being skipped.
+    values = [
+        None, True, False, 0, 1, 1.0, "", "1", "a", Markup("a"), b"a", ["a"], ("a", "b"), ["a", "b"],
+        [["a"], "b"], ["a", ["b"]], {"a": "b"}, {"b": "a"}, {"a": None}, {"a": "b", "c": "d"},
+        {"c": "d", "a": "b"}, {"a"}, Severity.ERROR, Severity.WARNING, datetime.date(2026, 1, 2),
+        ToolLabel("a", None, (), None, False), ToolLabel("a", None, (), "retired", True),
+        InstallLinks("a", "b"), InstallLinks("b", "a"),
+    ]  # fmt: skip
+    digests = [value_digest(value) for value in values]
+    assert len(set(digests)) == len(values)
+    assert value_digest({"a": [ToolLabel("a", "b", ("c",), None, True)]}) == value_digest(
+        {"a": [ToolLabel("a", "b", ("c",), None, True)]}
+    )
+    with pytest.raises(UnknownValue):
+        value_digest({"page": object()})

@@ -751,7 +751,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
 
         Markup that search must read gives a ``stand_in`` (already safe HTML) holding what
         search indexes of it: the body's search stand-in
-        (:func:`~chatmode_registry.mkdocs.renderer.search_stand_in`) indexes like the body
+        (:func:`~chatmode_registry.mkdocs.search.search_stand_in`) indexes like the body
         for a fraction of the parsing.
         """
         parts = self.late.setdefault(page.file.src_uri, {})

@@ -93,8 +93,8 @@ def _write(value: Any, out: list[str], modes: dict[int, tuple[ChatMode, bytes]])
                 out.append(item)
             else:
                 _write(item, out, modes)
-    elif kind is list or kind is tuple:
-        out.append(f"l{len(value)}:")
+    elif kind is list or kind is tuple:  # told apart: printed whole, they differ
+        out.append(f"{'l' if kind is list else 'u'}{len(value)}:")
         for item in value:
             if type(item) is str:
                 out.append(f"s{len(item)}:")
