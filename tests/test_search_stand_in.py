@@ -229,3 +229,25 @@ def test_fuzz_the_stand_in_and_the_plugin_s_entries_are_material_s(body: str) ->
         except Unsupported:
             continue
         assert own == expected
+
+
+#: The shapes the fuzz test found (#23 finding 9), kept as fixed cases: each made the old
+#: stand-in index differently from the body.
+NESTING = {
+    "heading inside strong": "Intro\n\n<strong>\n\n# H\n\n</strong>\n\ntext after\n\n## Next\n\nmore\n",
+    "heading inside em with text": "a\n\n<em>\n\n## H2 *x*\n\nin em\n\n</em>\n\nafter em\n",
+    "heading inside a link": '<a href="#x">\n\n### Linked\n\n</a>\n\nafter\n',
+    "white space between inline tags": "<b>\nalpha \n</b>\n\n*a* \n<em> </em>\n**b**\n",
+    "hand-written permalink in a paragraph": 'Text <a class="headerlink" href="#x">¶</a> more.\n',
+    "hand-written permalink in a raw heading": '<h3>Title<a class="headerlink" href="#y">¶</a></h3>\n\nbody\n',
+    "entity split by a tag": "&amp;<em>amp;</em> &nbsp;<b> </b>&nbsp;\n",
+}
+
+
+@pytest.mark.parametrize("body", NESTING.values(), ids=NESTING.keys())
+def test_nesting_and_white_space_index_exactly_as_the_body(body: str) -> None:
+    html = render_body(body, PLACE).html
+    assert exact_entries(framed(search_stand_in(html))) == exact_entries(framed(html))
+    assert page_entries(framed(html), url="mode/", toc_ids=set(), meta={}, title="Mode") == exact_entries(
+        framed(html)
+    )
