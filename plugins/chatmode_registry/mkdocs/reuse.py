@@ -111,6 +111,10 @@ def _write(value: Any, out: list[str], modes: dict[int, tuple[ChatMode, bytes]])
         _write_other(value, out, modes)
 
 
+#: The field names of each dataclass met so far (``dataclasses.fields`` is slow).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _write_other(value: Any, out: list[str], modes: dict[int, tuple[ChatMode, bytes]]) -> None:
     if isinstance(value, Markup):  # markup and text render differently
         out.append(f"h{len(value)}:")
@@ -125,10 +129,13 @@ def _write_other(value: Any, out: list[str], modes: dict[int, tuple[ChatMode, by
             known = modes[id(value)] = (value, mode_fingerprint(value))
         out.append(f"m{known[1].hex()};")
     elif is_dataclass(value) and not isinstance(value, type):
-        out.append(f"c{type(value).__qualname__};{len(fields(value))}:")
-        for item in fields(value):
-            out.append(f"{item.name};")
-            _write(getattr(value, item.name), out, modes)
+        names = _FIELD_NAMES.get(type(value))
+        if names is None:
+            names = _FIELD_NAMES[type(value)] = tuple(item.name for item in fields(value))
+        out.append(f"c{type(value).__qualname__};{len(names)}:")
+        for name in names:
+            out.append(f"{name};")
+            _write(getattr(value, name), out, modes)
     elif isinstance(value, str | int | float):  # subclasses of the plain kinds
         out.append(f"{type(value).__qualname__};")
         _write(type(value).__mro__[-2](value), out, modes)
