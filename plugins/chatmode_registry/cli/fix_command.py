@@ -12,6 +12,7 @@ from pathlib import Path
 
 from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.cli.validate_command import report_missing_paths
+from chatmode_registry.core.filenames import escaped, name_problem
 from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.core.reader import discover
 from chatmode_registry.render.words import plural
@@ -84,6 +85,14 @@ def run(args: argparse.Namespace) -> int:
     files = _files(args.paths)
     changed = changes = skipped = 0
     for path in files:
+        unsafe = name_problem(str(path))
+        if unsafe is not None:
+            print(
+                f"{escaped(str(path))}: skipped: the name holds a {unsafe} (CM010); rename the file",
+                file=sys.stderr,
+            )
+            skipped += 1
+            continue
         if path.is_symlink():
             # Writing would replace the link with a copy of whatever it points at, which may
             # live outside the folder: links are reported, never followed.
