@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.cli.validate_command import report_missing_paths
+from chatmode_registry.core.diff import bounded_unified_diff
 from chatmode_registry.core.filenames import escaped, name_problem
 from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.core.reader import discover
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         if args.check:
             before = raw.decode("utf-8").splitlines(keepends=True)
             after = result.content.decode("utf-8").splitlines(keepends=True)
-            sys.stdout.writelines(difflib.unified_diff(before, after, str(path), str(path)))
+            sys.stdout.writelines(bounded_unified_diff(before, after, fromfile=str(path), tofile=str(path)))
             print(f"{path}: would fix: {describe_changes(result.changes)}", file=sys.stderr)
             continue
         write_atomically(path, result.content)

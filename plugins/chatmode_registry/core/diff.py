@@ -149,32 +149,55 @@ def unified_body_diff(
 ) -> tuple[str, bool]:
     """A unified diff of two bodies, capped at ``max_lines`` lines; returns (text, truncated).
 
-    Its cost is linear in the bodies: only the part between their common first and last lines
-    is compared, and when that part has more than :data:`MAX_COMPARED_LINES` lines the diff is
-    one hunk header that says how many lines changed (``truncated`` is then true).
+    Linear in the bodies (:func:`bounded_unified_diff`); ``truncated`` is also true when the
+    changed part was too long to compare and is only summarised.
     """
-    old, new = old_body.splitlines(), new_body.splitlines()
-    headers = [f"--- a/{slug}" if slug else "--- old", f"+++ b/{slug}" if slug else "+++ new"]
+    lines = bounded_unified_diff(
+        old_body.splitlines(),
+        new_body.splitlines(),
+        fromfile=f"a/{slug}" if slug else "old",
+        tofile=f"b/{slug}" if slug else "new",
+        lineterm="",
+        subject="body",
+    )
+    # Three lines are only ever the summary: a real hunk has lines after its header.
+    truncated = len(lines) > max_lines or len(lines) == 3
+    return "\n".join(lines[:max_lines]), truncated
+
+
+_TOO_MANY = "too many to compare line by line"
+
+
+def bounded_unified_diff(
+    old: list[str], new: list[str], *, fromfile: str, tofile: str, lineterm: str = "\n", subject: str = "file"
+) -> list[str]:
+    """``difflib.unified_diff``'s lines, at a cost linear in the input.
+
+    Only the part between the common first and last lines is compared, with its context and
+    whole-input line numbers; when that part has more than :data:`MAX_COMPARED_LINES` lines
+    the diff is one hunk header saying how many lines were replaced by how many (``body
+    changed: 39,991 lines replaced by 39,991, too many to compare line by line``). Inputs up
+    to the bound get difflib's own output.
+    """
+    headers = [f"--- {fromfile}{lineterm}", f"+++ {tofile}{lineterm}"]
     offset = 0
     if len(old) + len(new) > MAX_COMPARED_LINES:
         start, end = _common_ends(old, new)
         changed_old, changed_new = len(old) - start - end, len(new) - start - end
         if changed_old + changed_new > MAX_COMPARED_LINES:
             summary = (
-                f"@@ -{start + 1},{changed_old} +{start + 1},{changed_new} @@ body changed: "
-                f"{changed_old:,} lines replaced by {changed_new:,}, too many to compare line by line"
+                f"@@ -{start + 1},{changed_old} +{start + 1},{changed_new} @@ {subject} changed: "
+                f"{changed_old:,} lines replaced by {changed_new:,}, {_TOO_MANY}{lineterm}"
             )
-            return "\n".join([*headers, summary]), True
+            return [*headers, summary]
         # Only the changed part and its context: what difflib would find there anyway.
         offset = max(0, start - _CONTEXT)
         keep = max(0, end - _CONTEXT)
         old, new = old[offset : len(old) - keep], new[offset : len(new) - keep]
-    lines = list(difflib.unified_diff(old, new, lineterm="", n=_CONTEXT))[2:]
+    lines = list(difflib.unified_diff(old, new, lineterm=lineterm, n=_CONTEXT))[2:]
     if offset:
         lines = [_shift_hunk(line, offset) for line in lines]
-    lines = [*headers, *lines] if lines else []
-    truncated = len(lines) > max_lines
-    return "\n".join(lines[:max_lines]), truncated
+    return [*headers, *lines] if lines else []
 
 
 def _common_ends(old: list[str], new: list[str]) -> tuple[int, int]:
