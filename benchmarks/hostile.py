@@ -271,14 +271,13 @@ def hostile_baseline(repeat: int, budget: float, work: Path) -> list[Row]:
 def history_flood(repeat: int, budget: float, work: Path) -> list[Row]:
     """A flood of files added, then deleted, in git history: the build's log reading."""
     from chatmode_registry.core.git import read_source_log
-    from sitekit import flood_history, git
+    from sitekit import commit_all, flood_history, git
 
     def make(count: int) -> Callable[[], object]:
         repo = work / f"flood-{count}"
         _write_modes(repo / "chatmodes", {"real.agent.md": "---\ndescription: Real.\n---\n# Real\n"})
         git(repo, "init", "-q")
-        git(repo, "add", "-A", ".")
-        git(repo, "commit", "-q", "-m", "start")
+        commit_all(repo, "start")
         flood_history(repo, "chatmodes", count)
         return functools.partial(read_source_log, repo / "chatmodes", present=["real.agent.md"])
 

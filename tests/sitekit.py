@@ -165,6 +165,12 @@ def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | 
     return completed.stdout
 
 
+def commit_all(repo: Path, message: str) -> None:
+    """Stage every change under ``repo`` (additions and deletions) and commit it."""
+    git(repo, "add", "-A", ".")
+    git(repo, "commit", "-q", "-m", message)
+
+
 def flood_history(repo: Path, folder: str, count: int, *, suffix: str = ".agent.md") -> list[str]:
     """Two commits on top of ``repo``'s HEAD: one adds ``count`` small files under ``folder``
     (relative to the repository), the next deletes them all (issue #23, finding 2). Made with

@@ -17,7 +17,7 @@ from chatmode_registry.core.record import catalog_problem
 from chatmode_registry.core.site import MAX_CATALOG_BYTES, open_site
 from chatmode_registry.render.catalog_json import CatalogTooLarge, fit_catalog
 from conftest import CLEAN_MODES, build, write_project
-from sitekit import flood_history, git, sha256
+from sitekit import commit_all, flood_history, git, sha256
 
 #: The issue's flood: one commit adds this many small files, the next deletes them.
 FLOOD = 80_000
@@ -30,12 +30,10 @@ def flooded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_project(tmp_path_factory.mktemp("flood") / "project")
     write_tree(root / "chatmodes", {"was-here.agent.md": chatmode()})
     git(root, "init", "-q")
-    git(root, "add", "-A", ".")
-    git(root, "commit", "-q", "-m", "start")
+    commit_all(root, "start")
     flood_history(root, "chatmodes", FLOOD)
     (root / "chatmodes" / "was-here.agent.md").unlink()
-    git(root, "add", "-A", ".")
-    git(root, "commit", "-q", "-m", "remove a real one")
+    commit_all(root, "remove a real one")
     return root
 
 
@@ -97,15 +95,12 @@ def repo(tmp_path: Path) -> Path:
     git(folder, "init", "-q")
     for version in range(1, 7):
         write_tree(folder, {"a.agent.md": f"v{version}\n", "sub dir/b c.chatmode.md": "b\n"})
-        git(folder, "add", "-A", ".")
-        git(folder, "commit", "-q", "-m", f"v{version}")
+        commit_all(folder, f"v{version}")
     for index in range(3):
         write_tree(folder, {f"gone{index}.agent.md": f"gone {index}\n"})
-        git(folder, "add", "-A", ".")
-        git(folder, "commit", "-q", "-m", "add")
+        commit_all(folder, "add")
         (folder / f"gone{index}.agent.md").unlink()
-        git(folder, "add", "-A", ".")
-        git(folder, "commit", "-q", "-m", "delete")
+        commit_all(folder, "delete")
     return folder
 
 
@@ -180,3 +175,22 @@ def test_a_catalog_within_the_limit_is_left_whole() -> None:
     text, cuts = fit_catalog(data)  # type: ignore[arg-type]
     assert cuts == [] and len(json.loads(text)["removed"]) == 100
     assert MAX_CATALOG_BYTES == 16 * 1024 * 1024  # what install, status and search accept
+
+
+def test_the_build_cuts_or_refuses_a_catalog_over_the_client_limit(monkeypatch, caplog) -> None:
+    """The plugin applies the clients' limit: history is cut with a warning, and a catalog
+    that cannot fit stops the build (a lowered limit stands in for 16 MiB)."""
+    from mkdocs.exceptions import PluginError
+
+    from chatmode_registry.mkdocs import plugin as plugin_module
+
+    plugin = plugin_module.ChatmodesPlugin()
+    data = _catalog(modes=20, versions=100, removed=5_000)
+    limit = len(json.dumps(_catalog(modes=20, versions=10, removed=0), indent=1)) + 2_000
+    monkeypatch.setattr(plugin_module, "MAX_CATALOG_BYTES", limit)
+    text = plugin._fit_catalog(data)  # type: ignore[arg-type]
+    assert len(text.encode("utf-8")) <= limit
+    assert "what git history adds was shortened to fit" in caplog.text
+    monkeypatch.setattr(plugin_module, "MAX_CATALOG_BYTES", 1_000)
+    with pytest.raises(PluginError, match="more than the 1,000 the registry's clients"):
+        plugin._fit_catalog(_catalog(modes=200, versions=0, removed=0))  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ from chatmode_registry.core.install import plan_install
 from chatmode_registry.core.record import catalog_problem
 from chatmode_registry.core.site import open_site
 from conftest import CLEAN_MODES, build, write_project
-from sitekit import edit_catalog, git
+from sitekit import commit_all, edit_catalog, git
 
 #: Unpublishable names, one per kind of character: the byte 0xff as os.walk hands it over, a
 #: lone surrogate as JSON can escape it, C0 (BEL, ESC, a line break, TAB), DEL and C1 (NEL, CSI).
@@ -103,8 +103,7 @@ def hostile_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     gone = ["gone\udcfe.agent.md", "gone\x1b]0;owned\x07.agent.md", "sub\x85dir/gone.chatmode.md"]
     for name in gone:
         write_tree(source, {name: chatmode()})
-    git(root, "add", "-A", ".")
-    git(root, "commit", "-q", "-m", "add")
+    commit_all(root, "add")
     for name in gone:
         (source / _surrogates_to_bytes(name)).unlink()
     write_tree(
@@ -116,11 +115,9 @@ def hostile_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "was-here.agent.md": chatmode(),
         },
     )
-    git(root, "add", "-A", ".")
-    git(root, "commit", "-q", "-m", "delete, add")
+    commit_all(root, "delete, add")
     (source / "was-here.agent.md").unlink()
-    git(root, "add", "-A", ".")
-    git(root, "commit", "-q", "-m", "delete a good one")
+    commit_all(root, "delete a good one")
     return root
 
 

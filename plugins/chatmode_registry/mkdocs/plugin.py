@@ -53,6 +53,7 @@ from chatmode_registry.core.model import Catalog, Diagnostic, Severity
 from chatmode_registry.core.pages import PAGE_KINDS
 from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
+from chatmode_registry.core.site import MAX_CATALOG_BYTES
 from chatmode_registry.mkdocs.cache import BuildCache, TemplateCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.links import (
@@ -874,7 +875,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         """``catalog.json``'s text, cut (what history adds) to what the registry's own clients
         accept; a catalog they would refuse even so fails the build instead of being published."""
         try:
-            text, cuts = fit_catalog(data)
+            text, cuts = fit_catalog(data, limit=MAX_CATALOG_BYTES)
         except CatalogTooLarge as error:
             raise PluginError(f"chatmodes: {error}") from None
         if cuts:
