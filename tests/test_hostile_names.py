@@ -19,6 +19,7 @@ import pytest
 from chatmode_files import chatmode, write_tree
 from chatmode_registry.cli import main
 from chatmode_registry.core import filenames
+from chatmode_registry.core import install as install_module
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.install import plan_install
 from chatmode_registry.core.record import catalog_problem
@@ -296,3 +297,22 @@ def test_install_refuses_two_planned_files_that_differ_only_by_case(site: Path, 
     )
     assert [problem.kind for problem in plan.problems] == ["destination"]
     assert "both in this install, differ only by case" in plan.problems[0].message
+
+
+@pytest.mark.parametrize("on_windows", [False, True])
+def test_install_of_a_device_name_is_a_note_elsewhere_and_refused_on_windows(
+    site: Path, project: Path, capsys, monkeypatch, on_windows: bool
+) -> None:
+    def rename(document: dict) -> None:
+        entry = next(entry for entry in document["chatmodes"] if entry["slug"] == "loner")
+        entry.update(slug="con", url="catalog/con/", raw_url="catalog/con/con.chatmode.md")
+
+    edit_catalog(site, rename)
+    (site / "catalog" / "con").mkdir()
+    (site / "catalog" / "loner" / "loner.chatmode.md").rename(site / "catalog" / "con" / "con.chatmode.md")
+    monkeypatch.setattr(install_module, "_ON_WINDOWS", on_windows)
+    code = main(["install", "con", "--from", str(site)])
+    err = capsys.readouterr().err
+    assert "con: 'con.chatmode.md' is a Windows device name (CON)" in err
+    installed = project / ".github" / "chatmodes" / "con.chatmode.md"
+    assert (code, installed.exists()) == ((1, False) if on_windows else (0, True))

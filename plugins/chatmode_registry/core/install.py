@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chatmode_registry.core.filenames import case_key, escaped
+from chatmode_registry.core.filenames import case_key, escaped, portability_problem
 from chatmode_registry.core.identity import close_names, slugify
 from chatmode_registry.core.model import SUFFIXES, ProgressCallback, split_suffix
 from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
@@ -56,6 +56,10 @@ STATES = (UP_TO_DATE, OUTDATED, MODIFIED, REMOVED, UNKNOWN)
 CREATE, UPDATE, UNCHANGED, CONFLICT = "create", "update", "unchanged", "conflict"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+#: Windows refuses device names (``con.agent.md``): there they stop an install; elsewhere they
+#: are a note, since the destination may be a repository someone checks out on Windows.
+_ON_WINDOWS = os.name == "nt"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -256,6 +260,16 @@ def plan_install(
             assert parts is not None  # install_name only gives chat mode file names
             folder = dest if dest is not None else DEFAULT_DIRS[parts[1]]
             path = (base / folder if base is not None else folder) / name
+        unportable = portability_problem(name)
+        if unportable is not None:
+            if _ON_WINDOWS:
+                plan.problems.append(
+                    Problem(slug, "destination", f"{slug}: {unportable}: Windows cannot create it")
+                )
+                continue
+            plan.notes.append(
+                f"{slug}: {unportable}: a folder holding it cannot be checked out on Windows (CM309)"
+            )
         try:
             names.claim(path)
             action = _compare_with_disk(path, content)
