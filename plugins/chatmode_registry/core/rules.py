@@ -325,7 +325,8 @@ RULES: dict[str, Rule] = {
                 "A path or slug that Windows or macOS cannot hold: a Windows device name (CON, PRN, "
                 "AUX, NUL, COM1-COM9, LPT1-LPT9, also with an extension, such as con.agent.md or the "
                 "page folder catalog/con/), a name ending in a dot or a space, a character Windows "
-                'refuses (<>:"|?*\\), or two paths that differ only by case (one file on macOS and '
+                "refuses (a colon, question mark, asterisk, quote, angle bracket, vertical bar or "
+                "backslash), or two paths that differ only by case (one file on macOS and "
                 "Windows).",
                 "Rename the file (or folder) so that every part is a portable, case-distinct name.",
             ),
