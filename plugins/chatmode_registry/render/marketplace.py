@@ -246,10 +246,15 @@ def _header_named(mode: ChatMode) -> bool:
 
 
 def _free(slug: str, taken: set[str]) -> str:
-    candidate, number = slug, 1
+    """A file stem from ``slug`` that no other file of the plugin has: slugs are unique in the
+    catalog, but a slug may still be another file's stem, too long, or a reserved device name."""
+    base = slug[: MAX_STEM_BYTES // 2]
+    if not _portable(base):
+        base = f"{base}-agent"
+    candidate, number = base, 1
     while candidate.casefold() in taken:
         number += 1
-        candidate = f"{slug}-{number}"
+        candidate = f"{base}-{number}"
     return candidate
 
 
