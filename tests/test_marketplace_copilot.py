@@ -283,3 +283,28 @@ def test_a_held_out_style_collection_gives_a_marketplace_the_cli_browses(copilot
     assert len(list((lead / "agents").iterdir())) == 31
     assert set(handoff_agents(registry / "chatmodes" / "lead.agent.md")) == set(targets)
     assert set(targets) <= agent_names(lead)
+
+
+def test_a_marketplace_on_a_branch_is_added_with_url_hash_branch(copilot, tmp_path):
+    """Copilot CLI 1.0.102 takes ``SOURCE#REF`` (its changelog: 'owner/repo#ref', 1.0.55) and
+    clones that branch: a marketplace kept on a branch other than the default one works too.
+    The registry still commits its marketplace on the default branch (docs/publishing.md),
+    since VS Code's documented marketplace references name no branch."""
+    repository = tmp_path / "served" / "branchy"
+    write_tree(repository / "chatmodes", {"solo.agent.md": chatmode("# Solo\n")})
+    (repository / "mkdocs.yml").write_text(
+        "site_name: Branchy\nplugins:\n  - chatmodes:\n      marketplace_name: branchy\n", encoding="utf-8"
+    )
+    git(repository, "init", "-q", "-b", "main")
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "-m", "modes only")
+    git(repository, "checkout", "-q", "-b", "marketplace")
+    commit_marketplace(repository, "the marketplace, on its own branch")
+    git(repository, "checkout", "-q", "main")
+    assert not (repository / ".github").exists()
+
+    with GitHttpServer(repository.parent) as server:
+        copilot.run("plugin", "marketplace", "add", f"{server.url('branchy')}#marketplace")
+        assert browsed(copilot.run("plugin", "marketplace", "browse", "branchy")) == ["solo"]
+    settings = json.loads((copilot.home / ".copilot" / "settings.json").read_text(encoding="utf-8"))
+    assert settings["extraKnownMarketplaces"]["branchy"]["source"]["ref"] == "marketplace"
