@@ -30,17 +30,9 @@ from pathlib import Path
 
 import pytest
 
+import marketplace_kit as kit
 from chatmode_files import chatmode, write_tree
 from git_http import GitHttpServer
-from marketplace_kit import (
-    REPO,
-    agent_names,
-    copy_registry,
-    handoff_agents,
-    read_tree,
-    run_marketplace,
-    schema_errors,
-)
 from sitekit import git
 
 MARKETPLACE = "chatmode-registry"
@@ -48,7 +40,7 @@ MARKETPLACE = "chatmode-registry"
 CHANGED = "technical-writer"
 
 #: Where .ci/run installs the CLI (git-ignored).
-LOCAL_INSTALL = REPO / ".copilot-cli" / "node_modules" / ".bin" / "copilot"
+LOCAL_INSTALL = kit.REPO / ".copilot-cli" / "node_modules" / ".bin" / "copilot"
 
 
 def copilot_executable() -> str | None:
@@ -149,17 +141,17 @@ class Scenario:
 
 
 def commit_marketplace(repository: Path, message: str) -> dict[str, bytes]:
-    completed = run_marketplace(cwd=repository)
+    completed = kit.run_marketplace(cwd=repository)
     assert completed.returncode == 0, completed.stderr
     git(repository, "add", "-A")
     git(repository, "commit", "-q", "-m", message)
-    return read_tree(repository)
+    return kit.read_tree(repository)
 
 
 @pytest.fixture(scope="module")
 def scenario(copilot: Copilot, tmp_path_factory: pytest.TempPathFactory):
     served = tmp_path_factory.mktemp("served")
-    repository = copy_registry(served / "registry")
+    repository = kit.copy_registry(served / "registry")
     git(repository, "init", "-q", "-b", "main")
     record = Scenario(repository)
     record.tree_before = commit_marketplace(repository, "the registry and its marketplace")
@@ -205,8 +197,8 @@ def plugin_files(tree: dict[str, bytes], plugin: str) -> dict[str, bytes]:
 
 
 def test_the_marketplace_validates_and_browse_lists_all_twelve_modes(scenario):
-    assert schema_errors(scenario.tree_before) == [] and schema_errors(scenario.tree_after) == []
-    modes = sorted(path.name.split(".", 1)[0] for path in (REPO / "chatmodes").glob("*.md"))
+    assert kit.schema_errors(scenario.tree_before) == [] and kit.schema_errors(scenario.tree_after) == []
+    modes = sorted(path.name.split(".", 1)[0] for path in (kit.REPO / "chatmodes").glob("*.md"))
     assert len(modes) == 12
     assert browsed(scenario.local_browse) == modes
     assert browsed(scenario.git_browse) == modes
@@ -230,7 +222,7 @@ def test_a_git_url_install_copies_the_published_bytes(scenario):
         entry = scenario.list_before[f"{plugin}@{MARKETPLACE}"]
         assert entry["source"] != "live" and entry["enabled"] is True
     agents = scenario.installed_before[CHANGED]
-    source = (REPO / "chatmodes" / f"{CHANGED}.chatmode.md").read_bytes()
+    source = (kit.REPO / "chatmodes" / f"{CHANGED}.chatmode.md").read_bytes()
     assert agents[f"agents/{CHANGED}.md"] == source
 
 
@@ -267,11 +259,11 @@ def test_a_held_out_style_collection_gives_a_marketplace_the_cli_browses(copilot
     (registry / "mkdocs.yml").write_text(
         "site_name: Held out\nplugins:\n  - chatmodes:\n      marketplace_name: held-out\n", encoding="utf-8"
     )
-    completed = run_marketplace(cwd=registry)
+    completed = kit.run_marketplace(cwd=registry)
     assert completed.returncode == 0, completed.stderr
     assert "chatmodes/binary.chatmode.md: warning CM401" in completed.stderr
-    tree = read_tree(registry)
-    assert schema_errors(tree) == []
+    tree = kit.read_tree(registry)
+    assert kit.schema_errors(tree) == []
     written = browsed_names(tree)
     assert len(written) == 301
 
@@ -281,8 +273,8 @@ def test_a_held_out_style_collection_gives_a_marketplace_the_cli_browses(copilot
     assert copilot.listed()["lead@held-out"]["enabled"] is True
     lead = registry / "copilot-plugins" / "lead"
     assert len(list((lead / "agents").iterdir())) == 31
-    assert set(handoff_agents(registry / "chatmodes" / "lead.agent.md")) == set(targets)
-    assert set(targets) <= agent_names(lead)
+    assert set(kit.handoff_agents(registry / "chatmodes" / "lead.agent.md")) == set(targets)
+    assert set(targets) <= kit.agent_names(lead)
 
 
 def test_a_marketplace_on_a_branch_is_added_with_url_hash_branch(copilot, tmp_path):
