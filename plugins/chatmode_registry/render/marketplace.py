@@ -18,11 +18,17 @@ The format, as read from its sources (see ``docs/publishing.md``):
   in ``agents/``: awesome-copilot's served manifests (``eng/materialize-plugins.mjs`` at
   0aa10516, checked with ``eng/agent-plugin-schema.mjs`` at 05e68391), the Agent Plugins
   schema (agentplugins/agent-plugins-spec ``schemas/1.0.0/plugin.schema.json``).
-- Agent files: awesome-copilot's plugins hold ``agents/NAME.md``. VS Code names an agent by
-  its ``name:`` field, else by its file name without the suffix, and resolves a handoff's
-  ``agent:`` by that name; Copilot CLI identifies a plugin's agent by its file name. So each
-  file keeps its source's stem when it can (a ``.chatmode.md`` becomes an agent file, as VS
-  Code migrates chat modes to agents), and its bytes are the published bytes.
+- Agent files: awesome-copilot's plugins hold ``agents/NAME.md``. VS Code reads every ``.md``
+  file of a plugin's ``agents/`` and names the agent by its ``name:`` field, else by the file
+  name without ``.agent.md``/``.md`` (microsoft/vscode ``pluginParsers.ts`` at 047238f9,
+  ``readAgentComponents``), and resolves a handoff's ``agent:`` by that name; Copilot CLI
+  identifies a plugin's agent by its file name. So each file keeps its source's stem when it
+  can (a ``.chatmode.md`` becomes an agent file, as VS Code migrates chat modes to agents),
+  and its bytes are the published bytes.
+- No ``plugin.json`` at a plugin's root: VS Code takes a root ``plugin.json`` with an Agent
+  Plugins ``$schema`` as the "Agent Plugin" format, whose agents live under
+  ``com.github.copilot/agents`` (``agentPluginParser.ts`` at 1fd84445); under
+  ``.github/plugin/`` the manifest keeps the Copilot format, whose agents are ``agents/``.
 
 ``pluginRoot`` is ``./copilot-plugins``, not awesome-copilot's ``./plugins``: a registry's
 repository is this project's layout, whose ``plugins/`` folder is the Python package.
