@@ -88,6 +88,11 @@ def test_a_plugin_holds_its_mode_and_direct_targets_byte_for_byte(own):
         expected = {f"{by_slug[slug].stem}.md": by_slug[slug].raw for slug in targets}
         agents = own / PLUGINS / mode.slug / "agents"
         assert {path.name: path.read_bytes() for path in agents.iterdir()} == expected
+        # Nothing else: a root plugin.json would make VS Code look for agents elsewhere.
+        files = {
+            path.relative_to(agents.parent).as_posix() for path in agents.parent.rglob("*") if path.is_file()
+        }
+        assert files == {".github/plugin/plugin.json", *(f"agents/{name}" for name in expected)}
         for slug in targets:
             assert (own / "chatmodes" / by_slug[slug].source).read_bytes() == expected[
                 f"{by_slug[slug].stem}.md"
