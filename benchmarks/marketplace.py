@@ -19,9 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from generate import generate  # noqa: E402 - the benchmarks folder is not a package
+from generate import generate
 
 
 def measure(command: list[str], cwd: Path) -> float:
