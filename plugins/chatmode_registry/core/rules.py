@@ -636,7 +636,7 @@ def _check_reasoning_effort(path: str, header: dict[str, Any], lines: dict[str, 
             "CM115",
             path,
             lines.get("reasoning-effort"),
-            f"reasoning-effort {value!r} is not one of {', '.join(allowed)}: use one of them",
+            f"reasoning-effort {_shown(value)} is not one of {', '.join(allowed)}: use one of them",
         )
     ]
 
@@ -653,7 +653,11 @@ def _check_github(path: str, header: dict[str, Any], lines: dict[str, int]) -> l
         if key != "permissions":
             found.append(
                 make(
-                    "CM116", path, line, f"github.{key} is not read: only 'permissions' is", Severity.WARNING
+                    "CM116",
+                    path,
+                    line,
+                    f"github.{_shown(key)} is not read: only 'permissions' is",
+                    Severity.WARNING,
                 )
             )
         elif not isinstance(value, dict):
@@ -668,7 +672,7 @@ def _check_github(path: str, header: dict[str, Any], lines: dict[str, int]) -> l
                             "CM116",
                             path,
                             line,
-                            f"github.permissions has an unknown scope '{scope}': known scopes are "
+                            f"github.permissions has an unknown scope {_shown(scope)}: known scopes are "
                             f"{capped_list(sorted(scopes), limit=len(scopes))}",
                             Severity.WARNING,
                         )
@@ -679,7 +683,7 @@ def _check_github(path: str, header: dict[str, Any], lines: dict[str, int]) -> l
                             "CM116",
                             path,
                             line,
-                            f"github.permissions.{scope} is {level!r}: allowed values are "
+                            f"github.permissions.{scope} is {_shown(level)}: allowed values are "
                             f"{', '.join(scopes[scope])}",
                         )
                     )
@@ -724,7 +728,7 @@ def _check_booleans(
             return
         if isinstance(value, str) and where in loose and value.lower() in _LOOSE_WORDS:
             return
-        shown = f'"{value}"' if isinstance(value, str) else repr(value)
+        shown = f'"{value[:80]}"' if isinstance(value, str) else _shown(value)
         found.append(
             make(
                 "CM119",
@@ -746,6 +750,12 @@ def _check_booleans(
                 for key in sorted(_HANDOFF_BOOLEANS & item.keys()):
                     check(item[key], ("handoffs", "[]", key), line)
     return found[:MAX_PER_RULE]
+
+
+def _shown(value: Any) -> str:
+    """A header value for a message, cut so that a message's length does not grow with it."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 #: What YAML 1.1 reads as a boolean, in lower case (CM113 reports these when written plain).
@@ -968,7 +978,7 @@ def _model_finding(path: str, line: int | None, value: str) -> Diagnostic | None
             "CM125",
             path,
             line,
-            f"model {value!r} is {model}, which GitHub Copilot retired on {date}: it no longer runs, and "
+            f"model {_shown(value)} is {model}, which GitHub Copilot retired on {date}: it no longer runs, and "
             f"VS Code falls back to the model picker's choice; use '{replacement}'",
         )
     close = vscode.closest_model(value)
@@ -977,7 +987,7 @@ def _model_finding(path: str, line: int | None, value: str) -> Diagnostic | None
         "CM124",
         path,
         line,
-        f"model {value!r} is not a model GitHub or VS Code documents (list of "
+        f"model {_shown(value)} is not a model GitHub or VS Code documents (list of "
         f"{vscode.models()['read']}): VS Code ignores an unknown model{hint}",
     )
 
@@ -1024,7 +1034,7 @@ def _check_handoffs(
                     "CM111",
                     path,
                     line,
-                    f"handoff label {label!r} has no letter or digit: VS Code reports an error; write a label",
+                    f"handoff label {_shown(label)} has no letter or digit: VS Code reports an error; write a label",
                 )
             )
         elif label.lower() in labels:
@@ -1033,8 +1043,8 @@ def _check_handoffs(
                     "CM118",
                     path,
                     line,
-                    f"handoff label {label!r} is also the label of an earlier handoff "
-                    f"({labels[label.lower()]!r}), ignoring case: VS Code reports an error; give each its own",
+                    f"handoff label {_shown(label)} is also the label of an earlier handoff "
+                    f"({_shown(labels[label.lower()])}), ignoring case: VS Code reports an error; give each its own",
                 )
             )
         else:
@@ -1046,7 +1056,7 @@ def _check_handoffs(
                         "CM102",
                         path,
                         line,
-                        f"unknown handoff property '{key}': a handoff has label, agent, prompt and optional "
+                        f"unknown handoff property {_shown(key)}: a handoff has label, agent, prompt and optional "
                         "send, showContinueOn, model",
                     )
                 )
