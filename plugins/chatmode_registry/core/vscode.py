@@ -207,8 +207,6 @@ def models() -> dict[str, Any]:
     return _load("models.json")
 
 
-#: Spellings that follow a model name but are not part of it: ``(copilot)`` and other vendors.
-_VENDOR = re.compile(r"\s*\([^()]{0,40}\)\s*$")
 _WORD_BREAK = re.compile(r"[\s_\-]+")
 #: ``4-5`` in an id (``claude-sonnet-4-5``) is the version 4.5.
 _VERSION_PARTS = re.compile(r"(?<=\d)[-_](?=\d(?:\D|$))")
@@ -220,7 +218,7 @@ def model_key(name: str) -> tuple[str, ...]:
     """A model name reduced to what identifies it: vendor suffix dropped, case folded, and the
     words in any order, so ``Claude Sonnet 4 (copilot)``, ``claude-sonnet-4`` and
     ``claude-4-sonnet`` agree."""
-    text = _VENDOR.sub("", name[:200]).strip().lower()
+    text = _without_vendor(name[:200]).lower()
     text = _VERSION_PARTS.sub(".", text)
     words = [word for word in _WORD_BREAK.split(text) if word and not _DATE_WORD.fullmatch(word)]
     return tuple(sorted(words))
@@ -257,7 +255,16 @@ def closest_model(name: str) -> str | None:
 
 def _plain(name: str) -> str:
     """``gpt-4o`` for ``GPT-4o (copilot)``: the spelling compared for suggestions."""
-    return "-".join(_WORD_BREAK.split(_VENDOR.sub("", name[:200]).strip().lower()))
+    return "-".join(_WORD_BREAK.split(_without_vendor(name[:200]).lower()))
+
+
+def _without_vendor(name: str) -> str:
+    """``GPT-5.2`` for ``GPT-5.2 (copilot)``: a short trailing parenthesis names the vendor."""
+    text = name.strip()
+    opening = text.rfind("(")
+    if text.endswith(")") and opening >= 0 and len(text) - opening <= 42:
+        return text[:opening].strip()
+    return text
 
 
 def harness_note(via: str) -> str:
