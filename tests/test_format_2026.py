@@ -155,6 +155,7 @@ def test_handoff_labels_are_unique_ignoring_case_and_need_a_letter_or_digit(tmp_
         ("argument-hint: Ask me\n", Severity.WARNING),
         ("handoffs:\n  - {label: A, agent: agent, prompt: P}\n", Severity.WARNING),
         ("user-invocable: false\n", Severity.INFO),  # GitHub documents it; VS Code does not accept it
+        ("hooks: {}\n", Severity.INFO),  # VS Code checks hooks with the Copilot CLI's fields here
         ("metadata: {owner: me}\n", Severity.INFO),
     ],
 )
@@ -204,6 +205,12 @@ def test_retired_models_warn_with_their_replacement(tmp_path, spelling, replacem
     (found,) = findings(diagnostics_of(tmp_path, f"model:\n  - '{spelling}'\n"))
     assert (found.code, found.severity, found.line) == ("CM125", Severity.WARNING, 4)
     assert f"use '{replacement}'" in found.message
+
+
+def test_a_handoffs_model_is_checked_like_the_agents_model(tmp_path):
+    header = "handoffs:\n  - {label: Go, agent: agent, prompt: P, model: GPT-5 (copilot)}\n"
+    (found,) = findings(diagnostics_of(tmp_path, header))
+    assert (found.code, found.line) == ("CM125", 4) and "use 'GPT-5.2'" in found.message
 
 
 def test_an_unknown_model_is_an_info_with_the_closest_known_one(tmp_path):

@@ -1049,6 +1049,11 @@ def _check_handoffs(
             )
         else:
             labels[label.lower()] = label
+        model = item.get("model")
+        if isinstance(model, str) and model.strip():
+            finding = _model_finding(path, line, model)
+            if finding is not None:
+                found.append(finding)
         for key in item:
             if key not in _HANDOFF_FIELDS:
                 found.append(
