@@ -216,7 +216,7 @@ def test_every_problem_in_every_file_is_reported_in_one_run(capsys, tmp_path):
     assert found == {
         ("a.chatmode.md", "CM101"),
         ("a.chatmode.md", "CM102"),
-        ("a.chatmode.md", "CM103"),
+        ("a.chatmode.md", "CM117"),
         ("a.chatmode.md", "CM105"),
         ("a.chatmode.md", "CM106"),
         ("a.chatmode.md", "CM302"),

@@ -74,7 +74,7 @@ def test_index_has_one_entry_per_chatmode_and_a_search_box(clean_build: BuildRes
     alpha = next(entry for entry in entries if entry.get("data-chatmode") == "alpha")
     assert "Plans the work" in alpha.text()
     assert [chip.text() for chip in alpha.find("ul").find_all("li")] == ["search/codebase", "edit/editFiles"]
-    assert "GPT-5" in alpha.find("small").text()
+    assert "GPT-5.2" in alpha.find("small").text()
 
 
 def test_index_facets_count_tools_and_models(clean_build: BuildResult) -> None:
@@ -87,7 +87,7 @@ def test_index_facets_count_tools_and_models(clean_build: BuildResult) -> None:
     assert counts == {"edit/editFiles": 2, "search": 2, "search/codebase": 1}
     model_facet = article.find(data_cmr_facet="model")
     assert {label.find("input").get("value") for label in model_facet.find_all("label")} == {
-        "GPT-5",
+        "GPT-5.2",
         "Claude Sonnet 4.5",
     }
 
@@ -243,7 +243,7 @@ def test_catalog_json_describes_the_build(clean_build: BuildResult) -> None:
     by_slug = {entry["slug"]: entry for entry in data["chatmodes"]}
     assert set(by_slug) == SLUGS
     alpha = by_slug["alpha"]
-    assert alpha["name"] == "Alpha" and alpha["model"] == "GPT-5"
+    assert alpha["name"] == "Alpha" and alpha["model"] == "GPT-5.2"
     assert alpha["tools"] == ["search/codebase", "edit/editFiles"]
     assert alpha["source"] == "alpha.chatmode.md"
     assert alpha["url"] == "catalog/alpha/"
@@ -280,7 +280,7 @@ def test_tools_and_models_pages_list_their_chatmodes(clean_build: BuildResult) -
     }
     models = content(read_page(clean_build.site, "catalog/models/"))
     assert {heading.find("code").text() for heading in models.find_all("h2")} == {
-        "GPT-5",
+        "GPT-5.2",
         "Claude Sonnet 4.5",
     }
 

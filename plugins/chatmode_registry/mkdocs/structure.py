@@ -443,6 +443,8 @@ class CatalogSite:
             "line": transition.line,
             "builtin": transition.builtin,
             "dangling": transition.dangling,
+            "where": vscode.harness_note(transition.via),
+            "harnesses": transition.harnesses,
             "name": target.name if target else transition.text,
             "url": self.mode_url(target.slug, page_url) if target else None,
         }
@@ -472,6 +474,8 @@ class CatalogSite:
                 "line": transition.line,
                 "builtin": False,
                 "dangling": False,
+                "where": vscode.harness_note(transition.via),
+                "harnesses": transition.harnesses,
                 "source": source.source,
             }
             for source, transition in self.catalog.incoming.get(mode.slug, [])
