@@ -175,12 +175,12 @@ def default_site(start: Path | None = None, environ: Mapping[str, str] | None = 
         data = tomllib.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{config}: cannot read it ({error})") from None
-    value = data.get("from")
-    if value is None:
+    written = data.get("from")
+    if written is None:
         return None
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(written, str) or not written.strip():
         raise ConfigError(f"{config}: 'from' must be a site URL or folder, as a string")
-    value = value.strip()
+    value = written.strip()
     if "://" not in value and not Path(value).is_absolute():
         value = os.path.normpath(config.parent / value)
     return DefaultSite(value, str(config))
