@@ -370,7 +370,7 @@ def test_dangling_transition_is_shown_and_the_page_still_exists(make_project) ->
     assert result.ok, result.log
     assert result.messages() == [
         "chatmode_registry: delta.chatmode.md:8: CM302 error: transition to 'Nowhere Engineer' matches no "
-        "chat mode in the catalog: add it, correct the name, or remove the transition"
+        "chat mode in the catalog, so add that chat mode, correct the name, or remove the transition"
     ]
     delta = read_page(result.site, "catalog/delta/")
     problems = " ".join(element.text() for element in section(delta, "cmr-problems"))

@@ -8,9 +8,12 @@ every command that takes ``--from`` finds its default in ``CHATMODES_FROM`` or
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
+
+import pytest
 
 
 def chatmodes(
@@ -84,3 +87,149 @@ def test_a_broken_project_file_is_one_clear_error(project: Path) -> None:
         and ".chatmodes.toml: cannot read it" in completed.stderr
     )
     assert "Traceback" not in completed.stderr
+
+
+# -- validating a workspace --------------------------------------------------------------------
+
+#: A Claude Code agent as Claude writes it: tools as a comma string of Claude's tool names, a
+#: model alias and Claude's own keys. Read in VS Code's format, it draws warnings.
+CLAUDE_AGENT = (
+    "---\nname: sql-optimizer\ndescription: Optimizes SQL queries.\ntools: Read, Grep, Glob\n"
+    "model: sonnet\ncolor: blue\npermissionMode: plan\n---\nAsk the **Builder** agent to write the code.\n"
+)
+
+
+@pytest.fixture
+def workspace(site: Path, project: Path) -> Path:
+    """A project that installed ``builder`` (an agent that hands off to ``reviewer``, not
+    installed) and ``planner`` (a chat mode that names Builder), plus a Claude-format agent and
+    a plain ``.md`` agent VS Code reads from ``.github/agents`` (and a README it does not)."""
+    (project / ".git").mkdir()
+    installed = chatmodes("install", "builder", "planner", "--from", site, cwd=project)
+    assert installed.returncode == 0, installed.stderr
+    (project / ".claude" / "agents").mkdir(parents=True)
+    (project / ".claude" / "agents" / "sql-optimizer.md").write_text(CLAUDE_AGENT, encoding="utf-8")
+    (project / ".github" / "agents" / "plain.md").write_text(
+        "---\ndescription: A plain Markdown agent.\n---\nHand off to **Planner** mode to plan.\n",
+        encoding="utf-8",
+    )
+    (project / ".github" / "agents" / "README.md").write_text(
+        "# Our agents\n\nnot: [an agent\n", encoding="utf-8"
+    )
+    return project
+
+
+def diagnostics(completed: subprocess.CompletedProcess[str]) -> list[dict]:
+    """The diagnostics of ``validate --format json``."""
+    return json.loads(completed.stdout)["diagnostics"]
+
+
+def test_validate_without_a_path_checks_the_workspace_as_one_whole(workspace: Path) -> None:
+    completed = chatmodes("validate", "--format", "json", cwd=workspace)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    report = json.loads(completed.stdout)
+    assert report["files"] == 4  # builder, plain, planner, sql-optimizer; not the README
+    assert report["errors"] == 0
+    dangling = [d for d in report["diagnostics"] if d["code"] == "CM302"]
+    # planner -> Builder (across folders), plain -> Planner and sql-optimizer -> Builder all
+    # resolve; only builder's handoff to reviewer, which is not installed, is left.
+    assert [(d["path"], d["severity"]) for d in dangling] == [(".github/agents/builder.agent.md", "info")]
+    message = dangling[0]["message"]
+    assert message == (
+        "handoff to 'reviewer' is not installed in this workspace; if a registry publishes it, "
+        "install it with `chatmodes install reviewer --from SITE`"
+    )
+    assert "remove the transition" not in message and "correct" not in message
+
+
+def test_the_install_advice_names_the_workspace_default_site(workspace: Path, site: Path) -> None:
+    (workspace / ".chatmodes.toml").write_text(f'from = "{site}"\n', encoding="utf-8")
+    (dangling,) = [
+        d
+        for d in diagnostics(chatmodes("validate", "--format", "json", cwd=workspace))
+        if d["code"] == "CM302"
+    ]
+    assert dangling["message"].endswith(f"install it from {site} with `chatmodes install reviewer`")
+    followed = chatmodes("install", "reviewer", cwd=workspace)  # the advice, run as written
+    assert followed.returncode == 0, followed.stderr
+    again = chatmodes("validate", "--format", "json", cwd=workspace)
+    assert [d for d in diagnostics(again) if d["code"] == "CM302"] == []
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [(".github/agents", ".github/chatmodes", ".claude/agents"), (".github", ".claude"), (".",)],
+    ids=["the three folders", "their parents", "the project"],
+)
+def test_workspace_folders_named_on_the_command_line_are_checked_together(
+    workspace: Path, paths: tuple[str, ...]
+) -> None:
+    completed = chatmodes("validate", *paths, "--format", "json", cwd=workspace)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    found = diagnostics(completed)
+    assert [d["severity"] for d in found if d["code"] == "CM302"] == ["info"]
+    assert {d["path"].lstrip("./") for d in found if d["code"] == "CM302"} == {
+        "github/agents/builder.agent.md"
+    }
+
+
+def test_a_claude_format_agent_raises_no_false_alarms_in_claude_agents(workspace: Path) -> None:
+    found = diagnostics(chatmodes("validate", "--format", "json", cwd=workspace))
+    assert [d for d in found if d["path"].startswith(".claude/")] == []
+    # The same file in VS Code's own folder is read in VS Code's format, and warned about.
+    (workspace / ".github" / "agents" / "sql-copy.md").write_text(
+        CLAUDE_AGENT.replace("sql-optimizer", "sql-copy"), encoding="utf-8"
+    )
+    vscode_read = {
+        d["code"]
+        for d in diagnostics(chatmodes("validate", "--format", "json", cwd=workspace))
+        if "sql-copy" in d["path"]
+    }
+    assert {"CM110", "CM102"} <= vscode_read
+
+
+def test_user_agents_are_checked_only_when_asked(workspace: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / ".copilot" / "agents").mkdir(parents=True)
+    (home / ".copilot" / "agents" / "mine.agent.md").write_text(
+        "---\ndescription: Mine.\nhandoffs:\n  - label: Go\n    agent: reviewer\n    prompt: Review.\n---\nMine.\n",
+        encoding="utf-8",
+    )
+    without = chatmodes("validate", "--format", "json", cwd=workspace, env={"HOME": str(home)})
+    assert json.loads(without.stdout)["files"] == 4
+    asked = chatmodes("validate", "--user", "--format", "json", cwd=workspace, env={"HOME": str(home)})
+    assert json.loads(asked.stdout)["files"] == 5
+    assert any(d["path"].endswith("mine.agent.md") and d["code"] == "CM302" for d in diagnostics(asked))
+
+
+def test_validate_without_a_path_in_an_empty_project_says_what_it_looks_for(project: Path) -> None:
+    completed = chatmodes("validate", cwd=project)
+    assert completed.returncode == 2
+    assert (
+        "no chatmodes/ folder and no workspace folder (.github/agents, .github/chatmodes, .claude/agents)"
+        in completed.stderr
+    )
+
+
+def test_folders_of_a_catalog_named_together_are_one_catalog(tmp_path: Path) -> None:
+    """Two catalog folders (not a workspace) are still one whole: links between them resolve,
+    and a name that is nowhere is an error with the one-sentence exact-name advice."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    (tmp_path / "one" / "a.agent.md").write_text(
+        "---\nname: Alpha\ndescription: A.\nhandoffs:\n  - label: To B\n    agent: Beta Agent\n    prompt: Go.\n"
+        "  - label: To B by slug\n    agent: beta-agent\n    prompt: Go.\n---\nA.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "two" / "beta-agent.agent.md").write_text(
+        "---\nname: Beta Agent\ndescription: B.\n---\nSwitch to **alpha** mode.\n", encoding="utf-8"
+    )
+    completed = chatmodes("validate", "one", "two", "--format", "json", cwd=tmp_path)
+    (dangling,) = [d for d in diagnostics(completed) if d["code"] == "CM302"]
+    assert completed.returncode == 1
+    assert dangling["path"] == "one/a.agent.md" and dangling["severity"] == "error"
+    assert dangling["message"] == (
+        "handoff to 'beta-agent' matches no agent name: 'two/beta-agent.agent.md' is named 'Beta Agent' "
+        "(a slug does not count), and a handoff or subagent needs the agent's exact name, as VS Code "
+        "matches it; only prose is matched loosely, so write 'Beta Agent'"
+    )

@@ -25,8 +25,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from chatmode_registry.core.model import chatmode_suffix
+from chatmode_registry.core.model import Diagnostic, chatmode_suffix
 
 #: How VS Code reads a file: its own agent format, or Claude Code's (``.claude/agents``).
 DIALECT_VSCODE, DIALECT_CLAUDE = "vscode", "claude"
@@ -201,3 +202,54 @@ def find_config(start: Path) -> Path | None:
         if (folder / ".git").exists() or folder.parent == folder:
             return None
         folder = folder.parent
+
+
+#: Header keys of Claude Code's agent format (Anthropic's sub-agents page, 2026-12-06): not
+#: unknown keys in ``.claude/agents``.
+CLAUDE_KEYS = frozenset(
+    {
+        "name",
+        "description",
+        "tools",
+        "disallowedTools",
+        "model",
+        "permissionMode",
+        "skills",
+        "hooks",
+        "color",
+        "mcpServers",
+        "maxTurns",
+        "memory",
+    }
+)
+
+#: Claude Code's model aliases: ``inherit`` takes the main conversation's model.
+CLAUDE_MODELS = frozenset({"sonnet", "opus", "haiku", "inherit"})
+
+#: Unknown-key diagnostics (the key is named in the message).
+_UNKNOWN_KEY = "CM102"
+#: A tool listed twice is a mistake in any format.
+_DUPLICATE_TOOL = "CM105"
+
+
+def claude_false_alarm(
+    diagnostic: Diagnostic,
+    header: Mapping[str, Any],
+    lines: Mapping[str, int],
+    item_lines: Mapping[str, list[int]],
+) -> bool:
+    """True when ``diagnostic`` is a VS Code-format finding that is no problem in Claude Code's
+    format: ``tools`` as a comma-separated string of Claude's tool names (VS Code maps them),
+    ``model`` as one of Claude's aliases, and Claude's own header keys."""
+    line = diagnostic.line
+    if line is None:
+        return False
+    tool_lines = {lines.get("tools"), *item_lines.get("tools", [])}
+    if line in tool_lines and diagnostic.code != _DUPLICATE_TOOL:
+        return True
+    model = header.get("model")
+    if line == lines.get("model") and isinstance(model, str) and model.strip() in CLAUDE_MODELS:
+        return True
+    if diagnostic.code == _UNKNOWN_KEY:
+        return any(lines.get(key) == line for key in CLAUDE_KEYS if key in header)
+    return False
