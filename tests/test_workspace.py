@@ -233,3 +233,37 @@ def test_folders_of_a_catalog_named_together_are_one_catalog(tmp_path: Path) -> 
         "(a slug does not count), and a handoff or subagent needs the agent's exact name, as VS Code "
         "matches it; only prose is matched loosely, so write 'Beta Agent'"
     )
+
+
+# -- install, status and update in the same places ---------------------------------------------
+
+
+def test_install_user_writes_to_the_user_folder_and_status_user_looks_there(
+    site: Path, project: Path, tmp_path: Path
+) -> None:
+    home = {"HOME": str(tmp_path / "home")}
+    installed = chatmodes("install", "builder", "--user", "--from", site, cwd=project, env=home)
+    assert installed.returncode == 0, installed.stderr
+    assert (tmp_path / "home" / ".copilot" / "agents" / "builder.agent.md").is_file()
+    assert not (project / ".github").exists()
+    mine = chatmodes("status", "--user", "--from", site, "--format", "json", cwd=project, env=home)
+    assert json.loads(mine.stdout)["files"] == [
+        {
+            "path": f"{tmp_path}/home/.copilot/agents/builder.agent.md",
+            "slug": "builder",
+            "state": "up-to-date",
+        }
+    ]
+    assert json.loads(
+        chatmodes("status", "--from", site, "--format", "json", cwd=project, env=home).stdout
+    ) == {"files": []}
+
+
+def test_status_sees_every_file_vs_code_reads_in_the_workspace(workspace: Path, site: Path) -> None:
+    report = json.loads(chatmodes("status", "--from", site, "--format", "json", cwd=workspace).stdout)
+    assert {(entry["path"], entry["state"]) for entry in report["files"]} == {
+        (".github/agents/builder.agent.md", "up-to-date"),
+        (".github/agents/plain.md", "unknown"),
+        (".github/chatmodes/planner.chatmode.md", "up-to-date"),
+        (".claude/agents/sql-optimizer.md", "unknown"),
+    }

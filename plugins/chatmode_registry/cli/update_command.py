@@ -19,6 +19,7 @@ from chatmode_registry.cli.common import (
     EXIT_USAGE,
     Progress,
     add_site_arguments,
+    add_user_argument,
     local_states,
 )
 from chatmode_registry.core.install import (
@@ -48,10 +49,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--dest",
         type=Path,
         metavar="DIR",
-        help="folder to look in (default: .github/agents and .github/chatmodes)",
+        help="folder to look in (default: the workspace: .github/agents, .github/chatmodes, .claude/agents)",
     )
     parser.add_argument("--force", action="store_true", help="also replace locally modified files")
     parser.add_argument("--dry-run", action="store_true", help="show what would be updated; write nothing")
+    add_user_argument(parser, "look at")
     parser.set_defaults(handler=run)
     return parser
 

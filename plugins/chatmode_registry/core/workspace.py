@@ -47,12 +47,14 @@ class Location:
 
     ``folder`` is relative to the project root (or to the home folder for user locations);
     ``any_markdown``: every ``.md`` file there is an agent (except ``README.md``), not only
-    ``*.agent.md`` / ``*.chatmode.md``; ``dialect``: the format its files are read in.
+    ``*.agent.md`` / ``*.chatmode.md``; ``dialect``: the format its files are read in;
+    ``installs``: the published suffixes ``chatmodes install`` writes there by default.
     """
 
     folder: PurePosixPath
     any_markdown: bool
     dialect: str = DIALECT_VSCODE
+    installs: tuple[str, ...] = ()
 
     def reads(self, file_name: str) -> bool:
         """True when VS Code reads ``file_name`` in this folder as an agent or chat mode."""
@@ -67,14 +69,16 @@ class Location:
 
 #: The workspace folders, in the order VS Code lists them.
 WORKSPACE_LOCATIONS: tuple[Location, ...] = (
-    Location(PurePosixPath(".github/agents"), any_markdown=True),
-    Location(PurePosixPath(".github/chatmodes"), any_markdown=False),
+    Location(PurePosixPath(".github/agents"), any_markdown=True, installs=(".agent.md",)),
+    Location(PurePosixPath(".github/chatmodes"), any_markdown=False, installs=(".chatmode.md",)),
     Location(PurePosixPath(".claude/agents"), any_markdown=True, dialect=DIALECT_CLAUDE),
 )
 
 #: The user's own agents (every workspace sees them). Checked only when asked (``--user``):
 #: they are not part of the project, and another project's checks should not fail on them.
-USER_LOCATIONS: tuple[Location, ...] = (Location(PurePosixPath(".copilot/agents"), any_markdown=True),)
+USER_LOCATIONS: tuple[Location, ...] = (
+    Location(PurePosixPath(".copilot/agents"), any_markdown=True, installs=(".agent.md", ".chatmode.md")),
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,24 @@ def workspace_files(folders: list[tuple[Location, Path]]) -> list[WorkspaceFile]
                     )
                 )
     return files
+
+
+def install_folders() -> dict[str, Path]:
+    """Where ``chatmodes install`` writes each published suffix in a workspace, by default."""
+    return {suffix: Path(location.folder) for location in WORKSPACE_LOCATIONS for suffix in location.installs}
+
+
+def agent_stem(path: Path) -> str | None:
+    """The agent name a file stands for, by the rules of its folder (``foo`` for
+    ``.github/agents/foo.md``), or ``None`` when VS Code does not read the file there."""
+    location = location_of(path.parent, WORKSPACE_LOCATIONS + USER_LOCATIONS)
+    name = path.name
+    if location is not None and not location.reads(name):
+        return None
+    suffix = chatmode_suffix(name) or (".md" if location is not None else None)
+    if suffix is None or len(name) == len(suffix):
+        return None
+    return name[: -len(suffix)]
 
 
 def user_folders(home: Path | None = None) -> list[tuple[Location, Path]]:
