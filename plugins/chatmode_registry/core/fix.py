@@ -59,7 +59,10 @@ def fix_bytes(raw: bytes) -> FixResult:
     result = FixResult(raw)
     header_end = _header_line_count(text)
     _rewrite_header_values(text, contents, result)
-    extra_lines, dropped = _rename_tools(text, contents, result)
+    # The renames read the header as rewritten: a tools string just turned into a list gets
+    # its legacy names renamed in the same run, so one run leaves nothing to fix.
+    rewritten = "".join(content + ending for content, ending in zip(contents, endings))
+    extra_lines, dropped = _rename_tools(rewritten, contents, result)
     for index, line in enumerate(contents):
         repaired = repair_line(line)
         if repaired != line:
