@@ -8,6 +8,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,25 +34,60 @@ def test_the_blocking_server_runs_alone_after_the_tests() -> None:
     assert testing < serving
 
 
-def test_the_banner_is_described_as_mkdocs_prints_it(tmp_path: Path) -> None:
+def mkdocs_build(site: Path, **extra: str) -> str:
+    """Build this repository's site into ``site`` (without ``NO_MKDOCS_2_WARNING`` unless
+    given); return what mkdocs printed."""
     environment = {key: value for key, value in os.environ.items() if key != "NO_MKDOCS_2_WARNING"}
+    completed = subprocess.run(
+        ["mkdocs", "build", "-d", str(site)],
+        cwd=ROOT,
+        env={**environment, **extra},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    return completed.stdout + completed.stderr
 
-    def build(**extra: str) -> str:
-        completed = subprocess.run(
-            ["mkdocs", "build", "-d", str(tmp_path / "site")],
-            cwd=ROOT,
-            env={**environment, **extra},
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=True,
-        )
-        return completed.stdout + completed.stderr
 
-    banner = build()
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """What a plain ``mkdocs build`` of this repository prints, and the site it wrote."""
+    site = tmp_path_factory.mktemp("registry") / "site"
+    return mkdocs_build(site), site
+
+
+def test_the_banner_is_described_as_mkdocs_prints_it(registry: tuple[str, Path], tmp_path: Path) -> None:
+    banner, _ = registry
     text = quick_start()
     for fact in ("May 5, 2027", "Zensical", "ProperDocs", "NO_MKDOCS_2_WARNING"):
         assert fact in banner and fact in text, fact
     assert "MkDocs 2" not in banner.replace("MKDOCS_2", "") and "MkDocs 2" not in text
-    quiet = build(NO_MKDOCS_2_WARNING="1")
+    quiet = mkdocs_build(tmp_path / "quiet", NO_MKDOCS_2_WARNING="1")
     assert "Zensical" not in quiet and "ProperDocs" not in quiet
+
+
+def test_the_home_page_pastes_each_mode_where_install_puts_it(
+    registry: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The paths docs/index.md tells a reader to paste into are the published file names, in
+    the folders ``chatmodes install`` writes them to."""
+    _, site = registry
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    pasted = re.findall(r"`(\.github/[a-z]+/[a-z-]+\.(?:chatmode|agent)\.md)`", home)
+    assert len(pasted) >= 2
+    for path in pasted:
+        name = path.rsplit("/", 1)[1]
+        slug = name.split(".", 1)[0]
+        assert (site / "catalog" / slug / name).is_file(), path
+        project = tmp_path / slug
+        project.mkdir()
+        completed = subprocess.run(
+            ["chatmodes", "install", slug, "--from", str(site)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        assert (project / path).read_bytes() == (site / "catalog" / slug / name).read_bytes()
