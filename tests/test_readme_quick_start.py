@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from sitekit import chatmodes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -82,12 +84,6 @@ def test_the_home_page_pastes_each_mode_where_install_puts_it(
         assert (site / "catalog" / slug / name).is_file(), path
         project = tmp_path / slug
         project.mkdir()
-        completed = subprocess.run(
-            ["chatmodes", "install", slug, "--from", str(site)],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        completed = chatmodes("install", slug, "--from", site, cwd=project)
         assert completed.returncode == 0, completed.stderr
         assert (project / path).read_bytes() == (site / "catalog" / slug / name).read_bytes()

@@ -150,7 +150,7 @@ def test_the_alias_points_at_the_newest_version(deployed: Path) -> None:
 def test_from_a_mike_root_follows_versions_json_to_the_latest_alias(deployed: Path, tmp_path: Path) -> None:
     """``--from`` the root of a mike site (no catalog.json there) reads the version that
     versions.json names ``latest``, says so, and installs that version's file."""
-    from sitekit import SiteServer
+    from sitekit import SiteServer, chatmodes
 
     pages = tmp_path / "gh-pages"
     pages.mkdir()
@@ -163,13 +163,8 @@ def test_from_a_mike_root_follows_versions_json_to_the_latest_alias(deployed: Pa
     project.mkdir()
     with SiteServer(pages) as server:
         for site in (server.url, str(pages)):
-            completed = subprocess.run(
-                ["chatmodes", "install", "beta", "--from", site, "--dest", "agents", "--force"],
-                cwd=project,
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
+            completed = chatmodes(
+                "install", "beta", "--from", site, "--dest", "agents", "--force", cwd=project
             )
             assert completed.returncode == 0, completed.stdout + completed.stderr
             assert "is a mike site: reading its default version 2.0 (alias latest)" in completed.stderr

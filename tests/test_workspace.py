@@ -15,24 +15,7 @@ from pathlib import Path
 
 import pytest
 
-
-def chatmodes(
-    *arguments: str | Path, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the real ``chatmodes`` command in ``cwd`` with ``env`` added to a clean environment
-    (no ``CHATMODES_FROM`` from the caller's shell); return the finished process."""
-    environment = {key: value for key, value in os.environ.items() if key != "CHATMODES_FROM"}
-    environment.update(env or {})
-    return subprocess.run(
-        ["chatmodes", *(str(argument) for argument in arguments)],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
+from sitekit import chatmodes
 
 # -- the default site --------------------------------------------------------------------------
 
