@@ -3,6 +3,7 @@ described as ``mkdocs build`` prints it today (#25)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -87,3 +88,20 @@ def test_the_home_page_pastes_each_mode_where_install_puts_it(
         completed = chatmodes("install", slug, "--from", site, cwd=project)
         assert completed.returncode == 0, completed.stderr
         assert (project / path).read_bytes() == (site / "catalog" / slug / name).read_bytes()
+
+
+def test_with_all_reachable_every_installed_link_leads_somewhere(
+    registry: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The home page's promise, with the real commands: install with every reachable mode, then
+    validating the workspace finds no transition to a mode that is not there."""
+    _, site = registry
+    installed = chatmodes(
+        "install", "backend-engineer", "--with-transitions", "--all-reachable", "--from", site, cwd=tmp_path
+    )
+    assert installed.returncode == 0, installed.stderr
+    (tmp_path / ".git").mkdir()
+    checked = chatmodes("validate", "--format", "json", cwd=tmp_path)
+    report = json.loads(checked.stdout)
+    assert report["files"] > 1 and report["errors"] == 0
+    assert [d for d in report["diagnostics"] if d["code"] == "CM302"] == []

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from chatmode_files import link_outside
 from sitekit import chatmodes
 
 # -- the default site --------------------------------------------------------------------------
@@ -169,6 +170,42 @@ def test_a_claude_format_agent_raises_no_false_alarms_in_claude_agents(workspace
         if "sql-copy" in d["path"]
     }
     assert {"CM110", "CM102"} <= vscode_read
+
+
+def test_claude_format_still_flags_what_claude_does_not_accept_either(workspace: Path) -> None:
+    """Only Claude's own forms are excused: a misspelt key is still an unknown key."""
+    agent = workspace / ".claude" / "agents" / "sql-optimizer.md"
+    agent.write_text(CLAUDE_AGENT.replace("color: blue", "colour: blue"), encoding="utf-8")
+    found = diagnostics(chatmodes("validate", "--format", "json", cwd=workspace))
+    flagged = [(d["code"], d["line"]) for d in found if d["path"].startswith(".claude/")]
+    assert flagged == [("CM102", 6)]
+
+
+def test_a_workspace_file_that_leads_outside_its_folder_is_not_read(workspace: Path, tmp_path: Path) -> None:
+    link_outside(
+        workspace / ".github" / "agents", "secret.agent.md", tmp_path / "private" / "secret.md", "SECRET\n"
+    )
+    found = diagnostics(chatmodes("validate", "--format", "json", cwd=workspace))
+    (refused,) = [d for d in found if d["path"] == ".github/agents/secret.agent.md"]
+    assert refused["code"] == "CM004" and refused["severity"] == "error"
+    assert "SECRET" not in json.dumps(found)
+
+
+def test_a_project_with_a_chatmodes_folder_is_a_registry_not_a_workspace(workspace: Path) -> None:
+    """A registry's root keeps its meaning: ``validate .`` checks the catalog below it whole."""
+    (workspace / "chatmodes").mkdir()
+    (workspace / "chatmodes" / "solo.agent.md").write_text(
+        "---\ndescription: Solo.\nhandoffs:\n  - label: Go\n    agent: Nobody\n    prompt: Go.\n---\nSolo.\n",
+        encoding="utf-8",
+    )
+    for arguments in ((), (".",)):
+        completed = chatmodes("validate", *arguments, "--format", "json", cwd=workspace)
+        found = [(d["path"], d["severity"]) for d in diagnostics(completed) if d["code"] == "CM302"]
+        assert ("chatmodes/solo.agent.md", "error") in found or (
+            "./chatmodes/solo.agent.md",
+            "error",
+        ) in found, found
+        assert completed.returncode == 1
 
 
 def test_user_agents_are_checked_only_when_asked(workspace: Path, tmp_path: Path) -> None:

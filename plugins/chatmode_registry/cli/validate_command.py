@@ -138,8 +138,8 @@ def _advice_site() -> str | None:
 def default_paths() -> list[str] | None:
     """What ``validate`` checks without PATH: ``chatmodes`` when that folder exists, else the
     workspace folders of the current folder; ``None`` when there is neither."""
-    if Path("chatmodes").is_dir():
-        return ["chatmodes"]
+    if Path(workspace.REGISTRY_FOLDER).is_dir():
+        return [workspace.REGISTRY_FOLDER]
     folders = [folder.as_posix() for _, folder in workspace.project_folders()]
     return folders or None
 

@@ -41,6 +41,11 @@ FROM_ENVIRONMENT = "CHATMODES_FROM"
 CONFIG_NAME = ".chatmodes.toml"
 
 
+#: The folder a registry keeps its chat modes in (the plugin's default ``source``): a project
+#: that has one publishes modes rather than using them.
+REGISTRY_FOLDER = "chatmodes"
+
+
 @dataclass(frozen=True)
 class Location:
     """One folder VS Code reads agents from.
@@ -104,7 +109,8 @@ def location_of(folder: Path, locations: tuple[Location, ...] = WORKSPACE_LOCATI
 def locations_under(folder: Path) -> list[tuple[Location, Path]]:
     """The workspace folders that ``folder`` is or holds: ``.github/agents`` itself, ``.github``
     (its ``agents`` and ``chatmodes``), or a project root (``.github/...`` and ``.claude/...``);
-    only folders that exist."""
+    only folders that exist. A project with a ``chatmodes/`` folder publishes a registry: its
+    root is not a workspace (its catalog is checked whole, as before)."""
     own = location_of(folder)
     if own is not None:
         return [(own, folder)]
@@ -112,7 +118,12 @@ def locations_under(folder: Path) -> list[tuple[Location, Path]]:
     name = Path(os.path.abspath(folder)).name
     for location in WORKSPACE_LOCATIONS:
         first, *rest = location.folder.parts
-        candidate = folder.joinpath(*rest) if name == first else folder / location.folder
+        if name == first:
+            candidate = folder.joinpath(*rest)
+        elif (folder / REGISTRY_FOLDER).is_dir():
+            continue
+        else:
+            candidate = folder / location.folder
         if candidate.is_dir():
             found.append((location, candidate))
     return found
