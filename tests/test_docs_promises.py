@@ -1,5 +1,6 @@
-"""The README's quick start as a newcomer reads it: blocks that run top to bottom, and a banner
-described as ``mkdocs build`` prints it today (#25)."""
+"""What the README and the docs promise a newcomer, checked against what the commands do (#25):
+a quick start that runs top to bottom, the banner ``mkdocs build`` prints today, the home page's
+paste paths and links, and previews described as the workflows make them."""
 
 from __future__ import annotations
 
@@ -105,3 +106,47 @@ def test_with_all_reachable_every_installed_link_leads_somewhere(
     report = json.loads(checked.stdout)
     assert report["files"] > 1 and report["errors"] == 0
     assert [d for d in report["diagnostics"] if d["code"] == "CM302"] == []
+
+
+def test_contributing_and_the_readme_describe_previews_as_the_workflows_make_them() -> None:
+    """preview.yml builds and hands the site over as a workflow artifact; preview-publish.yml
+    publishes it as the hidden mike version pr-<N> and comments its address (its steps run for
+    real in test_workflows.py). Both documents say so, and neither sends readers to download."""
+    workflows = ROOT / ".github" / "workflows"
+    assert "upload-artifact" in (workflows / "preview.yml").read_text(encoding="utf-8")
+    publishing = (workflows / "preview-publish.yml").read_text(encoding="utf-8")
+    assert "preview-pages.sh publish" in publishing and "pr-<N>" in publishing
+    contributing = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+    preview = contributing.split("3. **Preview.**", 1)[1].split("4. **", 1)[0]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for text in (preview, readme):
+        assert "pr-<N>" in " ".join(text.split())
+        assert "Download it" not in text
+
+
+def test_contributing_says_which_matching_rule_applies_where(tmp_path: Path) -> None:
+    """Prose finds Security Engineer by any spelling of its name or slug; a handoff needs the
+    exact name. The page says both, and the real command behaves as the page says."""
+    contributing = " ".join((ROOT / "docs" / "contributing.md").read_text(encoding="utf-8").split())
+    assert "`Security Engineer`, `security engineer` and `security-engineer` all find" in contributing
+    assert "only `agent: Security Engineer` reaches it" in contributing
+    modes = tmp_path / "modes"
+    modes.mkdir()
+    (modes / "security-engineer.agent.md").write_text(
+        "---\nname: Security Engineer\ndescription: Threat models.\n---\nSecurity.\n", encoding="utf-8"
+    )
+    for index, spelling in enumerate(("Security Engineer", "security engineer", "security-engineer")):
+        (modes / f"prose-{index}.agent.md").write_text(
+            f"---\ndescription: Prose.\n---\nSwitch to **{spelling}** mode to review.\n", encoding="utf-8"
+        )
+    for index, spelling in enumerate(("Security Engineer", "security engineer", "security-engineer")):
+        (modes / f"handoff-{index}.agent.md").write_text(
+            f"---\ndescription: Handoff.\nhandoffs:\n  - label: Review\n    agent: {spelling}\n    prompt: Review.\n---\nGo.\n",
+            encoding="utf-8",
+        )
+    report = json.loads(chatmodes("validate", "modes", "--format", "json", cwd=tmp_path).stdout)
+    dangling = {d["path"]: d["message"] for d in report["diagnostics"] if d["code"] == "CM302"}
+    assert sorted(dangling) == ["modes/handoff-1.agent.md", "modes/handoff-2.agent.md"]
+    for message in dangling.values():
+        assert "needs the agent's exact name" in message and message.endswith("so write 'Security Engineer'")
+        assert message.count(". ") == 0  # one sentence
