@@ -287,3 +287,19 @@ def test_status_sees_every_file_vs_code_reads_in_the_workspace(workspace: Path, 
         (".github/chatmodes/planner.chatmode.md", "up-to-date"),
         (".claude/agents/sql-optimizer.md", "unknown"),
     }
+
+
+def test_a_single_file_of_a_workspace_folder_is_read_as_that_folder_reads_it(workspace: Path) -> None:
+    completed = chatmodes(
+        "validate",
+        ".claude/agents/sql-optimizer.md",
+        ".github/agents/plain.md",
+        "--format",
+        "json",
+        cwd=workspace,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    found = diagnostics(completed)
+    assert [d for d in found if d["path"].startswith(".claude/")] == []
+    # plain.md is the agent "plain"; its prose target is not among the files named: only info.
+    assert {(d["code"], d["severity"]) for d in found} <= {("CM302", "info")}

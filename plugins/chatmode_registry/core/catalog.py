@@ -30,7 +30,13 @@ from chatmode_registry.core.model import (
 )
 from chatmode_registry.core.reader import DEFAULT_MAX_BYTES, SourceFile, discover, read_source
 from chatmode_registry.core.transitions import handoff_transitions, prose_transitions, subagent_transitions
-from chatmode_registry.core.workspace import DIALECT_CLAUDE, DIALECT_VSCODE, WorkspaceFile, claude_false_alarm
+from chatmode_registry.core.workspace import (
+    DIALECT_CLAUDE,
+    DIALECT_VSCODE,
+    WorkspaceFile,
+    claude_false_alarm,
+    workspace_format,
+)
 
 
 def load_catalog(
@@ -69,11 +75,15 @@ def load_files(
 ) -> Catalog:
     """Check single files named on the command line, together.
 
-    Their neighbours may live elsewhere, so a dangling transition is only ``info``. ``progress``:
-    see :func:`build_catalog`.
+    Their neighbours may live elsewhere, so a dangling transition is only ``info``. A file in a
+    folder VS Code reads (``core.workspace``) is read as VS Code reads it there (a plain ``.md``
+    agent, Claude's format in ``.claude/agents``). ``progress``: see :func:`build_catalog`.
     """
     files = [(Path(path), Path(path).as_posix()) for path in paths]
-    return build_catalog(files, root=None, max_bytes=max_bytes, dangling=Severity.INFO, progress=progress)
+    formats = {source: found for path, source in files if (found := workspace_format(path)) is not None}
+    return build_catalog(
+        files, root=None, max_bytes=max_bytes, dangling=Severity.INFO, progress=progress, formats=formats
+    )
 
 
 def load_workspace(

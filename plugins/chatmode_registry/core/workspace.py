@@ -155,6 +155,18 @@ def install_folders() -> dict[str, Path]:
     return {suffix: Path(location.folder) for location in WORKSPACE_LOCATIONS for suffix in location.installs}
 
 
+def workspace_format(path: Path) -> tuple[str, str] | None:
+    """``(suffix, dialect)`` of a file in a folder VS Code reads, when that folder reads it in a
+    way its name alone does not say (a plain ``.md`` agent, Claude's format); else ``None``."""
+    location = location_of(path.parent, WORKSPACE_LOCATIONS + USER_LOCATIONS)
+    if location is None or not location.reads(path.name):
+        return None
+    suffix = location.suffix(path.name)
+    if suffix == chatmode_suffix(path.name) and location.dialect == DIALECT_VSCODE:
+        return None
+    return suffix, location.dialect
+
+
 def agent_stem(path: Path) -> str | None:
     """The agent name a file stands for, by the rules of its folder (``foo`` for
     ``.github/agents/foo.md``), or ``None`` when VS Code does not read the file there."""
