@@ -303,3 +303,18 @@ def test_a_single_file_of_a_workspace_folder_is_read_as_that_folder_reads_it(wor
     assert [d for d in found if d["path"].startswith(".claude/")] == []
     # plain.md is the agent "plain"; its prose target is not among the files named: only info.
     assert {(d["code"], d["severity"]) for d in found} <= {("CM302", "info")}
+
+
+def test_fix_leaves_a_claude_agents_tools_alone_and_finds_plain_md_agents(workspace: Path) -> None:
+    claude = workspace / ".claude" / "agents" / "sql-optimizer.md"
+    claude.write_text(CLAUDE_AGENT.replace("Optimizes", "Optimizes\u200b"), encoding="utf-8")
+    plain = workspace / ".github" / "agents" / "plain.md"
+    plain.write_text("---\ndescription: Plain.\ntools: codebase, search\n---\nPlain.\n", encoding="utf-8")
+    completed = chatmodes("fix", ".claude/agents", ".github/agents", cwd=workspace)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert (
+        claude.read_text(encoding="utf-8") == CLAUDE_AGENT
+    )  # hidden character gone, tools as Claude writes them
+    assert plain.read_text(encoding="utf-8").startswith(
+        "---\ndescription: Plain.\ntools: ['search/codebase', 'search']\n"
+    )
