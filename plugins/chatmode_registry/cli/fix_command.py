@@ -39,12 +39,11 @@ def _files(paths: list[str]) -> list[Path]:
     found: list[Path] = []
     for name in paths:
         path = Path(name)
+        location = workspace.location_of(path) if path.is_dir() else None
         if not path.is_dir():
             found.append(path)
-        elif workspace.location_of(path) is not None:
-            found.extend(
-                file.path for file in workspace.workspace_files([(workspace.location_of(path), path)])
-            )
+        elif location is not None:
+            found.extend(file.path for file in workspace.workspace_files([(location, path)]))
         else:
             found.extend(discover(path))
     return found
