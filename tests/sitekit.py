@@ -127,10 +127,12 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
     return found
 
 
-def run_ok(*arguments: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
-    """Run a command in ``cwd`` (with ``env`` when given); fail the test with its output unless
-    it succeeds; return its stdout."""
-    completed = subprocess.run(
+def run(
+    *arguments: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a command in ``cwd`` (with ``env`` when given); return the finished process, whatever
+    its exit code."""
+    return subprocess.run(
         [str(argument) for argument in arguments],
         cwd=cwd,
         env=env,
@@ -139,8 +141,25 @@ def run_ok(*arguments: str | Path, cwd: Path, env: dict[str, str] | None = None)
         timeout=600,
         check=False,
     )
+
+
+def run_ok(*arguments: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run a command in ``cwd`` (with ``env`` when given); fail the test with its output unless
+    it succeeds; return its stdout."""
+    completed = run(*arguments, cwd=cwd, env=env)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return completed.stdout
+
+
+def chatmodes(
+    *arguments: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``chatmodes`` command in ``cwd``, with ``env`` added to this environment
+    minus ``CHATMODES_FROM`` (a default site from the caller's shell must not leak in); return
+    the finished process, whatever its exit code."""
+    environment = {key: value for key, value in os.environ.items() if key != "CHATMODES_FROM"}
+    environment.update(env or {})
+    return run("chatmodes", *arguments, cwd=cwd, env=environment)
 
 
 def git(repo: Path, *args: str) -> str:

@@ -367,7 +367,7 @@ def test_update_replaces_outdated_and_leaves_modified_alone(site, served, workdi
     assert (workdir / ".github/chatmodes/loner.chatmode.md").read_text(encoding="utf-8") == LONER_V1
 
     completed = chatmodes("update", "--from", served.url, cwd=workdir)
-    assert completed.returncode == 1  # builder stays modified
+    assert completed.returncode == 0  # builder stays modified: not update's to replace
     assert completed.stdout.splitlines() == [
         "updated: .github/chatmodes/loner.chatmode.md (outdated -> published)",
         "left alone: .github/agents/builder.agent.md is modified locally (use --force to replace it)",
@@ -376,6 +376,23 @@ def test_update_replaces_outdated_and_leaves_modified_alone(site, served, workdi
     published = site / load_entries(site)["loner"]["raw_url"]
     assert (workdir / ".github/chatmodes/loner.chatmode.md").read_bytes() == published.read_bytes()
     assert (workdir / ".github/agents/builder.agent.md").read_text(encoding="utf-8") == "my builder\n"
+
+
+def test_update_with_nothing_it_may_do_exits_0(served, workdir):
+    """Only a modified and an unknown file: nothing needed updating, so no failure (#25);
+    status still says they are not up to date."""
+    assert chatmodes("install", "builder", "--from", served.url, cwd=workdir).returncode == 0
+    (workdir / ".github/agents/builder.agent.md").write_text("my builder\n", encoding="utf-8")
+    (workdir / ".github/agents/mine.agent.md").write_text(
+        "---\ndescription: mine\n---\nMine.\n", encoding="utf-8"
+    )
+    completed = chatmodes("update", "--from", served.url, cwd=workdir)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert (
+        completed.stdout.splitlines()[-1]
+        == "0 updated, 0 already up to date, 1 modified left alone, 1 not in the catalog"
+    )
+    assert chatmodes("status", "--from", served.url, cwd=workdir).returncode == 1
 
 
 def test_update_force_and_slug_selection(served, workdir):

@@ -185,6 +185,11 @@ def test_copy_button_download_link_and_embedded_source(clean_build: BuildResult)
     article = content(beta)
     button = article.find("button", data_cmr_copy=True)
     assert button.text().strip().startswith("Copy chatmode")
+    # The accessible name keeps the contract's prefix and names the file as what it is (#25).
+    assert button.get("aria-label") == "Copy chatmode (agent file)"
+    assert " ".join(button.text().split()) == "Copy chatmode (agent file)"
+    alpha = content(read_page(clean_build.site, "catalog/alpha/")).find("button", data_cmr_copy=True)
+    assert alpha.get("aria-label") == "Copy chatmode file"
     holder = article.find(id=button.get("data-cmr-copy"))
     assert holder.tag == "script" and holder.get("type") == "application/json"
     source = Path(clean_build.site.parent / "chatmodes" / "beta.agent.md").read_bytes()
@@ -370,7 +375,7 @@ def test_dangling_transition_is_shown_and_the_page_still_exists(make_project) ->
     assert result.ok, result.log
     assert result.messages() == [
         "chatmode_registry: delta.chatmode.md:8: CM302 error: transition to 'Nowhere Engineer' matches no "
-        "chat mode in the catalog: add it, correct the name, or remove the transition"
+        "chat mode in the catalog, so add that chat mode, correct the name, or remove the transition"
     ]
     delta = read_page(result.site, "catalog/delta/")
     problems = " ".join(element.text() for element in section(delta, "cmr-problems"))

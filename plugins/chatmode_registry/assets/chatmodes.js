@@ -126,7 +126,7 @@
         buttons[1].setAttribute("aria-label", "Install " + title + " in VS Code Insiders");
       }
       var copy = buttons[buttons.length - 1];
-      copy.setAttribute("aria-label", "Copy chatmode file of " + title);
+      copy.setAttribute("aria-label", (agent ? "Copy agent file of " : "Copy chatmode file of ") + title);
       copy.setAttribute("data-cmr-file", fileName(slug, agent));
       if (head) head.after(actions);
       else el.appendChild(actions);

@@ -21,6 +21,7 @@ from chatmode_registry.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     add_site_arguments,
+    add_user_argument,
     colour_enabled,
     local_states,
     paint,
@@ -55,9 +56,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--dest",
         type=Path,
         metavar="DIR",
-        help="folder to scan (default: .github/agents and .github/chatmodes)",
+        help="folder to scan (default: the workspace: .github/agents, .github/chatmodes, .claude/agents)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_user_argument(parser, "look at")
     parser.set_defaults(handler=run)
     return parser
 

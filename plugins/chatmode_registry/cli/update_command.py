@@ -2,9 +2,13 @@
 
 An ``outdated`` file (it equals an earlier published version) is replaced by the current one,
 verified like an install and written all or nothing. A ``modified`` file (local edits) is left
-alone unless ``--force``. Exit 0 when every file looked at is up to date afterwards (or would
-be, with ``--dry-run``); 1 when one is left alone or a file fails its checks (nothing is
-written then); 2 on usage or network/catalog errors.
+alone unless ``--force``; ``unknown`` and ``removed`` files are not the catalog's to replace.
+
+Exit codes (``cli.exits``): 0 when update did all it may do: every outdated file is replaced
+(or would be, with ``--dry-run``), including when there was nothing to replace; the files it
+leaves alone are listed but are not a failure (``chatmodes status`` exits 1 for them). 1 when
+an update failed (a file fails its checks or cannot be written: nothing is written then) or a
+SLUG has no local copy. 2 on usage or network/catalog errors.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from chatmode_registry.cli.common import (
     EXIT_USAGE,
     Progress,
     add_site_arguments,
+    add_user_argument,
     local_states,
 )
 from chatmode_registry.core.install import (
@@ -48,10 +53,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--dest",
         type=Path,
         metavar="DIR",
-        help="folder to look in (default: .github/agents and .github/chatmodes)",
+        help="folder to look in (default: the workspace: .github/agents, .github/chatmodes, .claude/agents)",
     )
     parser.add_argument("--force", action="store_true", help="also replace locally modified files")
     parser.add_argument("--dry-run", action="store_true", help="show what would be updated; write nothing")
+    add_user_argument(parser, "look at")
     parser.set_defaults(handler=run)
     return parser
 
@@ -117,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
     if others:
         summary += f", {len(others)} not in the catalog"
     print(summary + ("; nothing written" if args.dry_run else ""))
-    return EXIT_OK if not left_alone and not others else EXIT_FAILED
+    # Files left alone were never update's to replace: nothing it may do is left undone.
+    return EXIT_OK
 
 
 def _where(folders: list[Path]) -> str:

@@ -38,12 +38,11 @@ from chatmode_registry.core.site import (
     UnsafeUrlError,
     check_relative_url,
 )
+from chatmode_registry.core.workspace import agent_stem, install_folders
 
-#: Where VS Code looks for workspace custom agents and chat modes, by suffix.
-DEFAULT_DIRS: dict[str, Path] = {
-    ".agent.md": Path(".github/agents"),
-    ".chatmode.md": Path(".github/chatmodes"),
-}
+#: Where VS Code looks for workspace custom agents and chat modes, by suffix (the workspace's
+#: locations, ``core.workspace``).
+DEFAULT_DIRS: dict[str, Path] = install_folders()
 
 #: States :func:`status` gives a local file.
 UP_TO_DATE, OUTDATED, MODIFIED, REMOVED, UNKNOWN = "up-to-date", "outdated", "modified", "removed", "unknown"
@@ -401,19 +400,21 @@ class FileStatus:
 
 
 def find_local_files(folders: Iterable[Path]) -> list[Path]:
-    """The chat mode files directly inside ``folders`` (missing folders are skipped), sorted."""
+    """The chat mode files directly inside ``folders`` (missing folders are skipped), sorted:
+    in a workspace folder every file VS Code reads there (``core.workspace``), elsewhere the
+    ``*.agent.md`` and ``*.chatmode.md`` files."""
     found: list[Path] = []
     for folder in folders:
         if not folder.is_dir():
             continue
-        found += sorted(child for child in folder.iterdir() if split_suffix(child.name) and child.is_file())
+        found += sorted(child for child in folder.iterdir() if agent_stem(child) and child.is_file())
     return found
 
 
 def local_slug(path: Path) -> str:
     """The slug a local file stands for: its name without suffix, slugified."""
-    parts = split_suffix(path.name)
-    return slugify(parts[0] if parts else path.name)
+    stem = agent_stem(path)
+    return slugify(stem if stem else path.name)
 
 
 def status(site: Site, paths: Iterable[Path]) -> list[FileStatus]:

@@ -234,8 +234,9 @@ class ChatMode:
 
     @property
     def kind(self) -> str:
-        """``agent`` for ``.agent.md`` files, ``chatmode`` for ``.chatmode.md``."""
-        return "agent" if self.suffix == ".agent.md" else "chatmode"
+        """``chatmode`` for ``.chatmode.md`` files, ``agent`` for ``.agent.md`` (and for the plain
+        ``.md`` agents of a workspace's agent folders)."""
+        return "chatmode" if self.suffix == ".chatmode.md" else "agent"
 
     def counts(self) -> dict[str, int]:
         """Diagnostics per severity."""

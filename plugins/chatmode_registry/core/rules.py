@@ -357,8 +357,10 @@ RULES: dict[str, Rule] = {
                 "CM302",
                 "dangling-transition",
                 _E,
-                "A transition names a chat mode that is not in the catalog (info when single files are checked).",
-                "Add the chat mode, correct the name, or remove the transition.",
+                "A transition names a chat mode that is not in the catalog (info when single files or a "
+                "workspace are checked: there it names the install command).",
+                "Add the chat mode, correct the name, or remove the transition; a handoff or subagent "
+                "needs the agent's exact name.",
             ),
             Rule("CM303", "self-transition", _W, "A chat mode switches to itself.", "Remove the transition."),
             Rule(

@@ -94,6 +94,10 @@ LINK_GROUPS = (
 )
 
 #: How a chat mode page names each kind of transition (``Transition.via``).
+#: The copy button's accessible name on a mode's page, by kind. The contract wants it to start
+#: with "Copy chatmode" on every page; an agent's file is named as what it is (#25).
+COPY_LABELS = {"chatmode": "Copy chatmode file", "agent": "Copy chatmode (agent file)"}
+
 VIA_LABELS = {"handoff": "handoff", "prose": "named in text", "subagent": "subagent"}
 
 
@@ -516,6 +520,7 @@ class CatalogSite:
             "sha256": mode.sha256,
             "size": len(mode.raw),
             "kind_label": "custom agent" if mode.kind == "agent" else "chat mode",
+            "copy_label": COPY_LABELS[mode.kind],
             "updated": self.dates.get(mode.source),
             "edit_url": self.edit_url(mode.source),
             "install": links,

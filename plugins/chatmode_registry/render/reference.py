@@ -221,7 +221,9 @@ def transitions_markdown() -> str:
             "may name a built-in agent, in any case.",
             "### Unresolved targets",
             "Any other target is dangling (`CM302`): an error with its line when a folder is "
-            "validated or built, `info` when single files are validated.",
+            "validated or built, `info` when single files are validated, and `info` naming the "
+            "install command in a workspace (the folders VS Code reads), where the mode may "
+            "simply not be installed.",
             f"### Sources (read {facts['read']})",
             sources,
         ]
