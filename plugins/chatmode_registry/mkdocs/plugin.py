@@ -317,6 +317,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             baseline_error=baseline_error,
             nav=self.config.nav,
             home=self.config.home,
+            marketplace=self.marketplace,
         )
         extra: dict[str, bytes | str] = {
             "catalog.json": dumps(data),
