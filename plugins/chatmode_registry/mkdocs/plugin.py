@@ -801,7 +801,11 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             )
         files: dict[str, bytes | str] = {
             llms_txt.LLMS_URI: llms_txt.llms_txt(
-                entries, site_name=config.site_name, site_url=self.base, with_full=with_full
+                entries,
+                site_name=config.site_name,
+                site_url=self.base,
+                with_full=with_full,
+                marketplace=self.marketplace,
             )
         }
         if with_full:
