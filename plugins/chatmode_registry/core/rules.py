@@ -314,6 +314,23 @@ RULES: dict[str, Rule] = {
                 "'disable-model-invocation: true': VS Code does not invoke it that way.",
                 "Point the transition at an agent that can be invoked that way, or change the target's header.",
             ),
+            Rule(
+                "CM401",
+                "not-in-marketplace",
+                _W,
+                "'chatmodes marketplace' leaves the file out of the plugin marketplace: it is rejected, or "
+                "its slug cannot be a plugin name (lower-case words joined by hyphens, at most 64 characters).",
+                "Fix the file's errors, or give it a shorter file name.",
+            ),
+            Rule(
+                "CM402",
+                "plugin-agent-renamed",
+                _W,
+                "Inside a plugin of the marketplace the file cannot keep its own file name (another file "
+                "of the plugin has it, ignoring case, or it is not a portable file name), and without a "
+                "'name' in its header its agent name there changes, so handoffs by the old name miss it.",
+                "Add a 'name' to its header, or give it a unique, portable file name.",
+            ),
         ),
         key=lambda rule: rule.code,
     )
