@@ -32,7 +32,9 @@ import pytest
 
 from git_http import GitHttpServer
 from sitekit import CHATMODES, build_site, git, snapshot, write_chatmodes
-from test_marketplace_copilot import Copilot, copilot_executable
+
+# The real CLI with its own HOME, found or skipped as the marketplace tests do.
+from test_marketplace_copilot import Copilot, copilot  # noqa: F401
 
 MARKETPLACE = "team-modes"
 LONER_V1 = "---\ndescription: Works alone.\n---\n# Loner\n\nFirst version.\n"
@@ -53,16 +55,6 @@ class Installed:
 
     def plugin_folder(self, plugin: str) -> Path:
         return self.copilot_home / "installed-plugins" / MARKETPLACE / plugin
-
-
-def new_copilot(tmp_path_factory: pytest.TempPathFactory, name: str) -> Copilot:
-    executable = copilot_executable()
-    if executable is None:
-        message = "Copilot CLI not found: set COPILOT_CLI or run .ci/run (npm install @github/copilot)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return Copilot(executable, tmp_path_factory.mktemp(name))
 
 
 def chatmodes(
@@ -90,9 +82,11 @@ def commit_marketplace(repository: Path, message: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+def installed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Installed]:
     """Served for the whole module: the CLI fetches updates from the URL it added."""
-    copilot = new_copilot(tmp_path_factory, "copilot-home")
+    cli: Copilot = request.getfixturevalue("copilot")
     root = tmp_path_factory.mktemp("plugins")
     repository = root / "served" / "registry"
     source = write_chatmodes(repository / "chatmodes", {**CHATMODES, "loner.chatmode.md": LONER_V1})
@@ -102,11 +96,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     commit_marketplace(repository, "the registry and its marketplace")
     workdir = root / "project"
     workdir.mkdir()
-    record = Installed(copilot, repository, root / "site", workdir)
+    record = Installed(cli, repository, root / "site", workdir)
     with GitHttpServer(root / "served") as server:
-        copilot.run("plugin", "marketplace", "add", server.url("registry"))
+        cli.run("plugin", "marketplace", "add", server.url("registry"))
         for plugin in ("loner", "planner"):
-            copilot.run("plugin", "install", f"{plugin}@{MARKETPLACE}")
+            cli.run("plugin", "install", f"{plugin}@{MARKETPLACE}")
         # loner changes; the site is built from the new commit (its history has the first version).
         write_chatmodes(source, {"loner.chatmode.md": CHATMODES["loner.chatmode.md"]}, with_seed=False)
         git(repository, "commit", "-q", "-am", "loner: second version")
@@ -213,7 +207,7 @@ def test_the_named_command_brings_the_plugin_up_to_date(installed: Installed, tm
     assert after.stdout.endswith("3 files: 3 up-to-date\n")
 
     # A local path marketplace: loaded live from the registry's folder, nothing to update there.
-    live = new_copilot(tmp_path_factory, "live-home")
+    live = Copilot(installed.copilot.executable, tmp_path_factory.mktemp("live-home"))
     live.run("plugin", "marketplace", "add", str(installed.repository))
     live.run("plugin", "install", f"loner@{MARKETPLACE}")
     agent = installed.repository / "copilot-plugins" / "loner" / "agents" / "loner.md"
