@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.test_catalog_browser import Site, allow_clipboard, build_served_site
 from conftest import CLEAN_MODES
@@ -50,11 +51,20 @@ def test_a_mode_page_copies_its_install_and_add_commands(page, watch, cli_site: 
         box = button.bounding_box()
         assert box is not None and box["height"] >= MIN_TARGET_PX, box
     assert clipboard_after_click(page, install) == "copilot plugin install beta@team-modes"
-    assert block.locator(".cmr-cli__status").text_content() == "Copied to the clipboard."
+    # Said on the button and to screen readers; nothing floats over the page.
+    expect(install).to_have_text("Copied")
+    expect(block.get_by_role("status")).to_have_text("Copied to the clipboard.")
     assert clipboard_after_click(page, add) == f"copilot plugin marketplace add {SOURCE}"
     results = Path(__file__).resolve().parents[2] / "test-results"
     results.mkdir(exist_ok=True)
     block.screenshot(path=str(results / "copilot-cli-mode-page.png"))
+    # On a phone the commands wrap inside the page: nothing scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for button in (install, add):
+        box = button.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390 and box["height"] >= MIN_TARGET_PX, box
+    block.screenshot(path=str(results / "copilot-cli-mode-page-phone.png"))
     watch.assert_clean()
 
 

@@ -509,12 +509,13 @@
   }
 
   /* A button that copies the text of the element its data-cmr-copy-text names (a command in
-     a code field); the status next to it says how that went. */
+     a code field). Like an index entry's buttons it says "Copied" for a moment, and its
+     group's (visually hidden) status tells screen readers: nothing floats over the page. */
   function setupCopyText(button) {
     if (button.hasAttribute("data-cmr-ready")) return;
     button.setAttribute("data-cmr-ready", "");
-    var status = button.closest("[role=group]");
-    status = status && status.querySelector(".cmr-cli__status");
+    var group = button.closest("[role=group]");
+    var say = entrySay(button, group && group.querySelector(".cmr-cli__status"), "Copy");
     button.hidden = false;
     button.addEventListener("click", function () {
       var holder = document.getElementById(button.getAttribute("data-cmr-copy-text"));
@@ -522,10 +523,10 @@
       copyText(holder.textContent).then(
         function () {
           button.setAttribute("data-cmr-copied", "");
-          if (status) status.textContent = "Copied to the clipboard.";
+          say("Copied to the clipboard.", "Copied");
         },
         function () {
-          if (status) status.textContent = "Copying failed: select the command and copy it.";
+          say("Copying failed: select the command and copy it.", "Failed");
         }
       );
     });
@@ -566,8 +567,8 @@
       );
   }
 
-  /* Says on an index entry's button (briefly, then back to ``rest``) and to screen readers
-     how a copy went. */
+  /* Says on a copy button (briefly, then back to ``rest``) and to screen readers how a copy
+     went. */
   function entrySay(button, announce, rest) {
     return function (text, label) {
       if (announce) announce.textContent = text;
