@@ -20,6 +20,8 @@ import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
+
 from chatmode_files import SEED
 
 #: A small registry: planner -> builder (prose), builder -> reviewer (handoff), reviewer ->
@@ -68,22 +70,29 @@ def write_chatmodes(source: Path, files: dict[str, str] | None = None, *, with_s
     return source
 
 
-def build_site(source: Path, site: Path, *, site_url: str = "https://example.org/registry/") -> dict:
+def build_site(
+    source: Path,
+    site: Path,
+    *,
+    site_url: str = "https://example.org/registry/",
+    options: dict[str, object] | None = None,
+) -> dict:
     """Build the catalog site of ``source`` into ``site`` with MkDocs and the real plugin.
 
     A minimal MkDocs project is written next to ``source`` (``mkdocs.yml`` and
-    ``docs/index.md``); ``history`` comes from git when ``source`` is in a repository, as in
-    any build. Returns the built ``catalog.json`` document.
+    ``docs/index.md``); ``options`` are more options of the ``chatmodes`` plugin (e.g.
+    ``marketplace_source``). ``history`` comes from git when ``source`` is in a repository,
+    as in any build. Returns the built ``catalog.json`` document.
     """
     project = source.parent
     config = project / "mkdocs.yml"
-    config.write_text(
-        "site_name: Test registry\n"
-        f"site_url: {site_url}\n"
-        "theme:\n  name: material\n"
-        f"plugins:\n  - chatmodes:\n      source: {source.name}\n",
-        encoding="utf-8",
-    )
+    settings = {
+        "site_name": "Test registry",
+        "site_url": site_url,
+        "theme": {"name": "material"},
+        "plugins": [{"chatmodes": {"source": source.name, **(options or {})}}],
+    }
+    config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     (project / "docs").mkdir(exist_ok=True)
     (project / "docs" / "index.md").write_text("# Test registry\n", encoding="utf-8")
     # A local build: without CI, which makes a build a deployment (see test_site_url.py).

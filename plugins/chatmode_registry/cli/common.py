@@ -12,7 +12,9 @@ from typing import TextIO
 
 # The exit codes (cli.exits), re-exported for the site commands that import them from here.
 from chatmode_registry.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401
-from chatmode_registry.core.install import FileStatus, find_local_files, status
+from chatmode_registry.core.copilot_plugins import COPILOT_HOME_VARIABLE, copilot_home, plugin_installs
+from chatmode_registry.core.install import FileStatus, find_local_files, plugin_status, status
+from chatmode_registry.core.marketplace import MarketplaceRef
 from chatmode_registry.core.site import DEFAULT_TIMEOUT, Site, SiteUnavailable, open_site
 from chatmode_registry.core.workspace import (
     CONFIG_NAME,
@@ -46,6 +48,19 @@ def add_site_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"deadline of each network request, in seconds (default {DEFAULT_TIMEOUT:g})",
+    )
+
+
+def add_copilot_home_argument(parser: argparse.ArgumentParser) -> None:
+    """``--copilot-home``, for ``status`` and ``update``: where Copilot CLI records its plugins."""
+    parser.add_argument(
+        "--copilot-home",
+        type=Path,
+        metavar="DIR",
+        help=(
+            "Copilot CLI's home, where it records plugins installed from the registry's "
+            f"marketplace (default: ${COPILOT_HOME_VARIABLE}, else ~/.copilot, as the CLI decides)"
+        ),
     )
 
 
@@ -91,7 +106,8 @@ def load_site(command: str, args: argparse.Namespace) -> Site | None:
 
 def local_states(command: str, args: argparse.Namespace) -> tuple[Site, list[Path], list[FileStatus]] | None:
     """The site, the folders looked in and the state of each local chat mode (``--dest`` or
-    the default folders), for ``status`` and ``update``; on failure print one line and return
+    the default folders, then the files of plugins Copilot CLI installed from the catalog's
+    marketplace), for ``status`` and ``update``; on failure print one line and return
     ``None`` (the caller exits 2)."""
     if args.dest is not None and not args.dest.is_dir():
         print(f"chatmodes {command}: error: {args.dest} is not a folder", file=sys.stderr)
@@ -101,7 +117,15 @@ def local_states(command: str, args: argparse.Namespace) -> tuple[Site, list[Pat
     if site is None:
         return None
     try:
-        return site, folders, status(site, find_local_files(folders))
+        results = status(site, find_local_files(folders))
+        marketplace = MarketplaceRef.from_dict(site.catalog.get("marketplace"))
+        if marketplace is not None:
+            home = args.copilot_home if args.copilot_home is not None else copilot_home()
+            installs, problems = plugin_installs(home, marketplace.name)
+            for problem in problems:
+                print(f"chatmodes {command}: warning: {problem}", file=sys.stderr)
+            results += plugin_status(site, installs, marketplace.update_command)
+        return site, folders, results
     except OSError as error:
         print(f"chatmodes {command}: error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return None
