@@ -170,7 +170,9 @@ def test_update_leaves_copilot_files_alone_and_names_its_command(installed: Inst
     completed = chatmodes(
         "update", "--from", installed.site, "--copilot-home", installed.copilot_home, cwd=installed.workdir
     )
-    assert completed.returncode == 1, completed.stderr
+    # Nothing was update's to do: the outdated file is Copilot CLI's (#25: exit 0 when nothing
+    # it may do is left undone).
+    assert completed.returncode == 0, completed.stderr
     loner = (installed.plugin_folder("loner") / "agents" / "loner.md").as_posix()
     assert (
         f"left alone: {loner} is outdated, and Copilot CLI manages it; "

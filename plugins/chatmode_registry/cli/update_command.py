@@ -9,8 +9,8 @@ that updates them is named instead.
 Exit codes (``cli.exits``): 0 when update did all it may do: every outdated file is replaced
 (or would be, with ``--dry-run``), including when there was nothing to replace; the files it
 leaves alone (Copilot CLI's included) are listed but are not a failure (``chatmodes status`` exits 1 for them). 1 when
-an update failed (a file fails its checks or cannot be written: nothing is written then) or a
-SLUG has no local copy. 2 on usage or network/catalog errors.
+an update failed (a file fails its checks or cannot be written: nothing is written then), a
+SLUG has no local copy, or a SLUG named is outdated in a Copilot CLI plugin (its command is named). 2 on usage or network/catalog errors.
 """
 
 from __future__ import annotations
@@ -137,8 +137,9 @@ def run(args: argparse.Namespace) -> int:
     if managed:
         summary += f", {len(managed)} left to Copilot CLI"
     print(summary + ("; nothing written" if args.dry_run else ""))
-    # Files left alone were never update's to replace: nothing it may do is left undone.
-    return EXIT_OK
+    # Files left alone were never update's to replace: nothing it may do is left undone, unless
+    # a SLUG was named and its copy is Copilot CLI's, so what was asked for did not happen.
+    return EXIT_FAILED if args.slugs and managed else EXIT_OK
 
 
 def _where(folders: list[Path]) -> str:
