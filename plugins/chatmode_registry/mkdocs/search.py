@@ -21,6 +21,12 @@ compares the result with Material's own parser on real pages.
 Only markup this module fully understands takes this path: a comment, a tag or text. Anything
 else (a ``<script>``, a declaration, a stray ``<``) raises :class:`Unsupported` and the
 page goes through Material's parser as any other page does.
+
+Whichever parser reads a page, it reads each body's stand-in (:func:`search_stand_in`):
+markup that gives exactly the body's entries with far fewer tags.
+``tests/test_search_stand_in.py`` fuzzes both against Material's parser. Material's parser
+fails (``ValueError``) on some nestings of a body's raw HTML; :func:`material_reads` tells,
+and :func:`without_kept_tags` makes markup it cannot fail on.
 """
 
 from __future__ import annotations
