@@ -241,6 +241,7 @@ NESTING = {
     "hand-written permalink in a paragraph": 'Text <a class="headerlink" href="#x">¶</a> more.\n',
     "hand-written permalink in a raw heading": '<h3>Title<a class="headerlink" href="#y">¶</a></h3>\n\nbody\n',
     "entity split by a tag": "&amp;<em>amp;</em> &nbsp;<b> </b>&nbsp;\n",
+    "inline tags at both ends of the body": "<b>\n<strong>alpha  \n</b>\n\n",
 }
 
 

@@ -314,7 +314,9 @@ def search_stand_in(markup: str) -> str:
     Material reads each run of text between two tags on its own: white space alone becomes one
     space, or nothing after white space, except in ``pre``. So where a left-out tag stood between
     two runs of text and either run is white space alone (outside ``pre``), or the first ends
-    in a character reference left open, an empty comment keeps them apart. The other tags stay, with only the attributes Material reads (a heading's
+    in a character reference left open, an empty comment keeps them apart; and so it does at
+    either end of the markup after or before a left-out tag, where the page's own text (not
+    known here) would otherwise run into the markup's. The other tags stay, with only the attributes Material reads (a heading's
     whole tag, a kept permalink's class).
 
     Anything this does not prove equal comes back as it is: markup that is not well nested,
@@ -327,10 +329,11 @@ def search_stand_in(markup: str) -> str:
         return markup
     out: list[str] = []
     position = 0
-    # The run of text written since the last tag written: its last piece, whether every
-    # piece is white space (each piece is looked at once, when a cut needs it), the pieces
-    # not looked at yet.
-    last = ""
+    # The run of text written since the last tag written: its last piece ("" when a tag was
+    # written last; None before anything is written, where the page's own text may come
+    # before the markup), whether every piece is white space (each piece is looked at once,
+    # when a cut needs it), the pieces not looked at yet.
+    last: str | None = None
     run_is_space = True
     unchecked: list[str] = []
     cut = False  # a tag left out since the last piece written
@@ -340,7 +343,9 @@ def search_stand_in(markup: str) -> str:
         start = match.start() if match is not None else len(markup)
         if start > position and not (index and left_out[index - 1] == 2):
             text = markup[position:start]
-            if cut and last:
+            if cut and last is None:
+                out.append(_CUT)  # the text before the markup is not known here
+            elif cut and last:
                 if run_is_space and unchecked and not pre_open:
                     run_is_space = all(_is_space(piece) for piece in unchecked)
                     unchecked = []
@@ -355,6 +360,8 @@ def search_stand_in(markup: str) -> str:
                 unchecked.append(text)
             cut = False
         if match is None:
+            if cut and last != "":
+                out.append(_CUT)  # nor is the text after it
             break
         position = match.end()
         if left_out[index]:
