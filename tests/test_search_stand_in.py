@@ -204,28 +204,37 @@ def exact_entries(content: str) -> list[dict]:
     return index.entries
 
 
-def framed(body_html: str) -> str:
-    """A body as a chat mode page holds it: after the page's title, inside its own element."""
-    return f'<h1 id="mode">Mode</h1>\n<div class="cmr-body">\n{body_html}\n</div>\n<p>after</p>'
+def framed(body_html: str, before: str = "\n", after: str = "\n") -> str:
+    """A body as a chat mode page holds it: after the page's title, inside its own element,
+    with the page's text ``before`` and ``after`` it."""
+    return f'<h1 id="mode">Mode</h1>\n<div class="cmr-body">{before}{body_html}{after}</div>\n<p>after</p>'
+
+
+#: The page's text right around a body: the template's line breaks, or other text.
+AROUND = st.sampled_from(["\n", "", " ", "x", "\n \n", "&amp"])
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(blocks())
-def test_fuzz_the_stand_in_and_the_plugin_s_entries_are_material_s(body: str) -> None:
+@given(blocks(), AROUND, AROUND)
+def test_fuzz_the_stand_in_and_the_plugin_s_entries_are_material_s(
+    body: str, before: str, after: str
+) -> None:
     html = render_body(body, PLACE).html
     stand_in = search_stand_in(html)
-    if not material_reads(framed(html)):
+    if not material_reads(framed(html, before, after)):
         # Material's parser fails on some nestings of raw HTML: on the stand-in alike, and
         # the plugin then hands it the stand-in without the elements it keeps.
-        assert not material_reads(framed(stand_in))
-        assert material_reads(framed(without_kept_tags(stand_in)))
+        assert not material_reads(framed(stand_in, before, after))
+        assert material_reads(framed(without_kept_tags(stand_in), before, after))
         return
-    expected = exact_entries(framed(html))
-    assert exact_entries(framed(stand_in)) == expected
+    expected = exact_entries(framed(html, before, after))
+    assert exact_entries(framed(stand_in, before, after)) == expected
     # The plugin's own section builder, on the body and on its stand-in, where it reads them.
     for markup in (html, stand_in):
         try:
-            own = page_entries(framed(markup), url="mode/", toc_ids=set(), meta={}, title="Mode")
+            own = page_entries(
+                framed(markup, before, after), url="mode/", toc_ids=set(), meta={}, title="Mode"
+            )
         except Unsupported:
             continue
         assert own == expected
