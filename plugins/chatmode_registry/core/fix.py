@@ -1,6 +1,7 @@
 """Repairing the fixable rules in place: mojibake (CM202), legacy tool names (CM106), a
 comma-separated ``tools`` string (CM110), YAML 1.1 booleans (CM113) and hidden characters
-(CM203, also where the header writes them as YAML escapes).
+(CM203, also where the header writes them as YAML escapes; control characters are removed,
+and a carriage return without a line feed becomes the file's line ending).
 
 Edits are made on the file's own lines, so everything else stays byte for byte: the BOM,
 line endings (CRLF, LF, a missing final newline), quotes, comments and list style. The YAML
@@ -69,6 +70,13 @@ def fix_bytes(raw: bytes) -> FixResult:
         if cleaned != contents[index]:
             contents[index] = cleaned
             result.changes.append(f"line {index + 1}: removed hidden characters")
+    line_break = next((ending for ending in endings if ending and ending != "\r"), "\n")
+    for index, ending in enumerate(endings):
+        # CM203: a carriage return without a line feed. VS Code and the page already break the
+        # line there; the file's own line ending makes terminals and diffs agree.
+        if ending == "\r":
+            endings[index] = line_break
+            result.changes.append(f"line {index + 1}: carriage return without a line feed made a line break")
     if not result.changes:
         return result
     pieces = []

@@ -730,10 +730,56 @@ def _changed_span(before: str, after: str) -> tuple[str, str]:
 _MARKUP = "*_`\"'()[]{}<>.,;:!?"
 
 
-def check_text(path: str, text: str) -> list[Diagnostic]:
-    """Rules about characters anywhere in the file: mojibake (CM202), hidden characters (CM203)."""
+def check_text(path: str, text: str, original: str | None = None) -> list[Diagnostic]:
+    """Rules about characters anywhere in the file: mojibake (CM202), hidden characters (CM203).
+
+    ``text`` has its line breaks normalised to ``\n``; ``original`` is the decoded file before
+    that, where a carriage return that ends no CRLF pair is still seen (CM203 too).
+    """
     found = _check_mojibake(path, text)
     found += _check_hidden(path, text)
+    if original is not None:
+        found += _check_bare_returns(path, original)
+    return found
+
+
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+def _check_bare_returns(path: str, original: str) -> list[Diagnostic]:
+    """CM203 for each carriage return not followed by a line feed, at the line it ends.
+
+    VS Code (and so the model) reads it as a line break; ``cat``, ``git diff`` and a terminal
+    return to the start of the line instead, so what follows overwrites what a reviewer sees.
+    Lines are counted as everywhere else (CRLF, CR and LF each end one), in one pass.
+    """
+    if "\r" not in original:
+        return []
+    found: list[Diagnostic] = []
+    count = 0
+    line_number = 1
+    line_start = 0
+    for match in _LINE_BREAKS.finditer(original):
+        if match.group() == "\r":
+            count += 1
+            if count <= MAX_PER_RULE:
+                found.append(
+                    make(
+                        "CM203",
+                        path,
+                        line_number,
+                        f"{hidden.describe(chr(13))} at column {match.start() - line_start + 1:,} is not "
+                        "followed by a line feed: a terminal, cat and git diff print what follows over "
+                        "this line, while the model reads both; delete it (chatmodes fix makes it a line "
+                        "break)",
+                    )
+                )
+        line_number += 1
+        line_start = match.end()
+    if count > MAX_PER_RULE:
+        found.append(
+            make("CM203", path, None, f"{count - MAX_PER_RULE} more carriage returns without a line feed")
+        )
     return found
 
 
