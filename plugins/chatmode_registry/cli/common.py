@@ -3,23 +3,65 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import pydoc
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 # The exit codes (cli.exits), re-exported for the site commands that import them from here.
 from chatmode_registry.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401
 from chatmode_registry.core.install import DEFAULT_DIRS, FileStatus, find_local_files, status
 from chatmode_registry.core.site import DEFAULT_TIMEOUT, Site, SiteUnavailable, open_site
+from chatmode_registry.render.diagnostics import terminal_safe
 
 #: Seconds of work after which progress appears on a terminal; ``CHATMODES_PROGRESS_AFTER``
 #: overrides it (tests set 0 to see it at once).
 PROGRESS_AFTER = 2.0
 #: Seconds between two redraws of a progress line: a terminal need not be written per item.
 PROGRESS_REDRAW = 0.1
+
+
+def say(text: str = "", *, stream: TextIO | None = None) -> None:
+    """Print one line of text output, escaped for a terminal (:func:`terminal_safe`).
+
+    The commands' text output quotes what they do not control: a site's names, descriptions
+    and messages about its files, local file names. Everything they print goes through here
+    (or, for coloured output, through :func:`terminal_safe` before :func:`paint`), so no
+    control character of theirs reaches the terminal. JSON output is printed as it is.
+    """
+    print(terminal_safe(text), file=stream or sys.stdout)
+
+
+def complain(command: str, message: object, *, kind: str = "error") -> None:
+    """``chatmodes COMMAND: KIND: MESSAGE`` on stderr, escaped (see :func:`say`)."""
+    say(f"chatmodes {command}: {kind}: {message}", stream=sys.stderr)
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON on stdout, exactly: non-ASCII text stays readable, but any
+    character that is not printable (a C1 control, a bidi override) is written as a JSON
+    ``\\u`` escape, so the document means the same and still cannot drive a terminal."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if not text.isprintable():
+        text = "".join(
+            char if char.isprintable() or char == "\n" else json.dumps(char)[1:-1] for char in text
+        )
+    print(text)
+
+
+def terminal_safe_data(value: Any) -> Any:
+    """``value`` (JSON-like data, e.g. a site's record) with every string escaped for one
+    terminal line (:func:`terminal_safe`), keys included; other values as they are."""
+    if isinstance(value, str):
+        return terminal_safe(value)
+    if isinstance(value, dict):
+        return {terminal_safe_data(key): terminal_safe_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [terminal_safe_data(item) for item in value]
+    return value
 
 
 def add_site_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +98,7 @@ def load_site(command: str, args: argparse.Namespace) -> Site | None:
     try:
         return open_site(args.site, timeout=args.timeout)
     except SiteUnavailable as error:
-        print(f"chatmodes {command}: error: {error}", file=sys.stderr)
+        complain(command, error)
         return None
 
 
@@ -65,7 +107,7 @@ def local_states(command: str, args: argparse.Namespace) -> tuple[Site, list[Pat
     the default folders), for ``status`` and ``update``; on failure print one line and return
     ``None`` (the caller exits 2)."""
     if args.dest is not None and not args.dest.is_dir():
-        print(f"chatmodes {command}: error: {args.dest} is not a folder", file=sys.stderr)
+        complain(command, f"{args.dest} is not a folder")
         return None
     folders = [args.dest] if args.dest is not None else list(dict.fromkeys(DEFAULT_DIRS.values()))
     site = load_site(command, args)
@@ -74,7 +116,7 @@ def local_states(command: str, args: argparse.Namespace) -> tuple[Site, list[Pat
     try:
         return site, folders, status(site, find_local_files(folders))
     except OSError as error:
-        print(f"chatmodes {command}: error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
+        complain(command, f"cannot read {error.filename}: {error.strerror}")
         return None
 
 

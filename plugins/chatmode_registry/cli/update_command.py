@@ -19,7 +19,9 @@ from chatmode_registry.cli.common import (
     EXIT_USAGE,
     Progress,
     add_site_arguments,
+    complain,
     local_states,
+    say,
 )
 from chatmode_registry.core.install import (
     MODIFIED,
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         local = {result.slug for result in results}
         missing = [slug for slug in args.slugs if slug not in local]
         for slug in missing:
-            print(f"chatmodes update: error: no local copy of {slug!r} in {_where(folders)}", file=sys.stderr)
+            complain("update", f"no local copy of {slug!r} in {_where(folders)}")
         if missing:
             return EXIT_FAILED
         results = [result for result in results if result.slug in args.slugs]
@@ -86,13 +88,13 @@ def run(args: argparse.Namespace) -> int:
         )
     except SiteUnavailable as error:
         progress.done()
-        print(f"chatmodes update: error: {error}", file=sys.stderr)
+        complain("update", f"{error}")
         return EXIT_USAGE
     progress.done()
     if plan.problems:
         for problem in plan.problems:
-            print(f"chatmodes update: error: {problem.message}", file=sys.stderr)
-        print("chatmodes update: nothing was written", file=sys.stderr)
+            complain("update", f"{problem.message}")
+        say("chatmodes update: nothing was written", stream=sys.stderr)
         return EXIT_FAILED
 
     states = {r.slug: r.state for r in results}
@@ -101,22 +103,22 @@ def run(args: argparse.Namespace) -> int:
         result = apply(plan, force=True)
         if not result.ok:
             for problem in result.problems:
-                print(f"chatmodes update: error: {problem.message}", file=sys.stderr)
-            print("chatmodes update: nothing was written", file=sys.stderr)
+                complain("update", f"{problem.message}")
+            say("chatmodes update: nothing was written", stream=sys.stderr)
             return EXIT_FAILED
     for planned in plan.files:
-        print(f"{verb}: {planned.path.as_posix()} ({states[planned.slug]} -> published)")
+        say(f"{verb}: {planned.path.as_posix()} ({states[planned.slug]} -> published)")
     for r in left_alone:
-        print(f"left alone: {r.path} is modified locally (use --force to replace it)")
+        say(f"left alone: {r.path} is modified locally (use --force to replace it)")
     for r in others:
-        print(f"left alone: {r.path} is {r.state}")
+        say(f"left alone: {r.path} is {r.state}")
     summary = (
         f"{len(plan.files)} {'would be ' if args.dry_run else ''}updated, {len(current)} already up to date, "
         f"{len(left_alone)} modified left alone"
     )
     if others:
         summary += f", {len(others)} not in the catalog"
-    print(summary + ("; nothing written" if args.dry_run else ""))
+    say(summary + ("; nothing written" if args.dry_run else ""))
     return EXIT_OK if not left_alone and not others else EXIT_FAILED
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from chatmode_registry.cli.common import Progress
+from chatmode_registry.cli.common import Progress, say
 from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.core.catalog import load_catalog, load_files
 from chatmode_registry.core.model import Diagnostic, ProgressCallback, Severity
@@ -80,7 +80,7 @@ def report_missing_paths(command: str, paths: list[str]) -> bool:
     """Print one line per path that does not exist; True when there was any (shared with ``fix``)."""
     missing = [name for name in paths if not Path(name).exists()]
     for name in missing:
-        print(f"chatmodes {command}: {name}: no such file or folder", file=sys.stderr)
+        say(f"chatmodes {command}: {name}: no such file or folder", stream=sys.stderr)
     return bool(missing)
 
 

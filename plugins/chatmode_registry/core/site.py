@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import re
 import socket
 import ssl
 import threading
@@ -57,6 +58,7 @@ MAX_CATALOG_DEPTH = 32
 MAX_FILE_BYTES = 4 * 1024 * 1024
 
 _TOO_DEEP = object()
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _READ_CHUNK = 64 * 1024
 
 
@@ -199,8 +201,9 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
 def check_relative_url(relative_url: str) -> str:
     """Return ``relative_url`` if it names a place below the site root, else raise.
 
-    Refused: empty strings, NUL and backslashes, a scheme or host, a leading ``/``, and any
-    ``.``/``..`` segment (checked after percent-decoding, since servers decode too).
+    Refused: empty strings, NUL and backslashes, control characters (urllib would drop some
+    and refuse others), a scheme or host, a leading ``/``, and any ``.``/``..`` segment
+    (checked after percent-decoding, since servers decode too).
     """
     if not isinstance(relative_url, str) or not relative_url:
         raise UnsafeUrlError(f"empty or non-string URL {relative_url!r} in the catalog")
@@ -209,6 +212,8 @@ def check_relative_url(relative_url: str) -> str:
     problem = None
     if "\x00" in relative_url or "\\" in relative_url or "\x00" in decoded or "\\" in decoded:
         problem = "contains NUL or a backslash"
+    elif _CONTROL.search(relative_url) or _CONTROL.search(decoded):
+        problem = "contains a control character"
     elif parts.scheme or parts.netloc or relative_url.startswith("//"):
         problem = "is not relative to the site"
     elif decoded.startswith("/"):
