@@ -87,20 +87,20 @@ def run_search(args: argparse.Namespace) -> int:
     if site is None:
         return EXIT_USAGE
     entries = list(site.entries().values())
-    bodies: dict[str, str] = {}
+    text = " ".join(args.query)
+    body_hits: dict[str, dict[str, int]] = {}
     if not args.no_body:
         progress = Progress("reading bodies")
         try:
-            bodies, notes = query.fetch_bodies(site, entries, progress=progress)
-        except SiteUnavailable as error:
+            body_hits, notes = query.scan_bodies(site, entries, text, progress=progress)
+        except SiteUnavailable as error:  # the network, or the command's fetch limits
             progress.done()
             complain("search", error)
             return EXIT_USAGE
         progress.done()
         for note in notes:
             complain("search", note, kind="note")
-    text = " ".join(args.query)
-    hits = query.search(entries, text, bodies)[: max(args.limit, 0)]
+    hits = query.search(entries, text, body_hits)[: max(args.limit, 0)]
     if args.format == "json":
         print_json({"query": text, "results": [hit.to_dict() for hit in hits]})
     elif not hits:
