@@ -67,6 +67,14 @@ def test_a_carriage_return_without_a_line_feed_is_reported_where_it_ends_a_line(
     assert found.line == 6 and "U+000D CR" in found.message and "column 10" in found.message
 
 
+def test_a_control_character_written_as_a_yaml_escape_is_found_and_fixed(tmp_path):
+    raw = chatmode(header='name: "Helper\\x1b[8m hidden"\n').encode()
+    catalog = load(tmp_path, {"m.agent.md": raw})
+    (found,) = with_code(catalog.diagnostics, "CM203")
+    assert found.line == 3 and "U+001B ESC" in found.message
+    assert b'name: "Helper[8m hidden"\n' in fix_bytes(raw).content
+
+
 def test_tabs_line_feeds_and_crlf_line_breaks_are_text(tmp_path):
     raw = chatmode("# T\n\n\tIndented\twith tabs.\n\nDone.\n").replace("\n", "\r\n")
     catalog = load(tmp_path, {"m.chatmode.md": raw})

@@ -203,6 +203,10 @@ def test_status_update_and_validate_escape_file_names_and_site_strings(
     assert f"loner{HOSTILE}.chatmode.md" in {Path(item["path"]).name for item in status["files"]}
     validated = chatmodes("validate", dest, cwd=workdir)
     assert_terminal_safe(validated)
+    as_json = chatmodes("validate", dest, "--format", "json", cwd=workdir)
+    assert unsafe_characters(as_json.stdout) == []
+    paths = {Path(item["path"]).name for item in json.loads(as_json.stdout)["diagnostics"]}
+    assert f"loner{HOSTILE}.chatmode.md" in paths  # exact once parsed
 
 
 def test_diff_escapes_both_sites_strings(registry_build, hostile_site, workdir):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pydoc
 import sys
@@ -15,7 +14,7 @@ from typing import Any, TextIO
 from chatmode_registry.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401
 from chatmode_registry.core.install import DEFAULT_DIRS, FileStatus, find_local_files, status
 from chatmode_registry.core.site import DEFAULT_TIMEOUT, Site, SiteUnavailable, open_site
-from chatmode_registry.render.diagnostics import terminal_safe
+from chatmode_registry.render.diagnostics import terminal_safe, terminal_safe_json
 
 #: Seconds of work after which progress appears on a terminal; ``CHATMODES_PROGRESS_AFTER``
 #: overrides it (tests set 0 to see it at once).
@@ -41,15 +40,8 @@ def complain(command: str, message: object, *, kind: str = "error") -> None:
 
 
 def print_json(data: Any) -> None:
-    """``data`` as indented JSON on stdout, exactly: non-ASCII text stays readable, but any
-    character that is not printable (a C1 control, a bidi override) is written as a JSON
-    ``\\u`` escape, so the document means the same and still cannot drive a terminal."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    if not text.isprintable():
-        text = "".join(
-            char if char.isprintable() or char == "\n" else json.dumps(char)[1:-1] for char in text
-        )
-    print(text)
+    """``data`` as indented JSON on stdout, exactly (:func:`terminal_safe_json`)."""
+    print(terminal_safe_json(data))
 
 
 def terminal_safe_data(value: Any) -> Any:

@@ -233,7 +233,8 @@ def _drop_hidden_escapes(line: str) -> str:
     """The line without YAML escapes (``\\u200b``, ``\\U000E0041``) of hidden characters.
 
     One pass: each backslash run is read once; an escape is one whose backslash is not itself
-    escaped (an odd run) followed by ``u`` and 4 or ``U`` and 8 hex digits.
+    escaped (an odd run) followed by ``x`` and 2, ``u`` and 4 or ``U`` and 8 hex digits
+    (``\\x1b``: an ESC written as an escape is a hidden control character too).
     """
     pieces: list[str] = []
     last = 0
@@ -242,7 +243,7 @@ def _drop_hidden_escapes(line: str) -> str:
         run_end = position
         while run_end < len(line) and line[run_end] == "\\":
             run_end += 1
-        width = {"u": 4, "U": 8}.get(line[run_end : run_end + 1], 0)
+        width = {"x": 2, "u": 4, "U": 8}.get(line[run_end : run_end + 1], 0)
         digits = line[run_end + 1 : run_end + 1 + width]
         if (run_end - position) % 2 and width and len(digits) == width and set(digits) <= _HEX:
             code = int(digits, 16)

@@ -34,6 +34,16 @@ def terminal_safe(text: str, *, keep_line_breaks: bool = False) -> str:
     )
 
 
+def terminal_safe_json(data: Any) -> str:
+    """``data`` as indented JSON that is exactly the data and still safe on a terminal:
+    non-ASCII text stays readable, but every character :func:`terminal_safe` would escape
+    (C0/C1 controls, bidi overrides) is written as a JSON ``\\u`` escape."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char == "\n" else json.dumps(char)[1:-1] for char in text)
+
+
 def summary(files: int, diagnostics: Sequence[Diagnostic]) -> str:
     """One line: how many files, errors, warnings and infos."""
     found = count_severities(diagnostics)
@@ -70,8 +80,8 @@ def to_json(diagnostics: Sequence[Diagnostic], files: int) -> dict[str, Any]:
 
 
 def format_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    """:func:`to_json` serialised."""
-    return json.dumps(to_json(diagnostics, files), ensure_ascii=False, indent=2) + "\n"
+    """:func:`to_json` serialised (:func:`terminal_safe_json`)."""
+    return terminal_safe_json(to_json(diagnostics, files)) + "\n"
 
 
 def _escape_data(text: str) -> str:
