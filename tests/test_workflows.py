@@ -357,6 +357,46 @@ def publish_release(remote: Path, checkout: Path, tmp: Path, tag: str) -> Runner
     return runner
 
 
+def trusted_runner(checkout: Path, tmp: Path, gh_answer: str, **expressions: str) -> Runner:
+    """A runner for preview-publish.yml's trusted steps, with ``gh`` a stub that prints
+    ``gh_answer`` (the pull request's ``state head_sha``) when asked about pull request 7."""
+    bin_folder = tmp / "bin"
+    bin_folder.mkdir()
+    stub = bin_folder / "gh"
+    stub.write_text(
+        f'#!/bin/sh\n[ "$2" = "repos/octo/registry/pulls/7" ] && echo {gh_answer}\n', encoding="utf-8"
+    )
+    stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
+    runner = Runner(
+        checkout,
+        tmp,
+        github_environment("main"),
+        {
+            "github.token": "fake-token",
+            "github.event.workflow_run.head_sha": "abc123",
+            "needs.identify.outputs.number": "7",
+            **expressions,
+        },
+    )
+    runner.env["PATH"] = f"{bin_folder}{os.pathsep}{runner.env['PATH']}"
+    return runner
+
+
+def preview_pages_sh(checkout: Path, action: str, number: str, site: Path | None = None):
+    """``preview-pages.sh ACTION`` run in ``checkout`` as the workflows run it."""
+    environment = {**os.environ, **IDENTITY, "PR_NUMBER": number}
+    if site is not None:
+        environment["PREVIEW_SITE"] = str(site)
+    return subprocess.run(
+        ["bash", ".github/scripts/preview-pages.sh", action],
+        cwd=checkout,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 @pytest.mark.skipif(shutil.which("mike") is None or shutil.which("git") is None, reason="mike or git missing")
 def test_publish_preview_and_cleanup_steps_against_a_local_remote(registry, tmp_path):
     remote, checkout = registry
@@ -400,26 +440,12 @@ def test_publish_preview_and_cleanup_steps_against_a_local_remote(registry, tmp_
 
     # The trusted side: the downloaded artifact in its workspace, gh answering the head check.
     shutil.copytree(pr_checkout / "preview", checkout / "preview")
-    bin_folder = tmp_path / "bin"
-    bin_folder.mkdir()
-    stub = bin_folder / "gh"
-    stub.write_text(
-        '#!/bin/sh\n[ "$2" = "repos/octo/registry/pulls/7" ] && echo open abc123\n', encoding="utf-8"
-    )
-    stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
-    trusted = Runner(
+    trusted = trusted_runner(
         checkout,
         tmp_path,
-        github_environment("main"),
-        {
-            "github.token": "fake-token",
-            "github.event.workflow_run.head_sha": "abc123",
-            "vars.SITE_URL": "",
-            "steps.pages.outputs.base_url": PAGES.rstrip("/"),
-            "needs.identify.outputs.number": "7",
-        },
+        "open abc123",
+        **{"vars.SITE_URL": "", "steps.pages.outputs.base_url": PAGES.rstrip("/")},
     )
-    trusted.env["PATH"] = f"{bin_folder}{os.pathsep}{trusted.env['PATH']}"
     publish_preview = load("preview-publish.yml")
     trusted.run(step_named(publish_preview, "Check that the preview belongs"))
     assert trusted.outputs == {"current": "true"} and trusted.carried == {"PR_NUMBER": "7"}
@@ -471,22 +497,7 @@ def test_a_stale_preview_is_not_published(registry, tmp_path):
     _, checkout = registry
     (checkout / "preview").mkdir()
     (checkout / "preview" / "pr-number").write_text("7\n", encoding="utf-8")
-    bin_folder = tmp_path / "bin"
-    bin_folder.mkdir()
-    stub = bin_folder / "gh"
-    stub.write_text("#!/bin/sh\necho open newer456\n", encoding="utf-8")
-    stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
-    trusted = Runner(
-        checkout,
-        tmp_path,
-        github_environment("main"),
-        {
-            "github.token": "fake-token",
-            "github.event.workflow_run.head_sha": "abc123",
-            "needs.identify.outputs.number": "7",
-        },
-    )
-    trusted.env["PATH"] = f"{bin_folder}{os.pathsep}{trusted.env['PATH']}"
+    trusted = trusted_runner(checkout, tmp_path, "open newer456")
     trusted.run(step_named(load("preview-publish.yml"), "Check that the preview belongs"))
     assert trusted.outputs == {"current": "false"}
 
@@ -573,35 +584,11 @@ def test_a_closed_pull_request_is_not_published_and_its_preview_is_removed(regis
     site.mkdir()
     (site / "index.html").write_text("<p>preview</p>", encoding="utf-8")
     # A preview published while the pull request was open.
-    published = subprocess.run(
-        ["bash", ".github/scripts/preview-pages.sh", "publish"],
-        cwd=checkout,
-        env={**os.environ, **IDENTITY, "PR_NUMBER": "7", "PREVIEW_SITE": str(site)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    published = preview_pages_sh(checkout, "publish", "7", site)
     assert published.returncode == 0, published.stderr
     assert "pr-7" in listing(remote)
     # A later run of the same head finishes after the pull request closed.
-    bin_folder = tmp_path / "bin"
-    bin_folder.mkdir()
-    stub = bin_folder / "gh"
-    stub.write_text(
-        '#!/bin/sh\n[ "$2" = "repos/octo/registry/pulls/7" ] && echo closed abc123\n', encoding="utf-8"
-    )
-    stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
-    trusted = Runner(
-        checkout,
-        tmp_path,
-        github_environment("main"),
-        {
-            "github.token": "fake-token",
-            "github.event.workflow_run.head_sha": "abc123",
-            "needs.identify.outputs.number": "7",
-        },
-    )
-    trusted.env["PATH"] = f"{bin_folder}{os.pathsep}{trusted.env['PATH']}"
+    trusted = trusted_runner(checkout, tmp_path, "closed abc123")
     workflow = load("preview-publish.yml")
     trusted.run(step_named(workflow, "Check that the preview belongs"))
     assert trusted.outputs == {"current": "false", "closed": "true"}
@@ -670,14 +657,7 @@ def test_a_preview_git_would_not_store_as_plain_files_is_refused(registry, tmp_p
     remote, checkout = registry
     site = hostile_site(tmp_path, kind)
     before = git(remote, "for-each-ref")
-    completed = subprocess.run(
-        ["bash", ".github/scripts/preview-pages.sh", "publish"],
-        cwd=checkout,
-        env={**os.environ, **IDENTITY, "PR_NUMBER": "3", "PREVIEW_SITE": str(site)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = preview_pages_sh(checkout, "publish", "3", site)
     assert completed.returncode != 0
     assert "git would read as its own" in completed.stderr or "link or special file" in completed.stderr
     assert "Traceback" not in completed.stderr
