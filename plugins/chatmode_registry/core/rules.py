@@ -248,9 +248,13 @@ RULES: dict[str, Rule] = {
                 "A character a reader cannot see but the model reads: zero-width characters, Unicode "
                 "tag characters (which can spell a whole hidden instruction), bidirectional marks and "
                 "controls, invisible operators, Hangul fillers, U+034F, variation selectors outside "
-                "emoji; in the text, in header values written as YAML escapes, or in the file name. "
-                "Joiners and selectors inside emoji sequences are not reported.",
-                "Delete them; 'chatmodes fix' removes them (the page and the source view show each one).",
+                "emoji, and control characters (ESC sequences, BEL, the other C0 and C1 controls, a "
+                "carriage return without a line feed), which hide or overwrite text in a terminal, "
+                "cat or git diff; in the text, in header values written as YAML escapes, or in the "
+                "file name. Joiners and selectors inside emoji sequences, tabs and CRLF line breaks "
+                "are not reported.",
+                "Delete them; 'chatmodes fix' removes them and makes a lone carriage return a line "
+                "break (the page and the source view show each one).",
                 fixable=True,
             ),
             Rule(
