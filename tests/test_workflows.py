@@ -618,7 +618,7 @@ def hostile_site(tmp_path: Path, kind: str) -> Path:
         (site / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
     elif kind == ".git file":
         (nested / ".git").write_text("gitdir: /tmp/elsewhere\n", encoding="utf-8")
-    elif kind in (".GIT", "git~1", ".git.", ".g\u200cit", ".gitmodules", ".gitattributes", ".gitignore"):
+    elif kind in NAMED:
         (nested / kind).write_text("x\n", encoding="utf-8")
     elif kind == "fifo":
         os.mkfifo(nested / "pipe")
@@ -634,17 +634,24 @@ def hostile_site(tmp_path: Path, kind: str) -> Path:
     return site
 
 
+#: File names git reads as its own, as file systems fold them (git's verify_path).
+NAMED = (
+    ".GIT",
+    "git~1",
+    ".git.",
+    ".git ",
+    ".g\u200cit",
+    ".git::$INDEX_ALLOCATION",
+    ".gitmodules",
+    ".GitAttributes",
+    ".gitignore",
+)
+
 HOSTILE_ARTIFACTS = [
     "nested repository",
     ".git folder at the top",
     ".git file",
-    ".GIT",
-    "git~1",
-    ".git.",
-    ".g\u200cit",
-    ".gitmodules",
-    ".gitattributes",
-    ".gitignore",
+    *NAMED,
     "fifo",
     "socket",
     "link to a folder",

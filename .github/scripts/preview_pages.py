@@ -84,8 +84,9 @@ _HFS_IGNORED = dict.fromkeys(
 
 def git_name(name: str) -> str:
     """``name`` as a case-insensitive file system may see it: case folded, HFS-ignored code
-    points dropped, trailing dots and spaces cut (NTFS), and NTFS's short name ``git~1``."""
-    folded = name.translate(_HFS_IGNORED).casefold().rstrip(". ")
+    points dropped, an NTFS stream suffix (``.git::$INDEX_ALLOCATION``) and trailing dots and
+    spaces cut, and NTFS's short name ``git~1``."""
+    folded = name.translate(_HFS_IGNORED).casefold().split(":", 1)[0].rstrip(". ")
     return ".git" if folded == "git~1" else folded
 
 

@@ -90,7 +90,7 @@ def llms_txt(
     summary: str | None = None,
 ) -> str:
     """The ``llms.txt`` of a catalog; ``entries`` are ``catalog.json``'s chat mode records."""
-    lines = [f"# {one_line(site_name) or 'Chat mode catalog'}", ""]
+    lines = [f"# {markdown_text(site_name) or 'Chat mode catalog'}", ""]
     count = len(entries)
     lines.append(
         "> "
