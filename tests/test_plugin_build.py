@@ -766,8 +766,11 @@ def test_log_lines_cannot_be_forged_by_file_names(make_project) -> None:
     assert [line for line in result.log.splitlines() if line.startswith("::")] == []
     assert "\x1b" not in result.log
     assert result.messages() == [
+        # ESC is a control character: hidden text in a file name too (#23.6).
+        "chatmode_registry: evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md: CM203 warning: "
+        "the file name holds hidden or bidirectional character(s): U+001B ESC (control); rename the file",
         "chatmode_registry: evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md:1: CM101 warning: "
-        "no description: add 'description:' with one sentence on what this chat mode does"
+        "no description: add 'description:' with one sentence on what this chat mode does",
     ]
 
 
