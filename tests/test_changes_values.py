@@ -26,7 +26,7 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Path:
     changed = {
         **CLEAN_MODES,
         "beta.agent.md": beta.replace(OLD_DESCRIPTION, NEW_DESCRIPTION)
-        .replace("model: Claude Sonnet 4.5", "model: GPT-5")
+        .replace("model: Claude Sonnet 4.5", "model: GPT-5.2")
         .replace("tools: ['edit/editFiles', 'search']", "tools: ['edit/editFiles', 'web/fetch']")
         # A new warning: an unknown header key.
         .replace("target: vscode", "target: vscode\nflavour: strawberry"),
@@ -48,7 +48,7 @@ def test_the_changed_modes_page_shows_old_and_new_values(preview: Path) -> None:
     assert description.find("b") is None
     assert (items["model"].find("del").text(), items["model"].find("ins").text()) == (
         "Claude Sonnet 4.5",
-        "GPT-5",
+        "GPT-5.2",
     )
     assert "added web/fetch" in items["tools"].text() and "removed search" in items["tools"].text()
     assert "1 new, 0 resolved" in items["diagnostics"].text()
@@ -61,7 +61,7 @@ def test_the_changes_page_shows_old_and_new_values(preview: Path) -> None:
     rows = dict(zip([dt.text() for dt in section.find_all("dt")], section.find_all("dd"), strict=True))
     assert rows["description"].find("del").text() == OLD_DESCRIPTION
     assert rows["description"].find("ins").text() == NEW_DESCRIPTION
-    assert "Claude Sonnet 4.5" in rows["model"].text() and "GPT-5" in rows["model"].text()
+    assert "Claude Sonnet 4.5" in rows["model"].text() and "GPT-5.2" in rows["model"].text()
 
 
 def test_the_changes_page_lists_each_new_diagnostic_once(preview: Path) -> None:

@@ -216,7 +216,7 @@ def test_every_problem_in_every_file_is_reported_in_one_run(capsys, tmp_path):
     assert found == {
         ("a.chatmode.md", "CM101"),
         ("a.chatmode.md", "CM102"),
-        ("a.chatmode.md", "CM103"),
+        ("a.chatmode.md", "CM117"),
         ("a.chatmode.md", "CM105"),
         ("a.chatmode.md", "CM106"),
         ("a.chatmode.md", "CM302"),
@@ -299,14 +299,16 @@ def test_the_progress_line_is_cleared_when_validation_fails(tmp_path, monkeypatc
     monkeypatch.setattr(sys, "stderr", terminal)
     monkeypatch.setenv("CHATMODES_PROGRESS_AFTER", "0")
 
-    def interrupted(paths, max_bytes, progress=None):
+    def interrupted(paths, max_bytes, progress=None, user=False):
         progress(1, 2)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(validate_command, "collect", interrupted)
     try:
         with pytest.raises(KeyboardInterrupt):
-            validate_command.run(argparse.Namespace(paths=[str(tmp_path)], max_bytes=1000, format="json"))
+            validate_command.run(
+                argparse.Namespace(paths=[str(tmp_path)], max_bytes=1000, format="json", user=False)
+            )
         written = os.read(controller, 65536)
     finally:
         terminal.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 from chatmode_registry.cli.common import say
 from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.cli.validate_command import report_missing_paths
+from chatmode_registry.core import workspace
 from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.core.reader import discover
 from chatmode_registry.render.diagnostics import terminal_safe
@@ -35,10 +36,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _files(paths: list[str]) -> list[Path]:
+    """The files to fix: those named, and in each folder its chat modes, or, in a folder VS Code
+    reads (``core.workspace``), every file VS Code reads there."""
     found: list[Path] = []
     for name in paths:
         path = Path(name)
-        found.extend(discover(path) if path.is_dir() else [path])
+        location = workspace.location_of(path) if path.is_dir() else None
+        if not path.is_dir():
+            found.append(path)
+        elif location is not None:
+            found.extend(file.path for file in workspace.workspace_files([(location, path)]))
+        else:
+            found.extend(discover(path))
     return found
 
 
@@ -99,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
             needs_fixing = True
             skipped += 1
             continue
-        result = fix_bytes(raw)
+        format_ = workspace.workspace_format(path)
+        result = fix_bytes(raw, claude=format_ is not None and format_[1] == workspace.DIALECT_CLAUDE)
         if not result.changed:
             continue
         needs_fixing = True

@@ -11,7 +11,8 @@ Installing happens in two steps so that a failure leaves the destination untouch
    ``os.replace``.
 
 :func:`status` compares local files with the catalog's current and earlier (``history``)
-digests. Nothing here prints; the command line turns the results into output.
+digests, and :func:`plugin_status` does the same for the files of modes Copilot CLI installed
+as plugins. Nothing here prints; the command line turns the results into output.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ import secrets
 import signal
 import urllib.parse
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from chatmode_registry.core.copilot_plugins import PluginInstall
 from chatmode_registry.core.identity import close_names, slugify
 from chatmode_registry.core.model import SUFFIXES, ProgressCallback, split_suffix
 from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
@@ -38,12 +41,11 @@ from chatmode_registry.core.site import (
     UnsafeUrlError,
     check_relative_url,
 )
+from chatmode_registry.core.workspace import agent_stem, install_folders
 
-#: Where VS Code looks for workspace custom agents and chat modes, by suffix.
-DEFAULT_DIRS: dict[str, Path] = {
-    ".agent.md": Path(".github/agents"),
-    ".chatmode.md": Path(".github/chatmodes"),
-}
+#: Where VS Code looks for workspace custom agents and chat modes, by suffix (the workspace's
+#: locations, ``core.workspace``).
+DEFAULT_DIRS: dict[str, Path] = install_folders()
 
 #: States :func:`status` gives a local file.
 UP_TO_DATE, OUTDATED, MODIFIED, REMOVED, UNKNOWN = "up-to-date", "outdated", "modified", "removed", "unknown"
@@ -389,31 +391,43 @@ def _remove_quietly(path: Path) -> None:
 @dataclass
 class FileStatus:
     """How one local file relates to the catalog. ``path`` is as found (POSIX), ``state`` one
-    of ``up-to-date``, ``outdated``, ``modified``, ``unknown``."""
+    of ``up-to-date``, ``outdated``, ``modified``, ``removed``, ``unknown``. ``plugin``: the
+    Copilot CLI plugin install the file belongs to (the CLI manages it, not ``update``), with
+    ``update_command``, the command that updates it (``None`` for a live plugin)."""
 
     path: str
     slug: str
     state: str
+    plugin: PluginInstall | None = None
+    update_command: str | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        """The contract's JSON shape."""
-        return {"path": self.path, "slug": self.slug, "state": self.state}
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON shape, plus what a plugin install adds."""
+        data: dict[str, Any] = {"path": self.path, "slug": self.slug, "state": self.state}
+        if self.plugin is not None:
+            data["installed_by"] = "copilot-cli"
+            data["plugin"] = self.plugin.spec
+            data["live"] = self.plugin.live
+            data["update_command"] = self.update_command
+        return data
 
 
 def find_local_files(folders: Iterable[Path]) -> list[Path]:
-    """The chat mode files directly inside ``folders`` (missing folders are skipped), sorted."""
+    """The chat mode files directly inside ``folders`` (missing folders are skipped), sorted:
+    in a workspace folder every file VS Code reads there (``core.workspace``), elsewhere the
+    ``*.agent.md`` and ``*.chatmode.md`` files."""
     found: list[Path] = []
     for folder in folders:
         if not folder.is_dir():
             continue
-        found += sorted(child for child in folder.iterdir() if split_suffix(child.name) and child.is_file())
+        found += sorted(child for child in folder.iterdir() if agent_stem(child) and child.is_file())
     return found
 
 
 def local_slug(path: Path) -> str:
     """The slug a local file stands for: its name without suffix, slugified."""
-    parts = split_suffix(path.name)
-    return slugify(parts[0] if parts else path.name)
+    stem = agent_stem(path)
+    return slugify(stem if stem else path.name)
 
 
 def status(site: Site, paths: Iterable[Path]) -> list[FileStatus]:
@@ -426,21 +440,60 @@ def status(site: Site, paths: Iterable[Path]) -> list[FileStatus]:
     file that cannot be read.
     """
     entries = site.entries()
-    removed_slugs, removed_digests = removed_index(site.catalog)
+    removed = removed_index(site.catalog)
     results: list[FileStatus] = []
     for path in paths:
         slug = local_slug(path)
-        entry = entries.get(slug)
-        digest = sha256_hex(path.read_bytes())
-        if entry is None:
-            state = REMOVED if slug in removed_slugs or digest in removed_digests else UNKNOWN
-        elif digest == entry["sha256"]:
-            state = UP_TO_DATE
-        elif digest in entry.get("history", []):
-            state = OUTDATED
-        else:
-            state = MODIFIED
-        results.append(FileStatus(path.as_posix(), slug, state))
+        results.append(FileStatus(path.as_posix(), slug, _state(entries, removed, slug, path.read_bytes())))
+    return results
+
+
+def _state(
+    entries: dict[str, ChatModeRecord], removed: tuple[set[str], set[str]], slug: str, content: bytes
+) -> str:
+    """The state of ``content`` as the local copy of ``slug`` (see :func:`status`)."""
+    entry = entries.get(slug)
+    digest = sha256_hex(content)
+    if entry is None:
+        return REMOVED if slug in removed[0] or digest in removed[1] else UNKNOWN
+    if digest == entry["sha256"]:
+        return UP_TO_DATE
+    if digest in entry.get("history", []):
+        return OUTDATED
+    return MODIFIED
+
+
+def plugin_status(
+    site: Site, installs: Iterable[PluginInstall], update_command: Callable[[str], str]
+) -> list[FileStatus]:
+    """The state of each agent file of Copilot CLI plugin installs, like :func:`status`.
+
+    A plugin holds its mode and the mode's transition targets as ``agents/NAME.md``, NAME being
+    the source's file name without its suffix (or the slug): a file is the copy of the mode
+    whose current or earlier digest it has, else of the mode whose source or slug its name
+    gives. ``update_command(plugin)`` is the command that updates a copied plugin. Raises
+    ``OSError`` for a file that cannot be read.
+    """
+    entries = site.entries()
+    removed = removed_index(site.catalog)
+    by_digest: dict[str, str] = {}
+    by_stem: dict[str, str] = {}
+    for slug, entry in entries.items():
+        for digest in [*entry.get("history", []), entry["sha256"]]:
+            by_digest[digest] = slug
+        source = entry.get("source")
+        parts = split_suffix(source.rsplit("/", 1)[-1]) if isinstance(source, str) else None
+        if parts is not None:
+            by_stem.setdefault(parts[0], slug)
+    results: list[FileStatus] = []
+    for install in installs:
+        command = None if install.live else update_command(install.plugin)
+        for path in install.agent_files():
+            content = path.read_bytes()
+            stem = path.name.removesuffix(".md").removesuffix(".agent").removesuffix(".chatmode")
+            slug = by_digest.get(sha256_hex(content)) or by_stem.get(stem) or slugify(stem)
+            state = _state(entries, removed, slug, content)
+            results.append(FileStatus(path.as_posix(), slug, state, install, command))
     return results
 
 

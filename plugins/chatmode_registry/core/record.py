@@ -36,6 +36,7 @@ class TransitionRecord(TypedDict):
     via: str  # "handoff", "prose" or "subagent"
     line: int | None
     builtin: bool
+    harnesses: NotRequired[list[str]]  # where the edge applies; absent in older catalogs
 
 
 class DiagnosticRecord(TypedDict):

@@ -317,6 +317,7 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             baseline_error=baseline_error,
             nav=self.config.nav,
             home=self.config.home,
+            marketplace=self.marketplace,
         )
         extra: dict[str, bytes | str] = {
             "catalog.json": dumps(data),
@@ -800,7 +801,11 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             )
         files: dict[str, bytes | str] = {
             llms_txt.LLMS_URI: llms_txt.llms_txt(
-                entries, site_name=config.site_name, site_url=self.base, with_full=with_full
+                entries,
+                site_name=config.site_name,
+                site_url=self.base,
+                with_full=with_full,
+                marketplace=self.marketplace,
             )
         }
         if with_full:

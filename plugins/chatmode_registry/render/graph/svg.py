@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from chatmode_registry.core.vscode import harness_note
 from chatmode_registry.render.graph.layout import (
     DEFAULT_MAX_WIDTH,
     MARGIN,
@@ -147,9 +148,16 @@ EDGE_KINDS = tuple(EDGE_STYLES)
 
 
 def legend_entries() -> list[dict[str, object]]:
-    """One entry per kind of edge (``kind``, ``words``, ``dash``, ``width``), for a legend."""
+    """One entry per kind of edge (``kind``, ``words``, ``dash``, ``width``, and ``where``: the
+    harnesses that ignore this kind, empty when it applies everywhere), for a legend."""
     return [
-        {"kind": kind, "words": style.words, "dash": style.dash, "width": style.width}
+        {
+            "kind": kind,
+            "words": style.words,
+            "dash": style.dash,
+            "width": style.width,
+            "where": harness_note(kind),
+        }
         for kind, style in EDGE_STYLES.items()
     ]
 
