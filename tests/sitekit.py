@@ -171,19 +171,53 @@ def chatmodes(
     return run("chatmodes", *arguments, cwd=cwd, env=environment)
 
 
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo`` with a fixed identity; return stdout."""
+def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> str:
+    """Run git in ``repo`` with a fixed identity (and ``env`` added), ``input`` on its standard
+    input; return stdout."""
     environment = {
         **os.environ,
         "GIT_AUTHOR_NAME": "Test",
         "GIT_AUTHOR_EMAIL": "test@example.invalid",
         "GIT_COMMITTER_NAME": "Test",
         "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        **(env or {}),
     }
     completed = subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=environment
+        ["git", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=environment,
+        input=input,
     )
     return completed.stdout
+
+
+def commit_all(repo: Path, message: str) -> None:
+    """Stage every change under ``repo`` (additions and deletions) and commit it."""
+    git(repo, "add", "-A", ".")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def flood_history(repo: Path, folder: str, count: int, *, suffix: str = ".agent.md") -> list[str]:
+    """Two commits on top of ``repo``'s HEAD: one adds ``count`` small files under ``folder``
+    (relative to the repository), the next deletes them all (issue #23, finding 2). Made with
+    git's plumbing into a separate index, so 80,000 files take about a second and the work tree
+    is untouched. Returns the added paths, relative to ``folder``, in order."""
+    names = [f"flood/f{index:06d}{suffix}" for index in range(count)]
+    index = repo / ".git" / "flood-index"
+    environment = {"GIT_INDEX_FILE": str(index)}
+    blob = git(repo, "hash-object", "-w", "--stdin", input="flood\n").strip()
+    base = git(repo, "rev-parse", "HEAD^{tree}").strip()
+    git(repo, "read-tree", base, env=environment)
+    entries = "".join(f"100644 {blob} 0\t{folder}/{name}\n" for name in names)
+    git(repo, "update-index", "--index-info", input=entries, env=environment)
+    tree = git(repo, "write-tree", env=environment).strip()
+    index.unlink()
+    added = git(repo, "commit-tree", tree, "-p", "HEAD", "-m", "add a flood").strip()
+    deleted = git(repo, "commit-tree", base, "-p", added, "-m", "delete the flood").strip()
+    git(repo, "update-ref", "HEAD", deleted)
+    return names
 
 
 def closed_port() -> int:

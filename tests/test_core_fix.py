@@ -170,6 +170,17 @@ def test_check_prints_a_diff_exits_1_and_writes_nothing(tmp_path, capsys):
     assert f"+{REPAIRED}" in out and f"-{MOJIBAKE}" in out
 
 
+def test_check_on_a_long_file_with_many_repairs_summarises_the_patch(tmp_path, capsys):
+    """#23, finding 10: difflib is quadratic when short equal runs separate many changes."""
+    body = "".join(f"{MOJIBAKE} {n}\n" if n % 10 == 0 else f"line {n}\n" for n in range(20_000))
+    path = write_file(tmp_path, "m.chatmode.md", f"---\ndescription: d\n---\n{body}")
+    assert main(["fix", "--check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[2] == (
+        "@@ -4,19991 +4,19991 @@ file changed: 19,991 lines replaced by 19,991, too many to compare line by line"
+    )
+
+
 def test_check_on_a_clean_file_exits_0_silently(tmp_path, capsys):
     path = write_file(tmp_path, "m.chatmode.md", "---\ndescription: d\ntools: [search/codebase]\n---\nbody\n")
     assert main(["fix", "--check", str(path)]) == 0

@@ -59,6 +59,15 @@ CASES = [
     ),
     RuleCase("CM004", {}, {"m.chatmode.md": chatmode()}, None, outside={"m.chatmode.md": chatmode()}),
     RuleCase(
+        "CM010",
+        # os.walk hands over the byte 0xff, which is not UTF-8, as the surrogate U+DCFF.
+        {"m\udcff.chatmode.md": chatmode()},
+        {"m\u00ff.chatmode.md": chatmode()},
+        None,
+        path="m\\xff.chatmode.md",
+        message="byte 0xff",
+    ),
+    RuleCase(
         "CM005",
         {"m.chatmode.md": chatmode(header="model: a: b\n")},
         {"m.chatmode.md": chatmode(header="model: 'a: b'\n")},
@@ -373,6 +382,14 @@ CASES = [
         },
         3,
         message="U+0410 CYRILLIC CAPITAL LETTER A",
+    ),
+    RuleCase(
+        "CM309",
+        {"con.chatmode.md": chatmode()},
+        {"console.chatmode.md": chatmode()},
+        None,
+        path="con.chatmode.md",
+        message="Windows device name (CON)",
     ),
     RuleCase(
         "CM307",

@@ -17,9 +17,11 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
+from chatmode_registry.core.filenames import escaped
 from sitekit import SiteServer, edit_catalog, sha256
 from terminal import drain
 
@@ -36,7 +38,6 @@ def hostile_entry(entry: dict) -> None:
     entry["description"] = "Looks fine." + HOSTILE
     entry["tools"] = ["codebase", "search" + HOSTILE]
     entry["model"] = "gpt" + HOSTILE
-    entry["source"] = entry["source"].replace(".", HOSTILE + ".", 1)
     for transition in entry.get("transitions", []):
         transition["text"] = (transition.get("text") or "") + HOSTILE
         transition["label"] = "label" + HOSTILE
@@ -55,9 +56,12 @@ def hostile_site(registry_build: tuple[Path, Path], tmp_path_factory: pytest.Tem
                 (site / entry["raw_url"]).write_bytes(b"---\ndescription: x\n---\n" + raw)
                 data = (site / entry["raw_url"]).read_bytes()
                 entry["bytes"], entry["sha256"] = len(data), sha256(data)
-        # A mode whose raw file sits below a folder named with terminal sequences (missing).
+        # A mode whose raw file sits below a folder named with terminal sequences, percent-encoded
+        # (written as they are, the catalog itself is refused: see the last test).
         ghost = dict(document["chatmodes"][-1])
-        ghost.update(slug="ghost", raw_url=f"catalog/{HOSTILE}/ghost.chatmode.md", url="catalog/ghost/")
+        ghost.update(
+            slug="ghost", raw_url=f"catalog/{quote(HOSTILE)}/ghost.chatmode.md", url="catalog/ghost/"
+        )
         document["chatmodes"].append(ghost)
 
     edit_catalog(site, poison)
@@ -200,13 +204,15 @@ def test_status_update_and_validate_escape_file_names_and_site_strings(
     status = json.loads(
         chatmodes("status", "--format", "json", "--from", served.url, "--dest", dest, cwd=workdir).stdout
     )
-    assert f"loner{HOSTILE}.chatmode.md" in {Path(item["path"]).name for item in status["files"]}
+    # A local name with control characters is data that cannot be shown as it is: status
+    # reports it in the escaped form every output uses (core.filenames.escaped, #23.1).
+    assert escaped(f"loner{HOSTILE}.chatmode.md") in {Path(item["path"]).name for item in status["files"]}
     validated = chatmodes("validate", dest, cwd=workdir)
     assert_terminal_safe(validated)
     as_json = chatmodes("validate", dest, "--format", "json", cwd=workdir)
     assert unsafe_characters(as_json.stdout) == []
     paths = {Path(item["path"]).name for item in json.loads(as_json.stdout)["diagnostics"]}
-    assert f"loner{HOSTILE}.chatmode.md" in paths  # exact once parsed
+    assert paths & {f"loner{HOSTILE}.chatmode.md", escaped(f"loner{HOSTILE}.chatmode.md")}
 
 
 def test_diff_escapes_both_sites_strings(registry_build, hostile_site, workdir):
@@ -237,3 +243,19 @@ def strings(value: object):
     elif isinstance(value, list):
         for item in value:
             yield from strings(item)
+
+
+def test_a_catalog_with_control_characters_in_its_names_is_refused_in_one_escaped_line(
+    registry_build, tmp_path
+):
+    site = Path(shutil.copytree(registry_build[1], tmp_path / "site"))
+
+    def poison(document: dict) -> None:
+        entry = document["chatmodes"][0]
+        entry["source"] = entry["source"].replace(".", HOSTILE + ".", 1)
+
+    edit_catalog(site, poison)
+    for args in (["list"], ["search", "x"], ["show", "loner"], ["install", "loner", "--dest", "out"]):
+        completed = chatmodes(*args, "--from", site, cwd=tmp_path)
+        text = assert_terminal_safe(completed)
+        assert completed.returncode == 2 and "the catalog is refused" in text

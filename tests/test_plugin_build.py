@@ -770,12 +770,11 @@ def test_log_lines_cannot_be_forged_by_file_names(make_project) -> None:
     assert result.ok, result.log
     assert [line for line in result.log.splitlines() if line.startswith("::")] == []
     assert "\x1b" not in result.log
+    # Control characters make the name unpublishable (CM010): it is shown escaped, never read.
     assert result.messages() == [
-        # ESC is a control character: hidden text in a file name too (#23.6).
-        "chatmode_registry: evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md: CM203 warning: "
-        "the file name holds hidden or bidirectional character(s): U+001B ESC (control); rename the file",
-        "chatmode_registry: evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md:1: CM101 warning: "
-        "no description: add 'description:' with one sentence on what this chat mode does",
+        "chatmode_registry: evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md: CM010 error: "
+        "the file name holds a control character U+000A: it cannot be published (or shown as it is); "
+        "the file was not read: rename it with printable UTF-8 characters"
     ]
 
 

@@ -28,13 +28,11 @@ def test_a_comma_separated_tools_string_is_read_as_vscode_reads_it(tmp_path):
     assert catalog.rejected == []
 
 
-def test_fix_rewrites_the_tools_string_as_a_list_and_then_renames(tmp_path):
+def test_fix_rewrites_the_tools_string_as_a_list_and_renames_in_one_run(tmp_path):
     raw = chatmode(header="tools: search, codebase  # mine\n").encode()
     first = fix_bytes(raw)
-    assert b"tools: ['search', 'codebase']  # mine\n" in first.content
-    second = fix_bytes(first.content)
-    assert b"tools: ['search', 'search/codebase']  # mine\n" in second.content
-    assert fix_bytes(second.content).changed is False
+    assert b"tools: ['search', 'search/codebase']  # mine\n" in first.content
+    assert fix_bytes(first.content).changed is False
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -14,6 +13,8 @@ from chatmode_registry.cli.common import say
 from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.cli.validate_command import report_missing_paths
 from chatmode_registry.core import workspace
+from chatmode_registry.core.diff import bounded_unified_diff
+from chatmode_registry.core.filenames import escaped, name_problem
 from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.core.reader import discover
 from chatmode_registry.render.diagnostics import terminal_safe
@@ -95,6 +96,14 @@ def run(args: argparse.Namespace) -> int:
     files = _files(args.paths)
     changed = changes = skipped = 0
     for path in files:
+        unsafe = name_problem(str(path))
+        if unsafe is not None:
+            print(
+                f"{escaped(str(path))}: skipped: the name holds a {unsafe} (CM010); rename the file",
+                file=sys.stderr,
+            )
+            skipped += 1
+            continue
         if path.is_symlink():
             # Writing would replace the link with a copy of whatever it points at, which may
             # live outside the folder: links are reported, never followed.
@@ -118,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         if args.check:
             before = raw.decode("utf-8").splitlines(keepends=True)
             after = result.content.decode("utf-8").splitlines(keepends=True)
-            patch = "".join(difflib.unified_diff(before, after, str(path), str(path)))
+            patch = "".join(bounded_unified_diff(before, after, fromfile=str(path), tofile=str(path)))
             # Piped, the patch stays exact (it must apply); on a terminal its lines show the
             # very control characters being removed, so they are escaped like all output.
             sys.stdout.write(terminal_safe(patch, keep_line_breaks=True) if sys.stdout.isatty() else patch)

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Protocol
 
-from chatmode_registry.core import confusables, rules, vscode
+from chatmode_registry.core import confusables, filenames, rules, vscode
 from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
 from chatmode_registry.core.identity import assign_slugs, choose_name, close_names, heading_name, slugify
 from chatmode_registry.core.model import (
@@ -184,6 +184,7 @@ def build_catalog(
         modes = [record for record in records if isinstance(record, ChatMode)]
         rejected = [record for record in records if isinstance(record, Rejected)]
         _name(modes)
+        _report_unportable_names(modes, rejected)
         catalog = Catalog(modes, rejected, files=len(files))
         _link(catalog, dangling, not_installed)
     finally:
@@ -232,12 +233,16 @@ def _read_chunk(
     records: list[ChatMode | Rejected] = []
     for done, (path, source) in enumerate(files, start=1):
         try:
+            unsafe = rules.check_unsafe_name(source)
             suffix, dialect = (
                 formats.get(source, (None, DIALECT_VSCODE)) if formats else (None, DIALECT_VSCODE)
             )
-            result = read_source(path, source, root=root, max_bytes=max_bytes, suffix=suffix, dialect=dialect)
+            result = unsafe or read_source(
+                path, source, root=root, max_bytes=max_bytes, suffix=suffix, dialect=dialect
+            )
             if isinstance(result, Diagnostic):
-                record: ChatMode | Rejected = Rejected(source, [result])
+                # An unsafe name is never read, and the record carries it escaped.
+                record: ChatMode | Rejected = Rejected(result.path, [result])
             elif parsed is None:
                 record = read_chatmode(result)
             else:
@@ -376,6 +381,46 @@ def _name(modes: list[ChatMode]) -> None:
                     mode.source,
                     None,
                     f"{problems[index]}; published as '{mode.slug}': rename the file",
+                )
+            )
+
+
+def _report_unportable_names(modes: list[ChatMode], rejected: list[Rejected]) -> None:
+    """CM309 on every file whose path or slug Windows cannot hold, and on every file whose path
+    differs from another's only by case (one file on macOS and Windows: a checkout keeps one)."""
+    records: list[ChatMode | Rejected] = [*modes, *rejected]
+    by_key: dict[str, list[ChatMode | Rejected]] = {}
+    for record in records:
+        if any(diagnostic.code == "CM010" for diagnostic in record.diagnostics):
+            continue  # an unsafe name is reported as such, and shown escaped
+        by_key.setdefault(filenames.case_key(record.source), []).append(record)
+        problem = filenames.portability_problem(record.source)
+        if problem is None and isinstance(record, ChatMode):
+            problem = filenames.portability_problem(record.filename)
+            if problem is not None:
+                problem = f"its slug gives the page folder '{record.slug}/' and the file {problem}"
+        if problem is not None:
+            record.diagnostics.append(
+                rules.make(
+                    "CM309",
+                    record.source,
+                    None,
+                    f"{problem}: Windows cannot create it, so a checkout or an install fails there; "
+                    "rename the file",
+                )
+            )
+    for group in by_key.values():
+        if len(group) < 2:
+            continue
+        for record in group:
+            others = rules.capped_list([other.source for other in group if other is not record])
+            record.diagnostics.append(
+                rules.make(
+                    "CM309",
+                    record.source,
+                    None,
+                    f"the path differs from {others} only by case: macOS and Windows keep one of them "
+                    "(a checkout or an install loses the other); rename one",
                 )
             )
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from chatmode_registry.core.copilot_plugins import PluginInstall
+from chatmode_registry.core.filenames import case_key, escaped, portability_problem
 from chatmode_registry.core.identity import close_names, slugify
 from chatmode_registry.core.model import SUFFIXES, ProgressCallback, split_suffix
 from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
@@ -57,6 +58,10 @@ STATES = (UP_TO_DATE, OUTDATED, MODIFIED, REMOVED, UNKNOWN)
 CREATE, UPDATE, UNCHANGED, CONFLICT = "create", "update", "unchanged", "conflict"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+#: Windows refuses device names (``con.agent.md``): there they stop an install; elsewhere they
+#: are a note, since the destination may be a repository someone checks out on Windows.
+_ON_WINDOWS = os.name == "nt"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -218,6 +223,7 @@ def plan_install(
     entries = site.entries()
     order, problems, notes = resolve_slugs(entries, slugs, with_transitions=with_transitions, depth=depth)
     plan = InstallPlan(problems=problems, notes=notes)
+    names = _CaseInsensitiveNames()
     for done, (slug, requested) in enumerate(order, start=1):
         if progress is not None:
             progress(done, len(order))
@@ -256,13 +262,61 @@ def plan_install(
             assert parts is not None  # install_name only gives chat mode file names
             folder = dest if dest is not None else DEFAULT_DIRS[parts[1]]
             path = (base / folder if base is not None else folder) / name
+        unportable = portability_problem(name)
+        if unportable is not None:
+            if _ON_WINDOWS:
+                plan.problems.append(
+                    Problem(slug, "destination", f"{slug}: {unportable}: Windows cannot create it")
+                )
+                continue
+            plan.notes.append(
+                f"{slug}: {unportable}: a folder holding it cannot be checked out on Windows (CM309)"
+            )
         try:
+            names.claim(path)
             action = _compare_with_disk(path, content)
         except ValueError as error:
             plan.problems.append(Problem(slug, "destination", f"{slug}: {error}"))
             continue
         plan.files.append(PlannedFile(slug, path, content, action, requested))
     return plan
+
+
+class _CaseInsensitiveNames:
+    """The names an install would create, checked as macOS and Windows compare them: a file
+    whose name differs from an existing file's, or another planned file's, only by case would
+    replace that file there (or be refused), and even on Linux it makes a folder that cannot
+    be checked out elsewhere. Each folder is listed once."""
+
+    def __init__(self) -> None:
+        self.planned: dict[str, Path] = {}
+        self.listed: dict[Path, dict[str, str]] = {}
+
+    def claim(self, path: Path) -> None:
+        """Take ``path`` for the plan; raises ``ValueError`` with what to do on a collision."""
+        key = case_key(path.as_posix())
+        other = self.planned.get(key)
+        if other is not None and other != path:
+            raise ValueError(
+                f"{path.as_posix()} and {other.as_posix()}, both in this install, differ only by case: "
+                "macOS and Windows would keep one of them; install them into different folders"
+            )
+        self.planned[key] = path
+        existing = self._listing(path.parent).get(case_key(path.name))
+        if existing is not None and existing != path.name:
+            raise ValueError(
+                f"{path.as_posix()} differs only by case from the existing {(path.parent / existing).as_posix()}: "
+                "macOS and Windows treat them as one file; rename or remove that file, or choose "
+                "another --dest (not installed, even with --force)"
+            )
+
+    def _listing(self, folder: Path) -> dict[str, str]:
+        if folder not in self.listed:
+            try:
+                self.listed[folder] = {case_key(child.name): child.name for child in folder.iterdir()}
+            except OSError:  # no folder yet: nothing to collide with
+                self.listed[folder] = {}
+        return self.listed[folder]
 
 
 def integrity_problem(entry: ChatModeRecord, content: bytes) -> str | None:
@@ -444,7 +498,10 @@ def status(site: Site, paths: Iterable[Path]) -> list[FileStatus]:
     results: list[FileStatus] = []
     for path in paths:
         slug = local_slug(path)
-        results.append(FileStatus(path.as_posix(), slug, _state(entries, removed, slug, path.read_bytes())))
+        # A local name that is not UTF-8 is shown escaped (it is printed and written as JSON).
+        results.append(
+            FileStatus(escaped(path.as_posix()), slug, _state(entries, removed, slug, path.read_bytes()))
+        )
     return results
 
 

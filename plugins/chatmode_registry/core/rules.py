@@ -18,7 +18,7 @@ from typing import Any
 import ftfy
 import jsonschema
 
-from chatmode_registry.core import hidden, vscode
+from chatmode_registry.core import filenames, hidden, vscode
 from chatmode_registry.core.model import Diagnostic, Severity
 
 #: GitHub truncates custom agent prompts longer than this many characters.
@@ -119,6 +119,18 @@ RULES: dict[str, Rule] = {
                 _E,
                 "Checking the file failed in an unexpected way (a defect of the registry, not of the file's rules).",
                 "Report it with the file to the registry's maintainers; the file is rejected, the rest still builds.",
+                rejects=True,
+            ),
+            Rule(
+                "CM010",
+                "unsafe-file-name",
+                _E,
+                "The file's path holds bytes that are not UTF-8 or control characters (C0, DEL, C1): "
+                "it cannot be written into the catalog's JSON and pages, and it would rewrite a "
+                "terminal. The file is neither read nor published; the path is shown escaped "
+                "('\\xff'). The same names are left out of the catalog's 'removed' list when they "
+                "come from git history, and refused in a baseline's or a site's catalog.json.",
+                "Rename the file (or folder) with printable UTF-8 characters.",
                 rejects=True,
             ),
             Rule(
@@ -397,6 +409,18 @@ RULES: dict[str, Rule] = {
                 "A chat mode's name looks like another's (the same Unicode confusables skeleton, UTS #39) "
                 "but is written with different characters, such as a Greek 'Ε' for 'E'.",
                 "Rename one of them, with the characters a reader expects.",
+            ),
+            Rule(
+                "CM309",
+                "unportable-name",
+                _W,
+                "A path or slug that Windows or macOS cannot hold: a Windows device name (CON, PRN, "
+                "AUX, NUL, COM1-COM9, LPT1-LPT9, also with an extension, such as con.agent.md or the "
+                "page folder catalog/con/), a name ending in a dot or a space, a character Windows "
+                "refuses (a colon, question mark, asterisk, quote, angle bracket, vertical bar or "
+                "backslash), or two paths that differ only by case (one file on macOS and "
+                "Windows).",
+                "Rename the file (or folder) so that every part is a portable, case-distinct name.",
             ),
             Rule(
                 "CM307",
@@ -1345,6 +1369,21 @@ def check_hidden_values(
                 )
             )
     return found
+
+
+def check_unsafe_name(path: str) -> Diagnostic | None:
+    """CM010 for a path that is not UTF-8 or holds control characters; the diagnostic names
+    the path escaped (``old\\xff.agent.md``), so it can be printed and written anywhere."""
+    problem = filenames.name_problem(path)
+    if problem is None:
+        return None
+    return make(
+        "CM010",
+        filenames.escaped(path),
+        None,
+        f"the file name holds a {problem}: it cannot be published (or shown as it is); the file was "
+        "not read: rename it with printable UTF-8 characters",
+    )
 
 
 def check_file_name(path: str) -> list[Diagnostic]:
