@@ -1,0 +1,103 @@
+"""#25, a newcomer's walk, in a real browser: shared filter links, facets, touch targets, density.
+
+The registry's own chat modes are built with the real plugin and served on 127.0.0.1 below
+``/registry/`` (the fixtures of ``test_catalog_browser.py``), at the two sizes the walk used:
+1280×800 and 390×844. Each test keeps a screenshot under ``test-results/`` to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from browser.test_catalog_browser import REPO_CHATMODES, Site, build_served_site, expect_shown, expected_slugs
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def keep_screenshot(page, name: str) -> None:
+    """Save what the page shows as ``test-results/<name>.png`` (to be looked at)."""
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / f"{name}.png"))
+
+
+@pytest.fixture(scope="module")
+def repo_site(tmp_path_factory: pytest.TempPathFactory, serve_site_for_session) -> Site:
+    """The registry's own chat modes."""
+    modes = {
+        path.relative_to(REPO_CHATMODES).as_posix(): path.read_bytes()
+        for path in REPO_CHATMODES.rglob("*.md")
+    }
+    return build_served_site(tmp_path_factory.mktemp("walk-repo"), serve_site_for_session, modes)
+
+
+def search_is_open(page) -> bool:
+    """Material's search overlay is open (its toggle is a checkbox, ``#__search``)."""
+    return page.evaluate(
+        "() => !!document.querySelector('#__search') && document.querySelector('#__search').checked"
+    )
+
+
+def expect_filtered_without_search(page, site: Site, text: str) -> None:
+    """The list shows what ``text`` filters to, the filter box says it, search stays closed."""
+    expect_shown(page, site, expected_slugs(site, text))
+    expect(page.locator("article input[type=search]")).to_have_value(text)
+    expect(page).to_have_url(re.compile(rf"[?&]filter={re.escape(text)}(&|$)"))
+    assert "q=" not in page.url.split("?", 1)[1]
+    assert not search_is_open(page)
+    expect(page.locator(".md-search__output")).not_to_be_visible()
+
+
+# ---------------------------------------------------------------------------- 1. filter links
+
+
+@VIEWPORTS
+@pytest.mark.parametrize("parameter", ["filter", "q"])
+def test_a_shared_filter_link_filters_the_list_and_leaves_search_closed(
+    page, watch, repo_site: Site, viewport: dict, parameter: str
+) -> None:
+    """``?filter=`` is the filter's own; ``?q=`` (old links, and Material's "open search")
+    is renamed before Material reads it."""
+    assert expected_slugs(repo_site, "review") and len(expected_slugs(repo_site, "review")) < len(
+        repo_site.entries
+    )
+    page.set_viewport_size(viewport)
+    page.goto(repo_site.url(f"catalog/?{parameter}=review&sort=connected"))
+    expect_filtered_without_search(page, repo_site, "review")
+    expect(page).to_have_url(re.compile(r"\?filter=review&sort=connected$"))  # the order is kept
+    keep_screenshot(page, f"walk-filter-link-{parameter}-{viewport['width']}")
+    page.reload()
+    expect_filtered_without_search(page, repo_site, "review")
+    watch.assert_clean()
+
+
+@VIEWPORTS
+def test_reloading_after_typing_keeps_the_filter_and_search_closed(
+    page, watch, repo_site: Site, viewport: dict
+) -> None:
+    page.set_viewport_size(viewport)
+    page.goto(repo_site.url("catalog/"))
+    page.locator("article input[type=search]").fill("engineer")
+    expect_filtered_without_search(page, repo_site, "engineer")
+    page.reload()
+    expect_filtered_without_search(page, repo_site, "engineer")
+    keep_screenshot(page, f"walk-filter-reload-{viewport['width']}")
+    watch.assert_clean()
+
+
+def test_site_search_still_opens_from_its_own_link(page, watch, repo_site: Site) -> None:
+    """Material's own deep link elsewhere on the site is left alone: only the index renames it."""
+    page.set_viewport_size(DESKTOP)
+    page.goto(repo_site.url("?q=review"))
+    expect(page.locator(".md-search__input")).to_have_value("review")
+    assert search_is_open(page)
+    watch.assert_clean()
