@@ -464,6 +464,13 @@ class LayeredLayout:
         for members in self.layers:
             natural = self._row_extent(members)
             rows = max(1, math.ceil(natural / self.max_width))
+            if rows > 1:
+                # Rows take every k-th member, so a row holds at most ceil(n / rows) of them:
+                # enough rows that that many of the widest fit (for a narrow drawing, where
+                # the even share of the natural width still leaves a row too wide).
+                widest = max(self.widths[v] + self._pad(v) for v in members) + NODE_GAP
+                per_row = max(1, int((self.max_width + NODE_GAP) // widest))
+                rows = max(rows, math.ceil(len(members) / per_row))
             # Folding gives each row a share of the layer: never more rows than vertices.
             rows = min(rows, len(members))
             self.rows_in_layer.append(rows)
