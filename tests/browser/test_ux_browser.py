@@ -266,7 +266,8 @@ def test_the_index_fits_a_phone(page, watch, repo_site: Site) -> None:
     page.goto(repo_site.url("catalog/"))
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     entry = page.locator("li[data-chatmode]").first
-    for control in entry.locator("a, button").all():
+    # The tool chips are left out on a phone (#25: four entries on the first screen).
+    for control in entry.locator("a:visible, button:visible").all():
         box = control.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     watch.assert_clean()

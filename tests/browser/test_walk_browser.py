@@ -101,3 +101,86 @@ def test_site_search_still_opens_from_its_own_link(page, watch, repo_site: Site)
     expect(page.locator(".md-search__input")).to_have_value("review")
     assert search_is_open(page)
     watch.assert_clean()
+
+
+# ---------------------------------------------------------------------------- 3. the Tools facet
+
+#: Where the text of an element wraps: the text before each line break.
+LINE_BREAKS = """(element) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const before = [];
+  let text = "", top = null, node;
+  while ((node = walker.nextNode())) {
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (rect && top !== null && rect.top > top + 2) before.push(text);
+      if (rect) top = rect.top;
+      text += node.data[i];
+    }
+  }
+  return { text, before };
+}"""
+
+
+@VIEWPORTS
+def test_tool_names_break_only_after_a_slash_and_the_facet_title_stays_on_one_line(
+    page, watch, repo_site: Site, viewport: dict
+) -> None:
+    page.set_viewport_size(viewport)
+    page.goto(repo_site.url("catalog/"))
+    facet = page.locator("[data-cmr-facet=tool]")
+    facet.locator("summary").click()
+    names = facet.locator(".cmr-facet__name")
+    assert names.count() > 10
+    wrapped = 0
+    for name in names.all():
+        lines = name.evaluate(LINE_BREAKS)
+        assert all(text.endswith("/") for text in lines["before"]), lines
+        wrapped += bool(lines["before"])
+    long_name = facet.locator("label:has(input[value='execute/createAndRunTask']) .cmr-facet__name")
+    assert long_name.evaluate(LINE_BREAKS)["text"] == "execute/createAndRunTask"  # copied as one name
+    for value in ("execute/createAndRunTask", "search/codebase"):
+        facet.locator(f"input[value='{value}']").check()
+    title = facet.locator("summary")
+    expect(title).to_contain_text("Tools (2 selected)")
+    assert title.evaluate(LINE_BREAKS)["before"] == []
+    keep_screenshot(page, f"walk-tools-facet-{viewport['width']}")
+    watch.assert_clean()
+
+
+# ---------------------------------------------------------------------------- 4 and 5. targets, density
+
+
+@VIEWPORTS
+def test_entry_buttons_and_chips_are_at_least_24px_high(page, watch, repo_site: Site, viewport: dict) -> None:
+    page.set_viewport_size(viewport)
+    page.goto(repo_site.url("catalog/"))
+    heights = page.evaluate(
+        """() => [...document.querySelectorAll('li[data-chatmode] .cmr-act, li[data-chatmode] .cmr-chip')]
+            .filter((el) => el.getClientRects().length)
+            .map((el) => [el.textContent, el.getBoundingClientRect().height])"""
+    )
+    kinds = {text for text, _ in heights}
+    assert {"Install", "Insiders", "Copy"} <= kinds and len(kinds) > 5  # buttons and chips
+    assert min(height for _, height in heights) >= 24, sorted(heights, key=lambda item: item[1])[:3]
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize(("viewport", "at_least"), [(DESKTOP, 8), (PHONE, 4)], ids=["1280", "390"])
+def test_compact_entries_fill_the_first_screen(
+    page, watch, repo_site: Site, viewport: dict, at_least: int
+) -> None:
+    page.set_viewport_size(viewport)
+    page.goto(repo_site.url("catalog/"))
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('li[data-chatmode]')].filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth;
+        }).length"""
+    )
+    keep_screenshot(page, f"walk-density-{viewport['width']}")
+    assert shown >= at_least
+    watch.assert_clean()
