@@ -13,7 +13,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser.test_catalog_browser import REPO_CHATMODES, Site, build_served_site, expect_shown, expected_slugs
+from browser.test_catalog_browser import (
+    MOUNT,
+    REPO_CHATMODES,
+    THEME,
+    Site,
+    build_served_site,
+    expect_shown,
+    expected_slugs,
+    shown_slugs,
+)
+from browser.test_ux_browser import git_at
+from conftest import CLEAN_MODES, build, write_project
+from sitekit import git
 
 pytestmark = pytest.mark.browser
 
@@ -183,4 +195,38 @@ def test_compact_entries_fill_the_first_screen(
     )
     keep_screenshot(page, f"walk-density-{viewport['width']}")
     assert shown >= at_least
+    watch.assert_clean()
+
+
+# ---------------------------------------------------------------------------- 8. last updated
+
+
+def test_last_updated_sorts_commits_of_one_day_by_their_time(page, watch, tmp_path, serve_site) -> None:
+    """Three commits on one day, one of them in another time zone: "Last updated" puts the
+    latest first (by the commit time carried in data-updated-at), not in name order."""
+    site_folder = tmp_path / "project" / "site"
+    site_folder.mkdir(parents=True)
+    base_url = serve_site(site_folder, MOUNT)
+    project = write_project(tmp_path / "project", CLEAN_MODES, config={"site_url": base_url, "theme": THEME})
+    git(project, "init", "-q")
+    stamps = {
+        "alpha.chatmode.md": "2024-03-05T09:00:00+00:00",
+        "sub/gamma.chatmode.md": "2024-03-05T12:00:00+02:00",  # 10:00 UTC
+        "beta.agent.md": "2024-03-05T11:00:00+00:00",
+    }
+    for source, stamp in stamps.items():
+        git(project, "add", f"chatmodes/{source}")
+        git_at(project, stamp, "commit", "-q", "-m", source)
+    result = build(project)
+    assert result.ok, result.log
+    page.set_viewport_size(DESKTOP)
+    page.goto(base_url + "catalog/")
+    assert shown_slugs(page) == ["alpha", "beta", "gamma"]  # by name
+    for slug in ("alpha", "beta", "gamma"):  # all on one day
+        expect(page.locator(f"li[data-chatmode='{slug}']")).to_have_attribute("data-updated", "2024-03-05")
+    expect(page.locator("li[data-chatmode='gamma']")).to_have_attribute("data-updated-at", "1709632800")
+    page.locator("select[name=sort]").select_option("updated")
+    expect(page).to_have_url(re.compile(r"[?&]sort=updated"))  # the list is re-sorted by then
+    assert shown_slugs(page) == ["beta", "gamma", "alpha"]  # newest first
+    keep_screenshot(page, "walk-last-updated-1280")
     watch.assert_clean()

@@ -137,7 +137,9 @@
         link: name,
         order: index,
         name: title,
-        updated: el.getAttribute("data-updated") || "",
+        // The commit time (seconds), so that commits of one day sort by when they were made;
+        // the day alone for an index written without it.
+        updated: Number(el.getAttribute("data-updated-at")) || Date.parse(el.getAttribute("data-updated") || "") / 1000 || 0,
         connections: counts ? Number(counts[1]) + Number(counts[2]) : 0,
         text: normalise([title, desc ? desc.textContent : "", tools.join("\n")].join("\n")),
         tools: tools,
@@ -214,8 +216,7 @@
         var copy = entries.slice();
         if (key === "updated") {
           copy.sort(function (a, b) {
-            if (a.updated !== b.updated) return a.updated < b.updated ? 1 : -1;
-            return a.order - b.order;
+            return b.updated - a.updated || a.order - b.order;
           });
         } else if (key === "connected") {
           copy.sort(function (a, b) { return b.connections - a.connections || a.order - b.order; });

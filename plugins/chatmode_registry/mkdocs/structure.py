@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -381,6 +382,7 @@ class CatalogSite:
                     "kind": mode.kind,
                     "change": self.change_of(mode.slug),
                     "updated": _day_of(self.dates.get(mode.source)),
+                    "updated_at": _timestamp_of(self.dates.get(mode.source)),
                 }
             )
         return entries
@@ -744,6 +746,18 @@ def _decoded(raw: bytes) -> str:
 def _day_of(value: str | None) -> str | None:
     """The date part (``2025-03-04``) of an ISO 8601 commit date; sorts as text."""
     return value[:10] if value else None
+
+
+def _timestamp_of(value: str | None) -> int | None:
+    """Seconds since the epoch of an ISO 8601 commit date (with its offset), so the index
+    sorts commits of one day, and of other time zones, by when they were made; ``None`` for
+    a date git did not write in that form."""
+    if not value:
+        return None
+    try:
+        return int(datetime.fromisoformat(value).timestamp())
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _query_value(value: str) -> str:
