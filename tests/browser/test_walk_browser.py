@@ -230,3 +230,27 @@ def test_last_updated_sorts_commits_of_one_day_by_their_time(page, watch, tmp_pa
     assert shown_slugs(page) == ["beta", "gamma", "alpha"]  # newest first
     keep_screenshot(page, "walk-last-updated-1280")
     watch.assert_clean()
+
+
+# ---------------------------------------------------------------------------- 6. site search
+
+
+def test_site_search_for_a_tool_finds_the_modes_that_use_it(page, watch, repo_site: Site) -> None:
+    users = {
+        repo_site.url(entry["url"]) for entry in repo_site.entries.values() if "githubRepo" in entry["tools"]
+    }
+    assert len(users) >= 2
+    page.set_viewport_size(DESKTOP)
+    page.goto(repo_site.url(""))
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    # Material searches on keyup: type it.
+    page.locator(".md-search__input").press_sequentially("githubRepo")
+    results = page.locator(".md-search-result__item > a.md-search-result__link")
+    expect(results.first).to_be_visible()
+    page.wait_for_function(
+        "count => document.querySelectorAll('.md-search-result__item').length >= count", arg=len(users)
+    )
+    found = {href.split("#")[0] for href in results.evaluate_all("links => links.map(a => a.href)")}
+    keep_screenshot(page, "walk-search-githubRepo-1280")
+    assert users <= found, users - found
+    watch.assert_clean()

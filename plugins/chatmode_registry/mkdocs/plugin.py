@@ -640,6 +640,13 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             hidden.reveal(mode.body), source=mode.source, place=self.repo_place(mode.source)
         )
         context["body"] = self._late(page, body.html, stand_in=body.search_html)
+        # Search finds a mode by the tools it uses (#25): the tools section is never indexed
+        # (late), so the title's entry gets them as a line that only search reads.
+        context["tools_for_search"] = (
+            self._late(page, "", stand_in=Markup("<p>Tools: {}</p>").format(", ".join(mode.tools)))
+            if mode.tools
+            else ""
+        )
         hood = site.neighbourhood_parts(
             mode,
             url,
