@@ -254,3 +254,46 @@ def test_site_search_for_a_tool_finds_the_modes_that_use_it(page, watch, repo_si
     keep_screenshot(page, "walk-search-githubRepo-1280")
     assert users <= found, users - found
     watch.assert_clean()
+
+
+# ---------------------------------------------------------------------------- 7. word diff
+
+
+def test_the_changes_page_shows_a_one_word_change_as_one_word(
+    page, watch, tmp_path, serve_site, build_published
+) -> None:
+    published = build_published
+    beta = str(CLEAN_MODES["beta.agent.md"])
+    assert "description: Implements plans." in beta
+    changed = {**CLEAN_MODES, "beta.agent.md": beta.replace("Implements plans.", "Implements designs.")}
+    site_folder = tmp_path / "preview" / "site"
+    site_folder.mkdir(parents=True)
+    base_url = serve_site(site_folder, MOUNT)
+    project = write_project(
+        tmp_path / "preview",
+        changed,
+        config={"site_url": base_url, "theme": THEME},
+        plugin_options={"baseline": str(published)},
+    )
+    result = build(project)
+    assert result.ok, result.log
+    page.set_viewport_size(DESKTOP)
+    page.goto(base_url + "catalog/changes/")
+    row = page.locator("section[data-slug='beta'] dt:text-is('description') + dd")
+    expect(row).to_have_text("Implements plansdesigns.")  # one text, the change in place
+    expect(row.locator("del")).to_have_text(["plans"])
+    expect(row.locator("ins")).to_have_text(["designs"])
+    # Struck out and underlined as a reader sees them.
+    assert row.locator("del").evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
+    assert row.locator("ins").evaluate("e => getComputedStyle(e).textDecorationLine") == "underline"
+    row.scroll_into_view_if_needed()
+    keep_screenshot(page, "walk-word-diff-1280")
+    watch.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def build_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The clean collection, built as the published baseline of a preview."""
+    published = build(write_project(tmp_path_factory.mktemp("published")))
+    assert published.ok, published.log
+    return published.site

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -63,6 +64,19 @@ SLUG_MARKER = "cmr-slug-marker"
 #: Where the plugin's stylesheet and script are published.
 CSS_URI = "assets/chatmodes/chatmodes.css"
 JS_URI = "assets/chatmodes/chatmodes.js"
+
+#: The index's one inline script (index.html), run before Material's bundle: the filter's
+#: parameter is "filter", and Material opens its site search for "?q=", which the filter
+#: wrote before; an old link's "q" is renamed so that it filters the list instead.
+FILTER_LINK_SCRIPT = (
+    "(function(){if(!window.URLSearchParams||!window.history)return;"
+    'var old=new URLSearchParams(window.location.search);if(!old.has("q"))return;'
+    "var renamed=new URLSearchParams();old.forEach(function(value,key){"
+    'if(key!=="q")renamed.append(key,value);'
+    'else if(!old.has("filter")&&!renamed.has("filter"))renamed.append("filter",value);});'
+    'var query=renamed.toString();window.history.replaceState(window.history.state,"",'
+    'window.location.pathname+(query?"?"+query:"")+window.location.hash);})();'
+)
 
 
 @dataclass(frozen=True)
@@ -429,6 +443,7 @@ class CatalogSite:
             "entries": entries,
             "has_dates": any(entry["updated"] for entry in entries),
             "chunk_size": INDEX_CHUNK,
+            "filter_link_script": Markup(FILTER_LINK_SCRIPT),
             "install_templates": self.install_templates(),
             "tool_facets": [(name, len(info.modes)) for name, info in self.tools.items()],
             "model_facets": [(name, len(modes)) for name, modes in self.models.items()],
