@@ -13,24 +13,23 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from browser import test_catalog_browser as catalog_browser
 from browser.test_catalog_browser import (
     MOUNT,
-    REPO_CHATMODES,
     THEME,
     Site,
-    build_served_site,
     expect_shown,
     expected_slugs,
     shown_slugs,
 )
-from browser.test_ux_browser import git_at
+from browser.test_ux_browser import PHONE, git_at
 from conftest import CLEAN_MODES, build, write_project
 from sitekit import git
 
 pytestmark = pytest.mark.browser
 
+#: The walk's desktop size (test_ux_browser's is 1280x900).
 DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -42,14 +41,8 @@ def keep_screenshot(page, name: str) -> None:
     page.screenshot(path=str(RESULTS / f"{name}.png"))
 
 
-@pytest.fixture(scope="module")
-def repo_site(tmp_path_factory: pytest.TempPathFactory, serve_site_for_session) -> Site:
-    """The registry's own chat modes."""
-    modes = {
-        path.relative_to(REPO_CHATMODES).as_posix(): path.read_bytes()
-        for path in REPO_CHATMODES.rglob("*.md")
-    }
-    return build_served_site(tmp_path_factory.mktemp("walk-repo"), serve_site_for_session, modes)
+#: The registry's own chat modes, served below /registry/ (built once for this module).
+repo_site = catalog_browser.repo_site
 
 
 def search_is_open(page) -> bool:

@@ -379,37 +379,28 @@ def _draw_component(
     # Two layouts of one graph on one page (wide and narrow) need their own marker ids.
     marker_id = _drawing_id(f"component-{num(max_width)}", title, focus, nodes, edges)
 
-    edge_markup = []
     # The hidden kinds first: when shown, they run under the placed ones.
-    for line in unplaced:
-        edge_markup.append(
-            _edge_markup(
-                nodes[line.source],
-                nodes[line.target],
-                line.kinds,
-                line.labels,
-                ["cmr-edge", "cmr-edge--unplaced"],
-                _direct_route(layout, line.source, line.target),
-                back=line.back,
-                marker_id=marker_id,
-            )
+    drawn = [
+        (line, _direct_route(layout, line.source, line.target), ["cmr-edge", "cmr-edge--unplaced"])
+        for line in unplaced
+    ]
+    drawn += [
+        (line, segments, ["cmr-edge", "cmr-edge--back"] if turned else ["cmr-edge"])
+        for line, segments, turned in zip(placed, layout.routes(), layout.reversed, strict=True)
+    ]
+    edge_markup = [
+        _edge_markup(
+            nodes[line.source],
+            nodes[line.target],
+            line.kinds,
+            line.labels,
+            classes,
+            segments,
+            back=line.back,
+            marker_id=marker_id,
         )
-    for line, segments, turned in zip(placed, layout.routes(), layout.reversed, strict=True):
-        classes = ["cmr-edge"]
-        if turned:
-            classes.append("cmr-edge--back")
-        edge_markup.append(
-            _edge_markup(
-                nodes[line.source],
-                nodes[line.target],
-                line.kinds,
-                line.labels,
-                classes,
-                segments,
-                back=line.back,
-                marker_id=marker_id,
-            )
-        )
+        for line, segments, classes in drawn
+    ]
     for loop_source, loop_target, loop_kinds, labels in edges:
         if loop_source != loop_target:
             continue
