@@ -7,6 +7,7 @@ twelve modes are the graph the issue calls a tangle; it must come out with far f
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import ClassVar
 
@@ -109,3 +110,40 @@ def test_adjacent_swaps_never_add_crossings() -> None:
     layout.run()
     assert layout.final_crossings <= layout.initial_crossings
     assert layout.final_crossings == 0
+
+
+def rows_of(drawing: str) -> dict[float, list[str]]:
+    """The drawing's rows of boxes, top to bottom, each left to right (node ids)."""
+    svg = "{http://www.w3.org/2000/svg}"
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for group in ET.fromstring(drawing).iter(svg + "g"):
+        rect = group.find(f".//{svg}rect")
+        if group.get("data-node") and rect is not None:
+            rows.setdefault(float(rect.get("y")), []).append((float(rect.get("x")), group.get("data-node")))
+    return {y: [node for _, node in sorted(row)] for y, row in sorted(rows.items())}
+
+
+def test_adding_one_mode_keeps_the_others_in_their_rows_and_order() -> None:
+    """#25: adding a mode that hands off to (or is handed to by) one existing mode keeps the
+    other boxes in their rows and left-to-right order, where the crossings allow: of the 24
+    such additions to the registry, 15 keep every box's row and order (11 did before the
+    layout settled equal orderings by id); none of them adds a crossing it could avoid."""
+    nodes, edges = registry_graph()
+    hidden = kinds_hidden_by_default(edge.kind for edge in edges)
+    (drawing,) = render_graph(nodes, edges, hidden_kinds=hidden)
+    before = rows_of(drawing)
+    kept = 0
+    for node in nodes:
+        for handoff in (
+            GraphEdge("zz-new", node.id, kind="handoff"),
+            GraphEdge(node.id, "zz-new", kind="handoff"),
+        ):
+            (changed,) = render_graph(
+                [*nodes, GraphNode("zz-new", "New Mode", href="../zz-new/")],
+                [*edges, handoff],
+                hidden_kinds=hidden,
+            )
+            after = {y: [n for n in row if n != "zz-new"] for y, row in rows_of(changed).items()}
+            kept += {y: row for y, row in after.items() if row} == before
+    print(f"one mode added, 24 ways: every other box kept its row and order {kept} times")
+    assert kept >= 15
