@@ -43,12 +43,19 @@ def graph_site(tmp_path_factory: pytest.TempPathFactory, serve_site_for_session)
     return base_url, json.loads((site / "catalog.json").read_text(encoding="utf-8"))
 
 
-def neighbours(catalog: dict, slug: str) -> tuple[set[str], set[str]]:
-    """(targets, sources) of ``slug`` by node id, from catalog.json."""
+#: The kinds of transition the graph page shows at first (prose mentions start hidden).
+SHOWN_KINDS = frozenset({"handoff", "subagent"})
+
+
+def neighbours(catalog: dict, slug: str, kinds: frozenset[str] | None = None) -> tuple[set[str], set[str]]:
+    """(targets, sources) of ``slug`` by node id, from catalog.json (only transitions of
+    ``kinds``, when given)."""
     targets: set[str] = set()
     sources: set[str] = set()
     for mode in catalog["chatmodes"]:
         for transition in mode["transitions"]:
+            if kinds is not None and transition["via"] not in kinds:
+                continue
             target = transition["target"] or f"builtin:{transition['text'].strip().lower()}"
             if mode["slug"] == slug:
                 targets.add(target)
@@ -72,9 +79,11 @@ def drawing(page):
 
 
 def expected_light(catalog: dict, slug: str, page) -> tuple[list[str], list[str]]:
-    targets, sources = neighbours(catalog, slug)
+    """What lighting ``slug`` lights: its neighbours by the kinds shown, and its edges drawn."""
+    targets, sources = neighbours(catalog, slug, SHOWN_KINDS)
     edges = drawing(page).evaluate(
-        "svg => [...svg.querySelectorAll('.cmr-edge')].map(g => g.dataset.source + '>' + g.dataset.target)"
+        "svg => [...svg.querySelectorAll('.cmr-edge')].filter(g => g.getClientRects().length)"
+        ".map(g => g.dataset.source + '>' + g.dataset.target)"
     )
     touching = sorted(e for e in edges if slug in e.split(">"))
     return sorted({slug} | targets | sources), touching

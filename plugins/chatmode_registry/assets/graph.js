@@ -86,8 +86,14 @@
       if (!node) return;
       var mark = function (element) { element.classList.add("cmr-is-lit"); lit.push(element); };
       mark(node.group);
-      node.edges.forEach(mark);
-      node.out.concat(node.inn).forEach(function (other) { mark(nodes[other].group); });
+      // Only the edges shown (the key may hide a kind) and the boxes at their other ends.
+      node.edges.forEach(function (edge) {
+        if (!edge.getClientRects().length) return;
+        mark(edge);
+        [edge.getAttribute("data-source"), edge.getAttribute("data-target")].forEach(function (end) {
+          if (end !== id && nodes[end] && !nodes[end].group.classList.contains("cmr-is-lit")) mark(nodes[end].group);
+        });
+      });
       svg.classList.add("cmr-graph--lit");
     }
 
