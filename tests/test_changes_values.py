@@ -46,9 +46,10 @@ def test_the_changed_modes_page_shows_old_and_new_values(preview: Path) -> None:
     items = {item.find("code").text(): item for item in note.find_all("li")}
     assert set(items) == {"description", "model", "tools", "diagnostics"}
     description = items["description"]
-    # Escaped by the template: the new description's markup is text, not a <b> element.
-    assert description.find("del").text() == OLD_DESCRIPTION
-    assert description.find("ins").text() == NEW_DESCRIPTION
+    # Word by word (#25), escaped by the template: the new description's markup is text.
+    assert description.find_all("del") == []
+    assert [added.text() for added in description.find_all("ins")] == [" <b>with tests</b> & care"]
+    assert description.text().endswith(NEW_DESCRIPTION)
     assert description.find("b") is None
     assert (items["model"].find("del").text(), items["model"].find("ins").text()) == (
         "Claude Sonnet 4.5",

@@ -271,6 +271,8 @@ class FieldChange:
     old: str | None = None
     new: str | None = None
     note: str | None = None
+    words: tuple[tuple[str, str], ...] = ()
+    """For a text (the description): ``old`` → ``new`` word by word (:func:`word_changes`)."""
 
 
 def _plain(value: Any) -> str:
@@ -322,6 +324,9 @@ def field_changes(mode: ChangedMode) -> list[FieldChange]:
         elif name == "sha256":
             old, new = str(detail.get("old") or "")[:12], str(detail.get("new") or "")[:12]
             changes.append(FieldChange(name, old=old or "none", new=new or "none"))
+        elif name == "description":
+            old, new = _plain(detail.get("old")), _plain(detail.get("new"))
+            changes.append(FieldChange(name, old=old, new=new, words=tuple(word_changes(old, new))))
         else:
             changes.append(FieldChange(name, old=_plain(detail.get("old")), new=_plain(detail.get("new"))))
     return changes
