@@ -358,9 +358,14 @@ def test_each_kind_in_the_key_is_a_toggle(page, watch, graph_site) -> None:
     assert all(page.evaluate(SHOWN_EDGES, "handoff"))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "graph-key-default-1280x800.png"))
+    # A selected box lights its shown edges; showing prose lights its prose edges too.
+    page.locator(".cmr-node[data-node='frontend-engineer']:visible a").click()
+    lit_prose = "() => document.querySelectorAll('svg.cmr-graph .cmr-edge--prose.cmr-is-lit').length"
+    lit_before = page.evaluate(lit_prose)
     prose.click()
     expect(prose).to_have_attribute("aria-pressed", "true")
     assert all(page.evaluate(SHOWN_EDGES, "prose"))
+    assert lit_before == 0 and page.evaluate(lit_prose) > 0
     page.screenshot(path=str(SCREENSHOTS / "graph-key-prose-shown-1280x800.png"))
     handoff.focus()
     page.keyboard.press("Space")

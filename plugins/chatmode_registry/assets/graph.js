@@ -101,6 +101,9 @@
       if (selected) light(selected);
       else clear();
     }
+    // A kind shown or hidden with the key: the selection lights what is shown now.
+    var kindScope = kindsScope(svg);
+    if (kindScope) kindScope.addEventListener("cmr-kinds", rest);
 
     function describe(id) {
       if (!details) return;
@@ -296,10 +299,15 @@
   // Each entry of a key is a button that shows or hides its kind of edge in the drawings
   // around it: the kinds hidden are listed in data-cmr-hide on the view (or on the drawings'
   // wrapper), which the stylesheet reads.
+  // Where a key's toggles act: the graph page's view, or a mode page's drawings with their key.
+  function kindsScope(element) {
+    return element.closest("[data-cmr-graph-view]") || element.closest(".cmr-graphs");
+  }
+
   function setupKindToggle(button) {
     if (button.hasAttribute("data-cmr-ready")) return;
     button.setAttribute("data-cmr-ready", "");
-    var scope = button.closest("[data-cmr-graph-view], .cmr-graphs");
+    var scope = kindsScope(button);
     if (!scope) return;
     function hiddenKinds() {
       var kinds = [];
@@ -313,6 +321,7 @@
       var shown = button.getAttribute("aria-pressed") !== "false";
       button.setAttribute("aria-pressed", shown ? "false" : "true");
       scope.setAttribute("data-cmr-hide", hiddenKinds());
+      scope.dispatchEvent(new Event("cmr-kinds"));
     });
   }
 
