@@ -13,7 +13,14 @@ quadratic work. The classes:
 * catalogs: many files sharing one slug (quadratic messages, finding 11) and modes that all
   switch to each other (graph blow-up, finding 4), read by the core and built by MkDocs
   (time and output bytes);
-* a hostile ``catalog.json`` of nested brackets given as a baseline (finding 10).
+* a hostile ``catalog.json`` of nested brackets given as a baseline (finding 10);
+* git history that adds N files in one commit and deletes them in the next (#23, finding 2),
+  read by the build's one ``git log`` (``core.git.read_source_log``, parsed as it streams;
+  git's own CPU time is another process's and not counted);
+* body diffs that defeat difflib (#23, finding 10): every tenth line changed (summarised past
+  ``MAX_COMPARED_LINES``), one line inserted into a long body (only the changed part is
+  compared), both through ``chatmodes diff``'s comparison (``diff_catalogs``), and the same
+  class below the bound, where difflib's own quadratic matching runs on at most that many lines.
 
 Times are CPU seconds of this process (``time.process_time``; builds: user + system of the
 build's own process), best of ``--repeat``. On a shared machine wall time is noise; CPU time
@@ -31,6 +38,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import hashlib
 import os
 import platform
 import subprocess
@@ -260,6 +268,67 @@ def hostile_baseline(repeat: int, budget: float, work: Path) -> list[Row]:
     ]
 
 
+def history_flood(repeat: int, budget: float, work: Path) -> list[Row]:
+    """A flood of files added, then deleted, in git history: the build's log reading."""
+    from chatmode_registry.core.git import read_source_log
+    from sitekit import commit_all, flood_history, git
+
+    def make(count: int) -> Callable[[], object]:
+        repo = work / f"flood-{count}"
+        _write_modes(repo / "chatmodes", {"real.agent.md": "---\ndescription: Real.\n---\n# Real\n"})
+        git(repo, "init", "-q")
+        commit_all(repo, "start")
+        flood_history(repo, "chatmodes", count)
+        return functools.partial(read_source_log, repo / "chatmodes", present=["real.agent.md"])
+
+    small, large = two_sizes(repeat, budget, make, (20_000, 40_000))
+    print(f"  history flood: {small:.3f} s, {large} s", flush=True)
+    return [Row("history", "files added then deleted / read the log", "20,000 files", small, large)]
+
+
+def _changed_every_tenth_line(lines: int) -> tuple[str, str]:
+    old = "".join(f"line {n}\n" for n in range(lines))
+    new = "".join(f"line {n}\n" if n % 10 else f"changed {n}\n" for n in range(lines))
+    return old, new
+
+
+def _one_line_inserted(lines: int) -> tuple[str, str]:
+    old = [f"line {n}\n" for n in range(lines)]
+    return "".join(old), "".join([*old[: lines // 2], "inserted\n", *old[lines // 2 :]])
+
+
+def _diff_of(bodies: tuple[str, str]) -> Callable[[], object]:
+    """``diff_catalogs`` of two one-mode catalogs whose raw files are the bodies (with a header)."""
+    from chatmode_registry.core.diff import diff_catalogs
+
+    raw = {name: f"---\ndescription: x\n---\n{body}".encode() for name, body in zip(("old", "new"), bodies)}
+    catalogs = {
+        name: {"chatmodes": [{"slug": "m", "raw_url": name, "sha256": hashlib.sha256(data).hexdigest()}]}
+        for name, data in raw.items()
+    }
+    return functools.partial(
+        diff_catalogs, catalogs["old"], catalogs["new"], old_raw=raw.get, new_raw=raw.get
+    )
+
+
+def body_diffs(repeat: int, budget: float) -> list[Row]:
+    """Body diffs: the class that made difflib quadratic, a small change in a long body, and
+    the same class below the bound (where difflib runs, on at most ``MAX_COMPARED_LINES``)."""
+    from chatmode_registry.core.diff import MAX_COMPARED_LINES
+
+    rows = []
+    below = MAX_COMPARED_LINES // 4  # each side; twice that is still within the bound
+    for name, make_bodies, sizes in (
+        ("every tenth line changed", _changed_every_tenth_line, (20_000, 40_000)),
+        ("one line inserted", _one_line_inserted, (20_000, 40_000)),
+        ("every tenth line changed, below the bound", _changed_every_tenth_line, (below, 2 * below)),
+    ):
+        small, large = two_sizes(repeat, budget, lambda size, make=make_bodies: _diff_of(make(size)), sizes)
+        print(f"  body diff / {name}: {small:.4f} s, {large} s", flush=True)
+        rows.append(Row("diff", f"{name} / chatmodes diff", f"{sizes[0]:,} lines", small, large))
+    return rows
+
+
 def table(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
     lines = [
@@ -316,7 +385,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-builds", action="store_true")
     parser.add_argument("--write", action="store_true", help="write the table into docs/performance.md")
     parser.add_argument(
-        "--only", choices=["lines", "yaml", "catalogs", "sites"], action="append", help="run only these parts"
+        "--only",
+        choices=["lines", "yaml", "catalogs", "sites", "history", "diffs"],
+        action="append",
+        help="run only these parts",
     )
     options = parser.parse_args(argv)
     if options.quick:
@@ -325,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        parts = set(options.only or ["lines", "yaml", "catalogs", "sites"])
+        parts = set(options.only or ["lines", "yaml", "catalogs", "sites", "history", "diffs"])
         if "lines" in parts:
             print("pathological lines", flush=True)
             rows += line_classes(options.repeat, options.budget, options.target)
@@ -338,6 +410,12 @@ def main(argv: list[str] | None = None) -> int:
         if "sites" in parts:
             print("hostile sites", flush=True)
             rows += hostile_baseline(options.repeat, options.budget, work)
+        if "history" in parts:
+            print("git history", flush=True)
+            rows += history_flood(options.repeat, options.budget, work)
+        if "diffs" in parts:
+            print("body diffs", flush=True)
+            rows += body_diffs(options.repeat, options.budget)
     text = (
         "## Hostile inputs (#14)\n\n"
         f"`python benchmarks/hostile.py` on {dt.date.today().isoformat()}, Python "

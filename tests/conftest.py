@@ -27,7 +27,7 @@ CLEAN_MODES: dict[str, str | bytes] = {
 ---
 description: Plans the work and splits it into tasks.
 tools: ['search/codebase', 'edit/editFiles']
-model: GPT-5
+model: GPT-5.2
 handoffs:
   - label: Build it
     agent: Beta

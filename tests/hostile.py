@@ -25,6 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chatmode_registry.core.filenames import escaped
 from nesting import deep_chatmode
 
 #: The deepest header nesting the registry reads (``core.frontmatter.MAX_DEPTH``), written out
@@ -341,14 +342,17 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
     )
 
     # A name and a transition that try to forge log lines and terminal output: a newline
-    # followed by a GitHub workflow command, and ANSI escape sequences.
-    publish(
-        "line\n::error file=forged.md::forged \x1b[31mred\x1b[0m.chatmode.md",
+    # followed by a GitHub workflow command, and ANSI escape sequences. The name's control
+    # characters reject its file (CM010), which is named escaped; the transition is published.
+    forger = "line\n::error file=forged.md::forged \x1b[31mred\x1b[0m.chatmode.md"
+    forgery = (
         _header({"description": "Forges log lines."})
-        + "# Log Forger\n\nSwitch to **Nobody\x1b[2J\x1b[31m Here** chatmode next.\n",
-        flagged=True,
-        payload=True,
+        + "# Log Forger\n\nSwitch to **Nobody\x1b[2J\x1b[31m Here** chatmode next.\n"
     )
+    write(forger, forgery)
+    tree.rejected.add(escaped(forger))
+    tree.flagged.add(escaped(forger))
+    publish("log-forger.chatmode.md", forgery, flagged=True, payload=True)
 
     # --- published with warnings or errors --------------------------------------------------
     publish("no-frontmatter.chatmode.md", "# Headerless Helper\n\nNo header at all.\n", flagged=True)

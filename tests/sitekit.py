@@ -20,6 +20,8 @@ import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
+
 from chatmode_files import SEED
 
 #: A small registry: planner -> builder (prose), builder -> reviewer (handoff), reviewer ->
@@ -68,22 +70,29 @@ def write_chatmodes(source: Path, files: dict[str, str] | None = None, *, with_s
     return source
 
 
-def build_site(source: Path, site: Path, *, site_url: str = "https://example.org/registry/") -> dict:
+def build_site(
+    source: Path,
+    site: Path,
+    *,
+    site_url: str = "https://example.org/registry/",
+    options: dict[str, object] | None = None,
+) -> dict:
     """Build the catalog site of ``source`` into ``site`` with MkDocs and the real plugin.
 
     A minimal MkDocs project is written next to ``source`` (``mkdocs.yml`` and
-    ``docs/index.md``); ``history`` comes from git when ``source`` is in a repository, as in
-    any build. Returns the built ``catalog.json`` document.
+    ``docs/index.md``); ``options`` are more options of the ``chatmodes`` plugin (e.g.
+    ``marketplace_source``). ``history`` comes from git when ``source`` is in a repository,
+    as in any build. Returns the built ``catalog.json`` document.
     """
     project = source.parent
     config = project / "mkdocs.yml"
-    config.write_text(
-        "site_name: Test registry\n"
-        f"site_url: {site_url}\n"
-        "theme:\n  name: material\n"
-        f"plugins:\n  - chatmodes:\n      source: {source.name}\n",
-        encoding="utf-8",
-    )
+    settings = {
+        "site_name": "Test registry",
+        "site_url": site_url,
+        "theme": {"name": "material"},
+        "plugins": [{"chatmodes": {"source": source.name, **(options or {})}}],
+    }
+    config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     (project / "docs").mkdir(exist_ok=True)
     (project / "docs" / "index.md").write_text("# Test registry\n", encoding="utf-8")
     # A local build: without CI, which makes a build a deployment (see test_site_url.py).
@@ -127,10 +136,12 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
     return found
 
 
-def run_ok(*arguments: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
-    """Run a command in ``cwd`` (with ``env`` when given); fail the test with its output unless
-    it succeeds; return its stdout."""
-    completed = subprocess.run(
+def run(
+    *arguments: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a command in ``cwd`` (with ``env`` when given); return the finished process, whatever
+    its exit code."""
+    return subprocess.run(
         [str(argument) for argument in arguments],
         cwd=cwd,
         env=env,
@@ -139,23 +150,74 @@ def run_ok(*arguments: str | Path, cwd: Path, env: dict[str, str] | None = None)
         timeout=600,
         check=False,
     )
+
+
+def run_ok(*arguments: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run a command in ``cwd`` (with ``env`` when given); fail the test with its output unless
+    it succeeds; return its stdout."""
+    completed = run(*arguments, cwd=cwd, env=env)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return completed.stdout
 
 
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo`` with a fixed identity; return stdout."""
+def chatmodes(
+    *arguments: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``chatmodes`` command in ``cwd``, with ``env`` added to this environment
+    minus ``CHATMODES_FROM`` (a default site from the caller's shell must not leak in); return
+    the finished process, whatever its exit code."""
+    environment = {key: value for key, value in os.environ.items() if key != "CHATMODES_FROM"}
+    environment.update(env or {})
+    return run("chatmodes", *arguments, cwd=cwd, env=environment)
+
+
+def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> str:
+    """Run git in ``repo`` with a fixed identity (and ``env`` added), ``input`` on its standard
+    input; return stdout."""
     environment = {
         **os.environ,
         "GIT_AUTHOR_NAME": "Test",
         "GIT_AUTHOR_EMAIL": "test@example.invalid",
         "GIT_COMMITTER_NAME": "Test",
         "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        **(env or {}),
     }
     completed = subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=environment
+        ["git", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=environment,
+        input=input,
     )
     return completed.stdout
+
+
+def commit_all(repo: Path, message: str) -> None:
+    """Stage every change under ``repo`` (additions and deletions) and commit it."""
+    git(repo, "add", "-A", ".")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def flood_history(repo: Path, folder: str, count: int, *, suffix: str = ".agent.md") -> list[str]:
+    """Two commits on top of ``repo``'s HEAD: one adds ``count`` small files under ``folder``
+    (relative to the repository), the next deletes them all (issue #23, finding 2). Made with
+    git's plumbing into a separate index, so 80,000 files take about a second and the work tree
+    is untouched. Returns the added paths, relative to ``folder``, in order."""
+    names = [f"flood/f{index:06d}{suffix}" for index in range(count)]
+    index = repo / ".git" / "flood-index"
+    environment = {"GIT_INDEX_FILE": str(index)}
+    blob = git(repo, "hash-object", "-w", "--stdin", input="flood\n").strip()
+    base = git(repo, "rev-parse", "HEAD^{tree}").strip()
+    git(repo, "read-tree", base, env=environment)
+    entries = "".join(f"100644 {blob} 0\t{folder}/{name}\n" for name in names)
+    git(repo, "update-index", "--index-info", input=entries, env=environment)
+    tree = git(repo, "write-tree", env=environment).strip()
+    index.unlink()
+    added = git(repo, "commit-tree", tree, "-p", "HEAD", "-m", "add a flood").strip()
+    deleted = git(repo, "commit-tree", base, "-p", added, "-m", "delete the flood").strip()
+    git(repo, "update-ref", "HEAD", deleted)
+    return names
 
 
 def closed_port() -> int:

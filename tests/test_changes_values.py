@@ -30,7 +30,7 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Path:
     changed = {
         **CLEAN_MODES,
         "beta.agent.md": beta.replace(OLD_DESCRIPTION, NEW_DESCRIPTION)
-        .replace("model: Claude Sonnet 4.5", "model: GPT-5")
+        .replace("model: Claude Sonnet 4.5", "model: GPT-5.2")
         .replace("tools: ['edit/editFiles', 'search']", "tools: ['edit/editFiles', 'web/fetch']")
         # A new warning: an unknown header key.
         .replace("target: vscode", "target: vscode\nflavour: strawberry"),
@@ -53,7 +53,7 @@ def test_the_changed_modes_page_shows_old_and_new_values(preview: Path) -> None:
     assert description.find("b") is None
     assert (items["model"].find("del").text(), items["model"].find("ins").text()) == (
         "Claude Sonnet 4.5",
-        "GPT-5",
+        "GPT-5.2",
     )
     assert "added web/fetch" in items["tools"].text() and "removed search" in items["tools"].text()
     assert "1 new, 0 resolved" in items["diagnostics"].text()
@@ -70,7 +70,7 @@ def test_the_changes_page_shows_old_and_new_values(preview: Path) -> None:
     assert [added.text() for added in description.find_all("ins")] == [" <b>with tests</b> & care"]
     assert description.text() == NEW_DESCRIPTION
     assert description.find("b") is None
-    assert "Claude Sonnet 4.5" in rows["model"].text() and "GPT-5" in rows["model"].text()
+    assert "Claude Sonnet 4.5" in rows["model"].text() and "GPT-5.2" in rows["model"].text()
 
 
 def test_a_one_word_change_is_one_word_struck_out_and_one_added() -> None:

@@ -19,7 +19,17 @@ from types import SimpleNamespace
 import pytest
 
 from chatmode_registry.cli import common
-from sitekit import CHATMODES, SiteServer, build_site, git, load_entries, snapshot, stall, write_chatmodes
+from sitekit import (
+    CHATMODES,
+    SiteServer,
+    build_site,
+    edit_catalog,
+    git,
+    load_entries,
+    snapshot,
+    stall,
+    write_chatmodes,
+)
 from terminal import drain
 
 LONER_V1 = "---\ndescription: Works alone.\n---\n# Loner\n\nFirst version.\n"
@@ -195,6 +205,35 @@ def test_show_prints_header_transitions_and_body(served, workdir):
     assert "Reached from\n  <- planner  [prose]\n" in out
     assert out.endswith("# Builder\n\nWrite the code, run the tests.\n")
     assert "\x1b[" not in out  # not a terminal: no colour
+    # The catalog names its marketplace (the site's name) but no source: no add command.
+    assert "copilot copilot plugin install builder@test-registry\n" in out
+    assert "marketplace add" not in out
+
+
+@pytest.mark.parametrize(
+    ("field", "install", "add"),
+    [
+        (
+            {"name": "team-modes", "source": "octo/team"},
+            "copilot plugin install loner@team-modes",
+            "octo/team",
+        ),
+        # The field comes from the site (the catalog's schema checks the name): a source with
+        # a space or a control character is not printed.
+        ({"name": "team", "source": "https://x.org/a b\x1b[2J"}, "copilot plugin install loner@team", None),
+    ],
+)
+def test_show_names_the_copilot_cli_commands(site, served, workdir, field, install, add):
+    edit_catalog(site, lambda document: document.__setitem__("marketplace", field))
+    mode = json.loads(
+        chatmodes("show", "loner", "--from", served.url, "--format", "json", cwd=workdir).stdout
+    )
+    text = chatmodes("show", "loner", "--from", served.url, cwd=workdir).stdout
+    expected_add = f"copilot plugin marketplace add {add}" if add else None
+    assert mode["copilot_cli"] == {"install": install, "add": expected_add}
+    assert f"copilot {install}\n" in text
+    assert (f"(add the marketplace once: {expected_add})" in text) == bool(add)
+    assert "\x1b" not in text
 
 
 def test_show_json_and_builtin_targets(served, workdir):
@@ -214,6 +253,7 @@ def test_show_json_and_builtin_targets(served, workdir):
         {"source": "builder", "via": "handoff", "label": "Ask for a review", "text": "reviewer"}
     ]
     assert mode["body"] == "# Reviewer\n\nRead the diff; ask questions.\n"
+    assert mode["copilot_cli"] == {"install": "copilot plugin install reviewer@test-registry", "add": None}
     text = chatmodes("show", "reviewer", "--from", served.url, cwd=workdir).stdout
     assert "  -> built-in agent agent  [handoff, line 4]  'Back to work'" in text
 
@@ -367,7 +407,7 @@ def test_update_replaces_outdated_and_leaves_modified_alone(site, served, workdi
     assert (workdir / ".github/chatmodes/loner.chatmode.md").read_text(encoding="utf-8") == LONER_V1
 
     completed = chatmodes("update", "--from", served.url, cwd=workdir)
-    assert completed.returncode == 1  # builder stays modified
+    assert completed.returncode == 0  # builder stays modified: not update's to replace
     assert completed.stdout.splitlines() == [
         "updated: .github/chatmodes/loner.chatmode.md (outdated -> published)",
         "left alone: .github/agents/builder.agent.md is modified locally (use --force to replace it)",
@@ -376,6 +416,23 @@ def test_update_replaces_outdated_and_leaves_modified_alone(site, served, workdi
     published = site / load_entries(site)["loner"]["raw_url"]
     assert (workdir / ".github/chatmodes/loner.chatmode.md").read_bytes() == published.read_bytes()
     assert (workdir / ".github/agents/builder.agent.md").read_text(encoding="utf-8") == "my builder\n"
+
+
+def test_update_with_nothing_it_may_do_exits_0(served, workdir):
+    """Only a modified and an unknown file: nothing needed updating, so no failure (#25);
+    status still says they are not up to date."""
+    assert chatmodes("install", "builder", "--from", served.url, cwd=workdir).returncode == 0
+    (workdir / ".github/agents/builder.agent.md").write_text("my builder\n", encoding="utf-8")
+    (workdir / ".github/agents/mine.agent.md").write_text(
+        "---\ndescription: mine\n---\nMine.\n", encoding="utf-8"
+    )
+    completed = chatmodes("update", "--from", served.url, cwd=workdir)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert (
+        completed.stdout.splitlines()[-1]
+        == "0 updated, 0 already up to date, 1 modified left alone, 1 not in the catalog"
+    )
+    assert chatmodes("status", "--from", served.url, cwd=workdir).returncode == 1
 
 
 def test_update_force_and_slug_selection(served, workdir):

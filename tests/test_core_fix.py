@@ -140,6 +140,7 @@ def test_changes_say_what_was_done_and_where():
         f"\ufeff---\r\ntools: [codebase, runCommands, 'usages']\r\n---\r\n{MOJIBAKE}",
         "---\ntools:\n  - runTasks\n  - codebase\n  - search/codebase\n---\nbody\n",
         f"no header at all, {MOJIBAKE}\n",
+        "---\ntools: codebase, runCommands, search/usages\n---\nbody\n",
     ],
 )
 def test_fixing_twice_changes_nothing_the_second_time(text):
@@ -149,9 +150,11 @@ def test_fixing_twice_changes_nothing_the_second_time(text):
     assert second.content == once and second.changes == []
 
 
-def test_fix_survives_a_header_with_an_impossible_date():
+def test_fix_reads_a_header_with_an_impossible_date_as_text():
+    """YAML 1.2 (VS Code's reading) has no dates: the header is read, so its tools are fixed too."""
     text = f"---\ndescription: d\nversion: 2024-13-45\ntools: [codebase]\n---\n{MOJIBAKE}\n"
-    assert fixed(text).decode() == text.replace(MOJIBAKE, REPAIRED)
+    expected = text.replace(MOJIBAKE, REPAIRED).replace("[codebase]", "[search/codebase]")
+    assert fixed(text).decode() == expected
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -165,6 +168,17 @@ def test_check_prints_a_diff_exits_1_and_writes_nothing(tmp_path, capsys):
     assert path.read_bytes() == before
     assert "-tools: [codebase]" in out and "+tools: [search/codebase]" in out
     assert f"+{REPAIRED}" in out and f"-{MOJIBAKE}" in out
+
+
+def test_check_on_a_long_file_with_many_repairs_summarises_the_patch(tmp_path, capsys):
+    """#23, finding 10: difflib is quadratic when short equal runs separate many changes."""
+    body = "".join(f"{MOJIBAKE} {n}\n" if n % 10 == 0 else f"line {n}\n" for n in range(20_000))
+    path = write_file(tmp_path, "m.chatmode.md", f"---\ndescription: d\n---\n{body}")
+    assert main(["fix", "--check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[2] == (
+        "@@ -4,19991 +4,19991 @@ file changed: 19,991 lines replaced by 19,991, too many to compare line by line"
+    )
 
 
 def test_check_on_a_clean_file_exits_0_silently(tmp_path, capsys):
@@ -245,6 +259,11 @@ def test_the_fixed_seed_validates_strictly_and_fixes_to_itself(tmp_path, capsys)
     shutil.copyfile(SEED, copy)
     main(["fix", str(copy)])
     capsys.readouterr()
+    # Which model replaces a retired one is the author's choice, not fix's: the one warning left.
+    main(["validate", "--format", "json", str(copy)])
+    left = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert [d["code"] for d in left if d["severity"] != "info"] == ["CM125"]
+    copy.write_bytes(copy.read_bytes().replace(b"model: claude-4-sonnet", b"model: Claude Sonnet 4.6"))
     assert main(["validate", "--strict", str(copy)]) == 0
     capsys.readouterr()
     main(["validate", "--format", "json", str(copy)])
@@ -254,3 +273,23 @@ def test_the_fixed_seed_validates_strictly_and_fixes_to_itself(tmp_path, capsys)
     once = copy.read_bytes()
     assert main(["fix", "--check", str(copy)]) == 0
     assert copy.read_bytes() == once
+
+
+def test_one_fix_run_turns_a_tools_string_into_a_list_and_renames_its_legacy_names(tmp_path):
+    """The real command, run once: the comma-separated string becomes a list and its legacy
+    names are renamed in the same run; a second run finds nothing to fix (#25)."""
+    import subprocess
+
+    path = write_file(
+        tmp_path, "m.agent.md", "---\ndescription: d\ntools: codebase, runCommands # ours\n---\nbody\n"
+    )
+    first = subprocess.run(["chatmodes", "fix", str(path)], capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    renamed = [*vscode.legacy_tool_replacements("codebase"), *vscode.legacy_tool_replacements("runCommands")]
+    listed = ", ".join(f"'{name}'" for name in renamed)
+    assert path.read_text() == f"---\ndescription: d\ntools: [{listed}] # ours\n---\nbody\n"
+    second = subprocess.run(
+        ["chatmodes", "fix", "--check", str(path)], capture_output=True, text=True, check=False
+    )
+    assert (second.returncode, second.stdout) == (0, "")
+    assert not {"CM106", "CM110"} & codes(load_files([path]).diagnostics)

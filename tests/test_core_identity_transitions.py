@@ -331,7 +331,7 @@ def test_a_handoff_spelling_a_builtin_in_another_case_is_dangling(tmp_path, text
     """VS Code compares agent names with ===: 'Agent' is not the built-in 'agent'."""
     catalog = load(tmp_path, {"m.agent.md": chatmode(header=f"handoffs:\n  - agent: '{text}'\n")})
     (error,) = with_code(catalog.diagnostics, "CM302")
-    assert error.severity is Severity.ERROR and "case included" in error.message
+    assert error.severity is Severity.ERROR and "(case counts)" in error.message
     assert mode_by_source(catalog, "m.agent.md").transitions[0].dangling
 
 
@@ -414,7 +414,11 @@ def test_a_handoff_by_slug_to_a_named_agent_is_dangling_with_the_name_to_write(t
         },
     )
     (error,) = with_code(catalog.diagnostics, "CM302")
-    assert "not slugs" in error.message and "'Security Engineer'" in error.message
+    assert error.message == (
+        "handoff to 'security-engineer' matches no agent name: 'security-engineer.agent.md' is named "
+        "'Security Engineer' (a slug does not count), and a handoff or subagent needs the agent's exact "
+        "name, as VS Code matches it; only prose is matched loosely, so write 'Security Engineer'"
+    )
 
 
 def test_handoffs_match_names_exactly_and_file_stems_when_unnamed(tmp_path):

@@ -59,6 +59,15 @@ CASES = [
     ),
     RuleCase("CM004", {}, {"m.chatmode.md": chatmode()}, None, outside={"m.chatmode.md": chatmode()}),
     RuleCase(
+        "CM010",
+        # os.walk hands over the byte 0xff, which is not UTF-8, as the surrogate U+DCFF.
+        {"m\udcff.chatmode.md": chatmode()},
+        {"m\u00ff.chatmode.md": chatmode()},
+        None,
+        path="m\\xff.chatmode.md",
+        message="byte 0xff",
+    ),
+    RuleCase(
         "CM005",
         {"m.chatmode.md": chatmode(header="model: a: b\n")},
         {"m.chatmode.md": chatmode(header="model: 'a: b'\n")},
@@ -97,7 +106,7 @@ CASES = [
     ),
     RuleCase(
         "CM103",
-        {"m.chatmode.md": chatmode(header="infer: true\n")},
+        {"m.chatmode.md": chatmode(header="user-invokable: true\n")},
         {"m.chatmode.md": chatmode(header="user-invocable: true\n")},
         3,
     ),
@@ -166,11 +175,109 @@ CASES = [
     ),
     RuleCase(
         "CM114",
-        {"m.agent.md": chatmode(header="tools: [search/codebse]\n")},
+        {"m.agent.md": chatmode(header="tools: [mytoolset]\n")},
         {"m.agent.md": chatmode(header="tools: [search/codebase, github/*, ms-python.python/getEnv]\n")},
         3,
         path="m.agent.md",
+        message="'mytoolset'",
+    ),
+    RuleCase(
+        "CM115",
+        {"m.agent.md": chatmode(header="reasoning-effort: extreme\n")},
+        {"m.agent.md": chatmode(header="reasoning-effort: xhigh\n")},
+        3,
+        path="m.agent.md",
+        message="'extreme'",
+    ),
+    RuleCase(
+        "CM116",
+        {"m.agent.md": chatmode(header="github:\n  permissions: {contents: write, checks: write}\n")},
+        {"m.agent.md": chatmode(header="github:\n  permissions: {contents: write, checks: read}\n")},
+        3,
+        path="m.agent.md",
+        message="github.permissions.checks",
+    ),
+    RuleCase(
+        "CM117",
+        {"m.agent.md": chatmode(header="infer: false\n")},
+        {"m.agent.md": chatmode(header="user-invocable: false\ndisable-model-invocation: true\n")},
+        3,
+        path="m.agent.md",
+        message="'infer'",
+    ),
+    RuleCase(
+        "CM118",
+        {
+            "m.agent.md": chatmode(
+                header="handoffs:\n  - {label: Review, agent: agent, prompt: A}\n"
+                "  - {label: review, agent: ask, prompt: B}\n"
+            )
+        },
+        {
+            "m.agent.md": chatmode(
+                header="handoffs:\n  - {label: Review, agent: agent, prompt: A}\n"
+                "  - {label: Review again, agent: ask, prompt: B}\n"
+            )
+        },
+        5,
+        path="m.agent.md",
+        message="'review'",
+    ),
+    RuleCase(
+        "CM119",
+        {"m.agent.md": chatmode(header='user-invocable: "false"\n')},
+        {"m.agent.md": chatmode(header="user-invocable: false\n")},
+        3,
+        path="m.agent.md",
+        message='"false"',
+    ),
+    RuleCase(
+        "CM120",
+        {"m.agent.md": chatmode(header="tools: [search]\nagents: [Helper]\n")},
+        {"m.agent.md": chatmode(header="tools: [search, agent]\nagents: [Helper]\n")},
+        4,
+        path="m.agent.md",
+        message="'agent'",
+    ),
+    RuleCase(
+        "CM121",
+        {"m.agent.md": chatmode(header="metadata: {owner: team}\n")},
+        {"m.agent.md": chatmode(header="target: github-copilot\nmetadata: {owner: team}\n")},
+        3,
+        path="m.agent.md",
+        message="'metadata'",
+    ),
+    RuleCase(
+        "CM122",
+        {"m.agent.md": chatmode(header="target: github-copilot\nargument-hint: What?\n")},
+        {"m.agent.md": chatmode(header="target: github-copilot\nmodel: GPT-5.2\n")},
+        4,
+        path="m.agent.md",
+        message="'argument-hint'",
+    ),
+    RuleCase(
+        "CM123",
+        {"m.agent.md": chatmode(header="tools: [serch/codebase]\n")},
+        {"m.agent.md": chatmode(header="tools: [search/codebase, serch/*, azure-mcp/search]\n")},
+        3,
+        path="m.agent.md",
         message="'search/codebase'",
+    ),
+    RuleCase(
+        "CM124",
+        {"m.agent.md": chatmode(header="model: Claude Sonet 4.5\n")},
+        {"m.agent.md": chatmode(header="model: Claude Sonnet 4.5 (copilot)\n")},
+        3,
+        path="m.agent.md",
+        message="'Claude Sonnet 4.5'",
+    ),
+    RuleCase(
+        "CM125",
+        {"m.agent.md": chatmode(header="model: claude-4-sonnet\n")},
+        {"m.agent.md": chatmode(header="model: claude-sonnet-4.6\n")},
+        3,
+        path="m.agent.md",
+        message="'Claude Sonnet 4.6'",
     ),
     RuleCase(
         "CM109",
@@ -277,6 +384,14 @@ CASES = [
         message="U+0410 CYRILLIC CAPITAL LETTER A",
     ),
     RuleCase(
+        "CM309",
+        {"con.chatmode.md": chatmode()},
+        {"console.chatmode.md": chatmode()},
+        None,
+        path="con.chatmode.md",
+        message="Windows device name (CON)",
+    ),
+    RuleCase(
         "CM307",
         {
             "m.agent.md": chatmode(header="handoffs:\n  - {label: L, agent: helper, prompt: P}\n"),
@@ -301,8 +416,9 @@ def _load(tmp_path: Path, files: dict[str, str | bytes], outside: dict[str, str 
 
 
 #: Rules no file can fire on purpose: CM009 reports a defect of the registry itself, and
-#: tests/test_hostile_nesting.py fires it by injecting one.
-NO_FIXTURE = {"CM009"}
+#: tests/test_hostile_nesting.py fires it by injecting one. CM401 and CM402 come from building
+#: the plugin marketplace, not from loading a catalog: tests/test_marketplace.py fires them.
+NO_FIXTURE = {"CM009", "CM401", "CM402"}
 
 
 def test_every_rule_has_a_case():

@@ -6,10 +6,12 @@ raw files under ``catalog/<slug>/``); digests are computed from the bytes writte
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import html.parser
 import json
+import random
 import socket
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -328,6 +330,88 @@ def test_body_diff_is_capped(tmp_path):
     body = result.changed[0].details["body"]
     assert body["truncated"] is True
     assert len(body["diff"].splitlines()) == 50
+
+
+def _every_tenth_line_changed(lines: int) -> tuple[str, str]:
+    """Issue #23, finding 10: many short equal runs between changes, difflib's quadratic case
+    (20,000 lines took seconds)."""
+    old = "".join(f"line {n}\n" for n in range(lines))
+    new = "".join(f"line {n}\n" if n % 10 else f"changed {n}\n" for n in range(lines))
+    return old, new
+
+
+@pytest.fixture
+def counted_difflib(monkeypatch) -> list[int]:
+    """The number of lines (both sides) each difflib comparison is given."""
+    sizes: list[int] = []
+    original = difflib.SequenceMatcher.set_seqs
+
+    def set_seqs(self, a, b):
+        sizes.append(len(a) + len(b))
+        return original(self, a, b)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "set_seqs", set_seqs)
+    return sizes
+
+
+@pytest.mark.parametrize("lines", [20_000, 40_000, 80_000])
+def test_a_long_repetitive_body_change_is_summarised_not_compared(lines, tmp_path, counted_difflib):
+    old_body, new_body = _every_tenth_line_changed(lines)
+    old = {"chatmodes": [record(tmp_path / "o", "m", mode_text("A", old_body), description="A")]}
+    new = {"chatmodes": [record(tmp_path / "n", "m", mode_text("A", new_body), description="A")]}
+    readers = {"old_raw": raw_reader(str(tmp_path / "o")), "new_raw": raw_reader(str(tmp_path / "n"))}
+    (change,) = diff_catalogs(old, new, **readers).changed
+    assert change.fields == ["body"]
+    assert change.details["body"] == {
+        "diff": "--- a/m\n+++ b/m\n"
+        f"@@ -1,{lines - 9} +1,{lines - 9} @@ body changed: {lines - 9:,} lines replaced by {lines - 9:,}, "
+        "too many to compare line by line",
+        "truncated": True,
+    }
+    assert counted_difflib == []
+
+
+def test_no_comparison_is_given_more_lines_than_the_bound(counted_difflib):
+    old_body, new_body = _every_tenth_line_changed(diff_module.MAX_COMPARED_LINES // 2)
+    text, truncated = diff_module.unified_body_diff(old_body, new_body)
+    assert "changed 10" in text and truncated  # shown, cut at MAX_DIFF_LINES
+    assert counted_difflib and max(counted_difflib) <= diff_module.MAX_COMPARED_LINES
+
+
+def test_a_small_change_in_a_long_body_is_still_shown_where_it_is(counted_difflib):
+    """Past the bound only the changed part is compared, with whole-body line numbers: the
+    same diff as comparing everything."""
+    lines = [f"line {n}" for n in range(3 * diff_module.MAX_COMPARED_LINES)]
+    edited = [*lines[:7000], "inserted", *lines[7000:7500], *lines[7501:]]
+    old_body, new_body = "\n".join(lines), "\n".join(edited)
+    text, truncated = diff_module.unified_body_diff(old_body, new_body, slug="m")
+    counted = list(counted_difflib)
+    expected = difflib.unified_diff(lines, edited, fromfile="a/m", tofile="b/m", lineterm="")
+    assert (text, truncated) == ("\n".join(expected), False)
+    assert "@@ -6998,6 +6998,7 @@" in text and "@@ -7498,7 +7499,6 @@" in text
+    assert max(counted) < 1_100  # the changed part and its context, not 12,000 lines
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_bodies_of_ordinary_size_get_difflibs_own_diff(seed):
+    rng = random.Random(seed)
+    old = [rng.choice(["a", "b", "", "- item", "## Head"]) for _ in range(rng.randrange(300))]
+    new = [line for line in old if rng.random() > 0.1]
+    new[rng.randrange(len(new) + 1) : 0] = ["new line"] * rng.randrange(4)
+    old_body, new_body = "\n".join(old), "\n".join(new)
+    old, new = old_body.splitlines(), new_body.splitlines()  # a trailing blank line is no line
+    for slug in ("", "mode"):
+        expected = list(
+            difflib.unified_diff(
+                old,
+                new,
+                fromfile=f"a/{slug}" if slug else "old",
+                tofile=f"b/{slug}" if slug else "new",
+                lineterm="",
+            )
+        )
+        text, truncated = diff_module.unified_body_diff(old_body, new_body, slug=slug)
+        assert (text, truncated) == ("\n".join(expected[:400]), len(expected) > 400)
 
 
 def test_fetch_raw_stays_inside_the_site(tmp_path):

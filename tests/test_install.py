@@ -393,10 +393,11 @@ def test_unsupported_scheme_and_missing_folder_exit_2(tmp_path, project, capsys)
     assert len(capsys.readouterr().err.strip().splitlines()) == 2
 
 
-def test_usage_errors_exit_2(project):
-    with pytest.raises(SystemExit) as missing_site:
-        main(["install", "loner"])
-    assert missing_site.value.code == 2
+def test_usage_errors_exit_2(project, monkeypatch, capsys):
+    monkeypatch.delenv("CHATMODES_FROM", raising=False)
+    (project / ".git").mkdir()  # no .chatmodes.toml above the project is read
+    assert main(["install", "loner"]) == 2  # no --from and no default site
+    assert "no site: give --from SITE" in capsys.readouterr().err
     with pytest.raises(SystemExit) as bad_timeout:
         main(["install", "loner", "--from", ".", "--timeout", "0"])
     assert bad_timeout.value.code == 2

@@ -31,6 +31,21 @@ def test_llms_txt_lists_every_mode_with_its_link_and_description(make_project):
         assert (result.site / match["url"].removeprefix(SITE_URL)).is_file()
 
 
+def test_llms_txt_says_how_to_install_with_copilot_cli(make_project):
+    # A backtick in the source must not end the code span early.
+    source = "https://git.example.org/team/a`b.git"
+    result = build(
+        make_project(plugin_options={"marketplace_name": "team-modes", "marketplace_source": source})
+    )
+    assert result.ok, result.log
+    lines = (result.site / "llms.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[lines.index("## Chat modes") - 2] == (
+        f"With GitHub Copilot CLI, add this registry's plugin marketplace once (``copilot plugin "
+        f"marketplace add {source}``), then install a chat mode as a plugin: "
+        "`copilot plugin install SLUG@team-modes`, SLUG being its file name without the suffix."
+    )
+
+
 def test_llms_full_txt_holds_every_raw_file(make_project):
     result = build(make_project())
     full = (result.site / "llms-full.txt").read_text(encoding="utf-8")

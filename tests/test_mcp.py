@@ -88,6 +88,7 @@ def test_search_and_get(site, workspace):
     assert mode["transitions"][0]["target"] == "reviewer" and mode["transitions"][0]["via"] == "handoff"
     assert mode["reached_from"] == [{"source": "planner", "via": "prose", "label": "", "text": "Builder"}]
     assert mode["body"] == "# Builder\n\nWrite the code, run the tests.\n"
+    assert mode["copilot_cli"] == {"install": "copilot plugin install builder@test-registry", "add": None}
     assert snapshot(workspace) == {}
 
 

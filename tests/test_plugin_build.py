@@ -74,7 +74,7 @@ def test_index_has_one_entry_per_chatmode_and_a_search_box(clean_build: BuildRes
     alpha = next(entry for entry in entries if entry.get("data-chatmode") == "alpha")
     assert "Plans the work" in alpha.text()
     assert [chip.text() for chip in alpha.find("ul").find_all("li")] == ["search/codebase", "edit/editFiles"]
-    assert "GPT-5" in alpha.find("small").text()
+    assert "GPT-5.2" in alpha.find("small").text()
 
 
 def test_index_facets_count_tools_and_models(clean_build: BuildResult) -> None:
@@ -87,7 +87,7 @@ def test_index_facets_count_tools_and_models(clean_build: BuildResult) -> None:
     assert counts == {"edit/editFiles": 2, "search": 2, "search/codebase": 1}
     model_facet = article.find(data_cmr_facet="model")
     assert {label.find("input").get("value") for label in model_facet.find_all("label")} == {
-        "GPT-5",
+        "GPT-5.2",
         "Claude Sonnet 4.5",
     }
 
@@ -185,6 +185,11 @@ def test_copy_button_download_link_and_embedded_source(clean_build: BuildResult)
     article = content(beta)
     button = article.find("button", data_cmr_copy=True)
     assert button.text().strip().startswith("Copy chatmode")
+    # The accessible name keeps the contract's prefix and names the file as what it is (#25).
+    assert button.get("aria-label") == "Copy chatmode (agent file)"
+    assert " ".join(button.text().split()) == "Copy chatmode (agent file)"
+    alpha = content(read_page(clean_build.site, "catalog/alpha/")).find("button", data_cmr_copy=True)
+    assert alpha.get("aria-label") == "Copy chatmode file"
     holder = article.find(id=button.get("data-cmr-copy"))
     assert holder.tag == "script" and holder.get("type") == "application/json"
     source = Path(clean_build.site.parent / "chatmodes" / "beta.agent.md").read_bytes()
@@ -243,7 +248,7 @@ def test_catalog_json_describes_the_build(clean_build: BuildResult) -> None:
     by_slug = {entry["slug"]: entry for entry in data["chatmodes"]}
     assert set(by_slug) == SLUGS
     alpha = by_slug["alpha"]
-    assert alpha["name"] == "Alpha" and alpha["model"] == "GPT-5"
+    assert alpha["name"] == "Alpha" and alpha["model"] == "GPT-5.2"
     assert alpha["tools"] == ["search/codebase", "edit/editFiles"]
     assert alpha["source"] == "alpha.chatmode.md"
     assert alpha["url"] == "catalog/alpha/"
@@ -280,7 +285,7 @@ def test_tools_and_models_pages_list_their_chatmodes(clean_build: BuildResult) -
     }
     models = content(read_page(clean_build.site, "catalog/models/"))
     assert {heading.find("code").text() for heading in models.find_all("h2")} == {
-        "GPT-5",
+        "GPT-5.2",
         "Claude Sonnet 4.5",
     }
 
@@ -370,7 +375,7 @@ def test_dangling_transition_is_shown_and_the_page_still_exists(make_project) ->
     assert result.ok, result.log
     assert result.messages() == [
         "chatmode_registry: delta.chatmode.md:8: CM302 error: transition to 'Nowhere Engineer' matches no "
-        "chat mode in the catalog: add it, correct the name, or remove the transition"
+        "chat mode in the catalog, so add that chat mode, correct the name, or remove the transition"
     ]
     delta = read_page(result.site, "catalog/delta/")
     problems = " ".join(element.text() for element in section(delta, "cmr-problems"))
@@ -765,9 +770,11 @@ def test_log_lines_cannot_be_forged_by_file_names(make_project) -> None:
     assert result.ok, result.log
     assert [line for line in result.log.splitlines() if line.startswith("::")] == []
     assert "\x1b" not in result.log
+    # Control characters make the name unpublishable (CM010): it is shown escaped, never read.
     assert result.messages() == [
-        "chatmode_registry: evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md:1: CM101 warning: "
-        "no description: add 'description:' with one sentence on what this chat mode does"
+        "chatmode_registry: evil\\n::error file=x.py::forged \\x1b[31mred.chatmode.md: CM010 error: "
+        "the file name holds a control character U+000A: it cannot be published (or shown as it is); "
+        "the file was not read: rename it with printable UTF-8 characters"
     ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 
 from chatmode_registry.core import vscode
@@ -61,3 +63,24 @@ def test_the_reference_lists_every_plugin_option_with_its_default_and_descriptio
         assert option.doc, option.name
         assert by_name[option.name][3].startswith(" ".join(option.doc.replace("``", "").split())[:30])
     assert not [element for element in document.iter() if element.tag == "em"]
+
+
+def test_every_header_key_is_listed_by_target_with_its_sources_and_dates() -> None:
+    """Issue 24: the reference says, per key, what VS Code and GitHub do with it and where that
+    is documented (with the revision or date)."""
+    document = parse(_rendered())
+    rows = {}
+    for row in document.iter():
+        if row.tag == "tr":
+            cells = [cell.text() for cell in row.iter() if cell.tag == "td"]
+            if len(cells) == 6:
+                rows[cells[0].removesuffix(" (required)")] = cells
+    schema = vscode.schema()
+    keys = [*schema["properties"], *schema["properties"]["handoffs"]["items"]["properties"]]
+    assert set(keys) <= set(rows)
+    for key in keys:
+        _, _, in_vscode, in_github, _, sources = rows[key]
+        assert in_vscode and in_github, key
+        assert re.search(r"\d{4}-\d{2}-\d{2}", sources), key
+    assert "error" in rows["infer"][2] and "retired" in rows["infer"][3]
+    assert "047238f9fe1b" in document.text() and "Local harness" in rows["handoffs"][2]

@@ -61,7 +61,9 @@ def test_every_state_and_the_json_shape(server, site, project, capsys):
     (project / ".github/agents/builder.agent.md").write_bytes(b"my own builder\n")
     (project / ".github/chatmodes/loner.chatmode.md").write_text(LONER_V1, encoding="utf-8", newline="\n")
     (project / ".github/agents/Mystery Guest.agent.md").write_bytes(b"# ?\n")
-    (project / ".github/agents/notes.md").write_bytes(b"not a chat mode")
+    # VS Code reads every .md file in .github/agents as an agent, except README.md (#24).
+    (project / ".github/agents/notes.md").write_bytes(b"an agent, as VS Code reads this folder")
+    (project / ".github/agents/README.md").write_bytes(b"not an agent")
     capsys.readouterr()
 
     code, report = run_json(capsys, "--from", server.url)
@@ -70,6 +72,7 @@ def test_every_state_and_the_json_shape(server, site, project, capsys):
         "files": [
             {"path": ".github/agents/Mystery Guest.agent.md", "slug": "mystery-guest", "state": "unknown"},
             {"path": ".github/agents/builder.agent.md", "slug": "builder", "state": "modified"},
+            {"path": ".github/agents/notes.md", "slug": "notes", "state": "unknown"},
             {"path": ".github/chatmodes/loner.chatmode.md", "slug": "loner", "state": "outdated"},
             {"path": ".github/chatmodes/planner.chatmode.md", "slug": "planner", "state": "up-to-date"},
         ]
@@ -147,10 +150,10 @@ def test_network_and_catalog_errors_exit_2(server, project, capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_usage_errors_exit_2(project, site, capsys):
-    with pytest.raises(SystemExit) as missing_site:
-        main(["status"])
-    assert missing_site.value.code == 2
+def test_usage_errors_exit_2(project, site, capsys, monkeypatch):
+    monkeypatch.delenv("CHATMODES_FROM", raising=False)
+    (project / ".git").mkdir()  # no .chatmodes.toml above the project is read
+    assert main(["status"]) == 2  # no --from and no default site
     with pytest.raises(SystemExit) as bad_format:
         main(["status", "--from", str(site), "--format", "xml"])
     assert bad_format.value.code == 2

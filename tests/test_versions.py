@@ -145,3 +145,28 @@ def test_the_alias_points_at_the_newest_version(deployed: Path) -> None:
         assert _show(deployed, "latest").decode("utf-8") == "2.0"
     else:  # alias_type: redirect or copy
         assert "2.0" in _show(deployed, "latest/index.html").decode("utf-8")
+
+
+def test_from_a_mike_root_follows_versions_json_to_the_latest_alias(deployed: Path, tmp_path: Path) -> None:
+    """``--from`` the root of a mike site (no catalog.json there) reads the version that
+    versions.json names ``latest``, says so, and installs that version's file."""
+    from sitekit import SiteServer, chatmodes
+
+    pages = tmp_path / "gh-pages"
+    pages.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", "gh-pages"], cwd=deployed, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(pages)], input=archive, check=True)
+    assert not (pages / "catalog.json").exists()
+    project = tmp_path / "project"
+    project.mkdir()
+    with SiteServer(pages) as server:
+        for site in (server.url, str(pages)):
+            completed = chatmodes(
+                "install", "beta", "--from", site, "--dest", "agents", "--force", cwd=project
+            )
+            assert completed.returncode == 0, completed.stdout + completed.stderr
+            assert "is a mike site: reading its default version 2.0 (alias latest)" in completed.stderr
+            assert "version two" in (project / "agents" / "beta.agent.md").read_text(encoding="utf-8")
+        assert "/2.0/catalog.json" in server.requests

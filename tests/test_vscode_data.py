@@ -91,7 +91,6 @@ def test_unknown_keys_are_not_schema_errors():
         ({"tools": ["codebase", 3]}, ("tools",)),
         ({"model": 4}, ("model",)),
         ({"model": {"name": "gpt-5"}}, ("model",)),
-        ({"handoffs": [{"label": "Next", "prompt": "Go"}]}, ("handoffs", 0)),
         ({"handoffs": {"agent": "plan"}}, ("handoffs",)),
         ({"handoffs": [{"agent": "plan", "send": "yes"}]}, ("handoffs", 0, "send")),
         ({"agents": "all"}, ("agents",)),

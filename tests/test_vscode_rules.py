@@ -28,13 +28,11 @@ def test_a_comma_separated_tools_string_is_read_as_vscode_reads_it(tmp_path):
     assert catalog.rejected == []
 
 
-def test_fix_rewrites_the_tools_string_as_a_list_and_then_renames(tmp_path):
+def test_fix_rewrites_the_tools_string_as_a_list_and_renames_in_one_run(tmp_path):
     raw = chatmode(header="tools: search, codebase  # mine\n").encode()
     first = fix_bytes(raw)
-    assert b"tools: ['search', 'codebase']  # mine\n" in first.content
-    second = fix_bytes(first.content)
-    assert b"tools: ['search', 'search/codebase']  # mine\n" in second.content
-    assert fix_bytes(second.content).changed is False
+    assert b"tools: ['search', 'search/codebase']  # mine\n" in first.content
+    assert fix_bytes(first.content).changed is False
 
 
 @pytest.mark.parametrize(
@@ -106,14 +104,21 @@ def test_keys_from_vscode_source_are_known_and_deprecated_ones_warned(tmp_path):
     assert not mode_by_source(catalog, "m.agent.md").user_invocable
 
 
-def test_a_handoff_without_label_and_prompt_is_still_an_edge_with_a_warning(tmp_path):
+def test_a_handoff_without_label_and_prompt_is_still_an_edge_with_an_error(tmp_path):
     catalog = load(
         tmp_path,
         {"m.agent.md": chatmode(header="handoffs:\n  - agent: n\n"), "n.agent.md": chatmode()},
     )
-    (warning,) = with_code(catalog.diagnostics, "CM111")
-    assert "'label' and 'prompt'" in warning.message
+    (error,) = with_code(catalog.diagnostics, "CM111")
+    assert "'label', 'prompt'" in error.message and error.severity is Severity.ERROR
     assert mode_by_source(catalog, "m.agent.md").transitions[0].target == "n"
+
+
+def test_a_handoff_without_agent_is_published_with_an_error_not_rejected(tmp_path):
+    catalog = load(tmp_path, {"m.agent.md": chatmode(header="handoffs:\n  - {label: Go, prompt: P}\n")})
+    (error,) = with_code(catalog.diagnostics, "CM111")
+    assert "'agent'" in error.message and error.line == 4
+    assert mode_by_source(catalog, "m.agent.md").transitions == []
 
 
 # --- hidden characters (issue 14 finding 7) ---------------------------------------------------------

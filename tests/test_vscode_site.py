@@ -115,3 +115,35 @@ def test_the_graph_draws_the_subagent_edges(site) -> None:
     assert {"catalog/lead/", "catalog/reviewer/", "catalog/researcher/", "catalog/hidden/"} <= hrefs
     # The subagent edges are drawn in their own kind.
     assert "subagent" in " ".join(" ".join(sorted(e.classes)) for svg in svgs for e in svg.iter())
+
+
+def test_each_edge_says_where_it_applies_in_the_json_the_pages_and_the_legend(site) -> None:
+    """Issue 24: handoffs and subagents apply only in VS Code's Local harness; nobody should
+    believe a handoff works in the Copilot harness or on GitHub.com."""
+    root, catalog = site
+    everywhere = ["vscode-local", "vscode-copilot", "github"]
+    harnesses = {t["via"]: t["harnesses"] for t in entry(catalog, "lead")["transitions"]}
+    assert harnesses == {"handoff": ["vscode-local"], "subagent": ["vscode-local"], "prose": everywhere}
+
+    def notes(page: str) -> dict[str, set[str]]:
+        items = content(read_page(root, page)).find_all("li", cls="cmr-link")
+        found: dict[str, set[str]] = {}
+        for item in items:
+            via = next(c.removeprefix("cmr-link--") for c in item.classes if c.startswith("cmr-link--"))
+            where = item.find("span", cls="cmr-link__where")
+            found.setdefault(via, set()).add(where.text() if where is not None else "")
+        return found
+
+    outgoing = notes("catalog/lead/")  # Switches to, Runs as subagents
+    assert outgoing["prose"] == {""}
+    for via in ("handoff", "subagent"):
+        (note,) = outgoing[via]
+        assert (
+            "only in VS Code's Local harness" in note and "Copilot harness" in note and "GitHub.com" in note
+        )
+    incoming = notes("catalog/hidden/")  # Reached from: Lead's handoff
+    assert all("only in VS Code's Local harness" in note for note in incoming["handoff"])
+    legend = content(read_page(root, "catalog/graph/")).find("ul", cls="cmr-graph-legend")
+    kinds = {item.get("data-kind"): item.text() for item in legend.find_all("li")}
+    assert "Local harness" in kinds["handoff"] and "Local harness" in kinds["subagent"]
+    assert "harness" not in kinds["prose"]

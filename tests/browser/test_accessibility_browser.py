@@ -167,7 +167,7 @@ def test_the_index_works_by_keyboard_alone(browser, preview_site: Site) -> None:
         page.locator("article input[type=search]").focus()
         page.keyboard.type("engineer")
         expect_shown(page, preview_site, expected_slugs(preview_site, "engineer"))
-        # Down to the first result, then across its buttons: Install, Insiders, Copy.
+        # Down to the first result, then across its buttons: Install, Insiders, Copy, CLI.
         page.keyboard.press("ArrowDown")
         first = page.evaluate("document.activeElement.closest('li[data-chatmode]').dataset.chatmode")
         name = preview_site.entries[first]["name"]
@@ -179,6 +179,14 @@ def test_the_index_works_by_keyboard_alone(browser, preview_site: Site) -> None:
         expect(page.locator(f"li[data-chatmode='{first}'] .cmr-act--copy")).to_have_text("Copied")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.encode("utf-8") == preview_site.source_bytes(first)
+        # Then its Copilot CLI install command.
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(page.locator(f"li[data-chatmode='{first}'] .cmr-act--cli")).to_have_text("Copied")
+        marketplace = preview_site.catalog["marketplace"]["name"]
+        assert (
+            page.evaluate("navigator.clipboard.readText()") == f"copilot plugin install {first}@{marketplace}"
+        )
         # On to the entry's first tool or model: Enter filters by it.
         page.keyboard.press("Tab")
         chip = page.evaluate(

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 CRLF_WITH_BOM = (
     b"\xef\xbb\xbf---\r\ndescription: Written on Windows.\r\ntools: ['search/codebase']\r\n"
-    b"model: GPT-5\r\n---\r\n\r\n# Windows\r\n\r\nSwitch to **Alpha** chatmode to plan.\r\n"
+    b"model: GPT-5.2\r\n---\r\n\r\n# Windows\r\n\r\nSwitch to **Alpha** chatmode to plan.\r\n"
 )
 
 
@@ -75,10 +75,10 @@ def test_filter_box_and_facets_narrow_the_list(browser, served_site) -> None:
 
     search.fill("")
     page.locator("[data-cmr-facet=model] summary").click()
-    page.locator("[data-cmr-facet=model] input[value='GPT-5']").check()
+    page.locator("[data-cmr-facet=model] input[value='GPT-5.2']").check()
     page.wait_for_function("document.querySelector('#cmr-status').textContent.includes('Showing 2 of 4')")
     assert sorted(visible_slugs(page)) == ["alpha", "windows"]
-    # Tool counts follow the other filters: with GPT-5 selected, edit/editFiles is Alpha's only.
+    # Tool counts follow the other filters: with GPT-5.2 selected, edit/editFiles is Alpha's only.
     count = page.locator("[data-cmr-facet=tool] label:has(input[value='edit/editFiles']) .cmr-count")
     assert count.text_content() == "1"
 

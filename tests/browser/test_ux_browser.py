@@ -147,7 +147,8 @@ def test_every_entry_installs_like_its_page(page, watch, repo_site: Site) -> Non
         name = repo_site.entries[slug]["name"]
         stable = entry.get_by_role("link", name=f"Install {name} in VS Code", exact=True)
         insiders = entry.get_by_role("link", name=f"Install {name} in VS Code Insiders")
-        expect(entry.get_by_role("button", name=f"Copy chatmode file of {name}")).to_be_visible()
+        noun = "agent" if repo_site.entries[slug]["source"].endswith(".agent.md") else "chatmode"
+        expect(entry.get_by_role("button", name=f"Copy {noun} file of {name}")).to_be_visible()
         index_links[slug] = (stable.get_attribute("href"), insiders.get_attribute("href"))
     for slug, links in index_links.items():
         page.goto(repo_site.url(repo_site.entries[slug]["url"]))

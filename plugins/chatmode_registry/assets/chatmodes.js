@@ -8,6 +8,7 @@
  *   themselves when clicked, and each entry gets install links and a copy button.
  * - Chat mode pages ([data-cmr-copy]): copy the exact file text (kept as JSON in a
  *   <script type="application/json"> so that line endings and a BOM survive HTML parsing);
+ *   [data-cmr-copy-text] buttons copy a command shown on the page (Copilot CLI);
  *   the link back to the index ([data-cmr-back]) returns to the filter the reader left.
  *
  * Everything in the HTML works without this script; the filter controls are hidden until
@@ -87,6 +88,15 @@
     copyTemplate.className = "cmr-act cmr-act--copy";
     copyTemplate.textContent = "Copy";
     actionsTemplate.appendChild(copyTemplate);
+    // The Copilot CLI install command, when the registry names a marketplace.
+    var cliTemplate = list.getAttribute("data-cmr-cli");
+    if (cliTemplate) {
+      var cli = document.createElement("button");
+      cli.type = "button";
+      cli.className = "cmr-act cmr-act--cli";
+      cli.textContent = "CLI";
+      actionsTemplate.appendChild(cli);
+    }
 
     // The entry markup is li[data-chatmode] > a (name), i (kind), b (badges), p
     // (description), small > code (models) and the counts, ul > li (tools): see
@@ -126,9 +136,15 @@
         buttons[1].href = pair[1].split(SLUG_MARKER).join(slug);
         buttons[1].setAttribute("aria-label", "Install " + title + " in VS Code Insiders");
       }
-      var copy = buttons[buttons.length - 1];
-      copy.setAttribute("aria-label", "Copy chatmode file of " + title);
+      var copy = actions.querySelector(".cmr-act--copy");
+      copy.setAttribute("aria-label", (agent ? "Copy agent file of " : "Copy chatmode file of ") + title);
       copy.setAttribute("data-cmr-file", fileName(slug, agent));
+      if (cliTemplate) {
+        var command = actions.querySelector(".cmr-act--cli");
+        command.setAttribute("aria-label", "Copy the Copilot CLI command that installs " + title);
+        command.setAttribute("data-cmr-command", cliTemplate.split(SLUG_MARKER).join(slug));
+        command.title = command.getAttribute("data-cmr-command");
+      }
       if (head) head.after(actions);
       else el.appendChild(actions);
 
@@ -392,6 +408,8 @@
         toggleFacet(modelBoxes, target.getAttribute("data-cmr-model"));
       } else if (target.hasAttribute("data-cmr-file")) {
         copyEntry(target, announce);
+      } else if (target.hasAttribute("data-cmr-command")) {
+        copyCommand(target, announce);
       }
     });
     form.addEventListener("change", schedule);
@@ -494,6 +512,30 @@
     });
   }
 
+  /* A button that copies the text of the element its data-cmr-copy-text names (a command in
+     a code field). Like an index entry's buttons it says "Copied" for a moment, and its
+     group's (visually hidden) status tells screen readers: nothing floats over the page. */
+  function setupCopyText(button) {
+    if (button.hasAttribute("data-cmr-ready")) return;
+    button.setAttribute("data-cmr-ready", "");
+    var group = button.closest("[role=group]");
+    var say = entrySay(button, group && group.querySelector(".cmr-cli__status"), "Copy");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var holder = document.getElementById(button.getAttribute("data-cmr-copy-text"));
+      if (!holder) return;
+      copyText(holder.textContent).then(
+        function () {
+          button.setAttribute("data-cmr-copied", "");
+          say("Copied to the clipboard.", "Copied");
+        },
+        function () {
+          say("Copying failed: select the command and copy it.", "Failed");
+        }
+      );
+    });
+  }
+
   /* The exact text of a published file: decoded with its BOM kept. */
   function fetchText(url) {
     return fetch(url)
@@ -515,12 +557,7 @@
     if (!link) return;
     var url = new URL(button.getAttribute("data-cmr-file"), link.href);
     var name = link.textContent;
-    function say(text, label) {
-      if (announce) announce.textContent = text;
-      button.textContent = label;
-      window.clearTimeout(button.cmrTimer);
-      button.cmrTimer = window.setTimeout(function () { button.textContent = "Copy"; }, 2500);
-    }
+    var say = entrySay(button, announce, "Copy");
     fetchText(url.href)
       .then(copyText)
       .then(
@@ -532,6 +569,31 @@
           say("Copying failed: open the page of " + name + " to download the file.", "Failed");
         }
       );
+  }
+
+  /* Says on a copy button (briefly, then back to ``rest``) and to screen readers how a copy
+     went. */
+  function entrySay(button, announce, rest) {
+    return function (text, label) {
+      if (announce) announce.textContent = text;
+      button.textContent = label;
+      window.clearTimeout(button.cmrTimer);
+      button.cmrTimer = window.setTimeout(function () { button.textContent = rest; }, 2500);
+    };
+  }
+
+  /* An index entry's CLI button: its Copilot CLI install command. */
+  function copyCommand(button, announce) {
+    var say = entrySay(button, announce, "CLI");
+    copyText(button.getAttribute("data-cmr-command")).then(
+      function () {
+        button.setAttribute("data-cmr-copied", "");
+        say("Copied the Copilot CLI install command to the clipboard.", "Copied");
+      },
+      function () {
+        say("Copying failed: open the chat mode's page to copy the command.", "Failed");
+      }
+    );
   }
 
   /* ---------------------------------------------------------------- wiring */
@@ -547,6 +609,7 @@
     nameSearchDialog();
     Array.prototype.forEach.call(document.querySelectorAll("[data-cmr-catalog]"), setupCatalog);
     Array.prototype.forEach.call(document.querySelectorAll("[data-cmr-copy]"), setupCopy);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-cmr-copy-text]"), setupCopyText);
     Array.prototype.forEach.call(document.querySelectorAll("a[data-cmr-back]"), setupBackLink);
   }
 

@@ -16,7 +16,18 @@ from chatmode_registry.cli.exits import EXIT_USAGE
 
 #: Subcommand modules, in the order ``--help`` lists them (``search`` also registers ``list``
 #: and ``show``).
-COMMANDS = ("validate", "fix", "diff", "search", "install", "update", "status", "mcp", "completion")
+COMMANDS = (
+    "validate",
+    "fix",
+    "diff",
+    "search",
+    "install",
+    "update",
+    "status",
+    "marketplace",
+    "mcp",
+    "completion",
+)
 
 #: Exit codes of a command cut short, as a shell reports them (128 + signal number).
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
@@ -26,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="chatmodes",
-        description="Validate, fix, diff, find, install and update Copilot chat modes / custom agents.",
+        description="Validate, fix, diff, find, install and update Copilot chat modes / custom agents, "
+        "and publish them as a Copilot plugin marketplace.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

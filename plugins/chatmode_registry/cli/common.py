@@ -12,8 +12,18 @@ from typing import TextIO
 
 # The exit codes (cli.exits), re-exported for the site commands that import them from here.
 from chatmode_registry.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401
-from chatmode_registry.core.install import DEFAULT_DIRS, FileStatus, find_local_files, status
+from chatmode_registry.core.copilot_plugins import COPILOT_HOME_VARIABLE, copilot_home, plugin_installs
+from chatmode_registry.core.install import FileStatus, find_local_files, plugin_status, status
+from chatmode_registry.core.marketplace import MarketplaceRef
 from chatmode_registry.core.site import DEFAULT_TIMEOUT, Site, SiteUnavailable, open_site
+from chatmode_registry.core.workspace import (
+    CONFIG_NAME,
+    FROM_ENVIRONMENT,
+    WORKSPACE_LOCATIONS,
+    ConfigError,
+    default_site,
+    user_folders,
+)
 
 #: Seconds of work after which progress appears on a terminal; ``CHATMODES_PROGRESS_AFTER``
 #: overrides it (tests set 0 to see it at once).
@@ -27,9 +37,10 @@ def add_site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from",
         dest="site",
-        required=True,
         metavar="SITE",
-        help="published site URL (http/https, catalog.json at its root) or a built site folder",
+        help="published site URL (http/https, catalog.json at its root; a mike site's root is "
+        f"followed to its default version) or a built site folder; default: ${FROM_ENVIRONMENT}, "
+        f"else 'from' in {CONFIG_NAME}",
     )
     parser.add_argument(
         "--timeout",
@@ -37,6 +48,19 @@ def add_site_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"deadline of each network request, in seconds (default {DEFAULT_TIMEOUT:g})",
+    )
+
+
+def add_copilot_home_argument(parser: argparse.ArgumentParser) -> None:
+    """``--copilot-home``, for ``status`` and ``update``: where Copilot CLI records its plugins."""
+    parser.add_argument(
+        "--copilot-home",
+        type=Path,
+        metavar="DIR",
+        help=(
+            "Copilot CLI's home, where it records plugins installed from the registry's "
+            f"marketplace (default: ${COPILOT_HOME_VARIABLE}, else ~/.copilot, as the CLI decides)"
+        ),
     )
 
 
@@ -52,30 +76,77 @@ def positive_seconds(text: str) -> float:
 
 
 def load_site(command: str, args: argparse.Namespace) -> Site | None:
-    """Open ``--from``; on failure print one line and return ``None`` (the caller exits 2)."""
+    """Open ``--from``, or its default (:func:`~chatmode_registry.core.workspace.default_site`:
+    flag, then ``CHATMODES_FROM``, then ``.chatmodes.toml``), and set ``args.site`` to what was
+    opened; on failure print one line and return ``None`` (the caller exits 2)."""
+    origin = ""
+    if args.site is None:
+        try:
+            default = default_site()
+        except ConfigError as error:
+            print(f"chatmodes {command}: error: {error}", file=sys.stderr)
+            return None
+        if default is None:
+            print(
+                f"chatmodes {command}: error: no site: give --from SITE, set {FROM_ENVIRONMENT}, "
+                f'or write from = "SITE" in {CONFIG_NAME}',
+                file=sys.stderr,
+            )
+            return None
+        args.site, origin = default.location, f" (from {default.origin})"
     try:
-        return open_site(args.site, timeout=args.timeout)
+        site = open_site(args.site, timeout=args.timeout)
     except SiteUnavailable as error:
-        print(f"chatmodes {command}: error: {error}", file=sys.stderr)
+        print(f"chatmodes {command}: error: {error}{origin}", file=sys.stderr)
         return None
+    if site.note:
+        print(f"chatmodes {command}: {site.note}", file=sys.stderr)
+    return site
 
 
 def local_states(command: str, args: argparse.Namespace) -> tuple[Site, list[Path], list[FileStatus]] | None:
     """The site, the folders looked in and the state of each local chat mode (``--dest`` or
-    the default folders), for ``status`` and ``update``; on failure print one line and return
+    the default folders, then the files of plugins Copilot CLI installed from the catalog's
+    marketplace), for ``status`` and ``update``; on failure print one line and return
     ``None`` (the caller exits 2)."""
     if args.dest is not None and not args.dest.is_dir():
         print(f"chatmodes {command}: error: {args.dest} is not a folder", file=sys.stderr)
         return None
-    folders = [args.dest] if args.dest is not None else list(dict.fromkeys(DEFAULT_DIRS.values()))
+    folders = [args.dest] if args.dest is not None else workspace_folders(getattr(args, "user", False))
     site = load_site(command, args)
     if site is None:
         return None
     try:
-        return site, folders, status(site, find_local_files(folders))
+        results = status(site, find_local_files(folders))
+        marketplace = MarketplaceRef.from_dict(site.catalog.get("marketplace"))
+        if marketplace is not None:
+            home = args.copilot_home if args.copilot_home is not None else copilot_home()
+            installs, problems = plugin_installs(home, marketplace.name)
+            for problem in problems:
+                print(f"chatmodes {command}: warning: {problem}", file=sys.stderr)
+            results += plugin_status(site, installs, marketplace.update_command)
+        return site, folders, results
     except OSError as error:
         print(f"chatmodes {command}: error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return None
+
+
+def add_user_argument(parser: argparse.ArgumentParser, verb: str) -> None:
+    """``--user``: the user's own agent folder (``~/.copilot/agents``), which every workspace sees."""
+    parser.add_argument(
+        "--user",
+        action="store_true",
+        help=f"{verb} your own agents in ~/.copilot/agents as well",
+    )
+
+
+def workspace_folders(user: bool = False) -> list[Path]:
+    """The folders ``status`` and ``update`` look in: every folder VS Code reads in this
+    workspace (``core.workspace``), and the user's agent folder when ``user``."""
+    folders = [Path(location.folder) for location in WORKSPACE_LOCATIONS]
+    if user:
+        folders += [folder for _, folder in user_folders()]
+    return folders
 
 
 def colour_enabled(stream: TextIO) -> bool:

@@ -15,7 +15,15 @@ import sys
 from chatmode_registry.cli.exits import EXIT_OK, EXIT_USAGE
 
 #: Options and arguments that name files or folders, by destination.
-_PATHS = {"paths": "file", "old": "file", "new": "file", "site": "directory", "dest": "directory"}
+_PATHS = {
+    "paths": "file",
+    "old": "file",
+    "new": "file",
+    "site": "directory",
+    "dest": "directory",
+    "out": "directory",
+    "config_file": "file",
+}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -12,6 +11,9 @@ from pathlib import Path
 
 from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.cli.validate_command import report_missing_paths
+from chatmode_registry.core import workspace
+from chatmode_registry.core.diff import bounded_unified_diff
+from chatmode_registry.core.filenames import escaped, name_problem
 from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.core.reader import discover
 from chatmode_registry.render.words import plural
@@ -33,10 +35,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _files(paths: list[str]) -> list[Path]:
+    """The files to fix: those named, and in each folder its chat modes, or, in a folder VS Code
+    reads (``core.workspace``), every file VS Code reads there."""
     found: list[Path] = []
     for name in paths:
         path = Path(name)
-        found.extend(discover(path) if path.is_dir() else [path])
+        location = workspace.location_of(path) if path.is_dir() else None
+        if not path.is_dir():
+            found.append(path)
+        elif location is not None:
+            found.extend(file.path for file in workspace.workspace_files([(location, path)]))
+        else:
+            found.extend(discover(path))
     return found
 
 
@@ -84,6 +94,14 @@ def run(args: argparse.Namespace) -> int:
     files = _files(args.paths)
     changed = changes = skipped = 0
     for path in files:
+        unsafe = name_problem(str(path))
+        if unsafe is not None:
+            print(
+                f"{escaped(str(path))}: skipped: the name holds a {unsafe} (CM010); rename the file",
+                file=sys.stderr,
+            )
+            skipped += 1
+            continue
         if path.is_symlink():
             # Writing would replace the link with a copy of whatever it points at, which may
             # live outside the folder: links are reported, never followed.
@@ -97,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
             needs_fixing = True
             skipped += 1
             continue
-        result = fix_bytes(raw)
+        format_ = workspace.workspace_format(path)
+        result = fix_bytes(raw, claude=format_ is not None and format_[1] == workspace.DIALECT_CLAUDE)
         if not result.changed:
             continue
         needs_fixing = True
@@ -106,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         if args.check:
             before = raw.decode("utf-8").splitlines(keepends=True)
             after = result.content.decode("utf-8").splitlines(keepends=True)
-            sys.stdout.writelines(difflib.unified_diff(before, after, str(path), str(path)))
+            sys.stdout.writelines(bounded_unified_diff(before, after, fromfile=str(path), tofile=str(path)))
             print(f"{path}: would fix: {describe_changes(result.changes)}", file=sys.stderr)
             continue
         write_atomically(path, result.content)

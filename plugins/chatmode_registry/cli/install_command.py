@@ -22,6 +22,7 @@ from chatmode_registry.cli.common import (
 )
 from chatmode_registry.core.install import CREATE, UNCHANGED, InstallPlan, InstallResult, apply, plan_install
 from chatmode_registry.core.site import SiteUnavailable
+from chatmode_registry.core.workspace import user_folders
 
 __all__ = ["add_parser", "add_site_arguments", "positive_seconds", "run", "summary_line"]
 
@@ -63,6 +64,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         action="store_true",
         help="with --with-transitions: install every mode reachable along transitions",
     )
+    parser.add_argument(
+        "--user",
+        action="store_true",
+        help="install into your own agents folder, ~/.copilot/agents, which every workspace sees",
+    )
     parser.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     parser.add_argument("--force", action="store_true", help="replace local files whose content differs")
     parser.set_defaults(handler=run)
@@ -87,6 +93,10 @@ def run(args: argparse.Namespace) -> int:
             "chatmodes install: error: --depth and --all-reachable need --with-transitions", file=sys.stderr
         )
         return EXIT_USAGE
+    if args.user and args.dest is not None:
+        print("chatmodes install: error: give --dest or --user, not both", file=sys.stderr)
+        return EXIT_USAGE
+    dest = user_folders()[0][1] if args.user else args.dest
     site = load_site("install", args)
     if site is None:
         return EXIT_USAGE
@@ -95,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_install(
             site,
             args.slugs,
-            dest=args.dest,
+            dest=dest,
             with_transitions=args.with_transitions,
             depth=None if args.all_reachable else (args.depth or 1),
             progress=progress,

@@ -147,7 +147,9 @@ def build_server(site: Site, workspace: Path) -> MCPServer:
 
     @server.tool()
     def get_chatmode(slug: str) -> dict[str, Any]:
-        """One chat mode: its header (name, description, model, tools), transitions and body."""
+        """One chat mode: its header (name, description, model, tools), transitions, body, and
+        copilot_cli: the Copilot CLI command that installs it as a plugin (install) and the
+        one-time command that adds the registry's marketplace (add; null when unknown)."""
         return registry.get(slug)
 
     @server.tool()

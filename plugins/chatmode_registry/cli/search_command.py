@@ -190,6 +190,11 @@ def render_mode(mode: dict[str, Any], *, colour: bool = False) -> str:
     ]
     for key, value in fields:
         lines.append(f"{paint(f'{key:<7}', 'dim', colour)} {value}")
+    cli = mode.get("copilot_cli")
+    if cli:
+        lines.append(f"{paint('copilot', 'dim', colour)} {cli['install']}")
+        if cli["add"]:
+            lines.append(f"{'':<7} (add the marketplace once: {cli['add']})")
     problems = [d for d in mode["diagnostics"] if d.get("severity") in ("error", "warning")]
     if problems:
         lines.append(f"{paint('checks ', 'dim', colour)} {len(problems)} problem(s) reported by the build")

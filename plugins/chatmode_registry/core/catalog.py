@@ -9,12 +9,12 @@ from __future__ import annotations
 import dataclasses
 import gc
 import posixpath
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Protocol
 
-from chatmode_registry.core import confusables, rules, vscode
+from chatmode_registry.core import confusables, filenames, rules, vscode
 from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
 from chatmode_registry.core.identity import assign_slugs, choose_name, close_names, heading_name, slugify
 from chatmode_registry.core.model import (
@@ -30,6 +30,13 @@ from chatmode_registry.core.model import (
 )
 from chatmode_registry.core.reader import DEFAULT_MAX_BYTES, SourceFile, discover, read_source
 from chatmode_registry.core.transitions import handoff_transitions, prose_transitions, subagent_transitions
+from chatmode_registry.core.workspace import (
+    DIALECT_CLAUDE,
+    DIALECT_VSCODE,
+    WorkspaceFile,
+    claude_false_alarm,
+    workspace_format,
+)
 
 
 def load_catalog(
@@ -68,11 +75,66 @@ def load_files(
 ) -> Catalog:
     """Check single files named on the command line, together.
 
-    Their neighbours may live elsewhere, so a dangling transition is only ``info``. ``progress``:
-    see :func:`build_catalog`.
+    Their neighbours may live elsewhere, so a dangling transition is only ``info``. A file in a
+    folder VS Code reads (``core.workspace``) is read as VS Code reads it there (a plain ``.md``
+    agent, Claude's format in ``.claude/agents``). ``progress``: see :func:`build_catalog`.
     """
     files = [(Path(path), Path(path).as_posix()) for path in paths]
-    return build_catalog(files, root=None, max_bytes=max_bytes, dangling=Severity.INFO, progress=progress)
+    formats = {source: found for path, source in files if (found := workspace_format(path)) is not None}
+    return build_catalog(
+        files, root=None, max_bytes=max_bytes, dangling=Severity.INFO, progress=progress, formats=formats
+    )
+
+
+def load_workspace(
+    files: Iterable[WorkspaceFile],
+    *,
+    site: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: ProgressCallback | None = None,
+) -> Catalog:
+    """Check the files of a workspace (``core.workspace``) together, as one whole.
+
+    Each file is read as its folder makes VS Code read it (a plain ``.md`` agent, the Claude
+    format in ``.claude/agents``) and must stay inside its folder. A transition to a mode that
+    is not there is ``info`` naming the command that installs it (``site``: the default site,
+    when the workspace has one), never an error: the mode may simply not be installed.
+    """
+    listed = list(files)
+    return build_catalog(
+        [(file.path, file.source) for file in listed],
+        root=tuple(dict.fromkeys(file.folder for file in listed)),
+        max_bytes=max_bytes,
+        dangling=Severity.INFO,
+        progress=progress,
+        formats={file.source: (file.suffix, file.dialect) for file in listed},
+        not_installed=_InstallAdvice(site),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _InstallAdvice:
+    """How a workspace reports a transition to a mode it does not have: the install command."""
+
+    site: str | None
+
+    def message(self, kind: str, text: str, name_hint: tuple[str, str] | None) -> str:
+        """CM302 in a workspace: a mode that is not installed, or a name VS Code will not match."""
+        if name_hint is not None:
+            return (
+                f"{kind} to '{text}' matches no installed agent: {name_hint[0]}, and {EXACT_NAME_RULE}, "
+                "so VS Code does not follow it; report it to the registry that publishes this file"
+            )
+        slug = slugify(text) or "SLUG"
+        if self.site is not None:
+            return (
+                f"{kind} to '{text}' is not installed in this workspace; install it from {self.site} "
+                f"with `chatmodes install {slug}`"
+            )
+        return (
+            f"{kind} to '{text}' is not installed in this workspace; if a registry publishes it, install "
+            f"it with `chatmodes install {slug} --from SITE`"
+        )
 
 
 #: Below this many files a process pool costs more than it saves.
@@ -82,13 +144,15 @@ PARALLEL_THRESHOLD = 1000
 def build_catalog(
     files: list[tuple[Path, str]],
     *,
-    root: Path | None,
+    root: Path | tuple[Path, ...] | None,
     max_bytes: int,
     dangling: Severity,
     jobs: int = 1,
     content: bool = True,
     progress: ProgressCallback | None = None,
     parsed: ParsedFiles | None = None,
+    formats: Mapping[str, tuple[str, str]] | None = None,
+    not_installed: _InstallAdvice | None = None,
 ) -> Catalog:
     """Read, check and link ``(path, source name)`` pairs given in source order.
 
@@ -105,18 +169,24 @@ def build_catalog(
     ``parsed``, when given, keeps each file as read and checked on its own, by its name and
     bytes, for the next call (``mkdocs serve`` rebuilds): a file read before is not parsed
     again (naming and linking, which depend on the other files, always run).
+
+    ``root``: the folder (or folders, checked together) every file must stay inside;
+    ``formats``: ``(suffix, dialect)`` by source name, for the files of a workspace that are
+    not read by their name alone; ``not_installed``: report dangling targets as modes a
+    workspace has not installed (:func:`load_workspace`).
     """
     # Building makes millions of small objects and frees none of them: the cyclic
     # collector would only rescan them again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        records = _read_all(files, root, max_bytes, jobs, content, progress, parsed)
+        records = _read_all(files, root, max_bytes, jobs, content, progress, parsed, formats)
         modes = [record for record in records if isinstance(record, ChatMode)]
         rejected = [record for record in records if isinstance(record, Rejected)]
         _name(modes)
+        _report_unportable_names(modes, rejected)
         catalog = Catalog(modes, rejected, files=len(files))
-        _link(catalog, dangling)
+        _link(catalog, dangling, not_installed)
     finally:
         if collecting:
             gc.enable()
@@ -125,15 +195,16 @@ def build_catalog(
 
 def _read_all(
     files: list[tuple[Path, str]],
-    root: Path | None,
+    root: Path | tuple[Path, ...] | None,
     max_bytes: int,
     jobs: int,
     content: bool,
     progress: ProgressCallback | None,
     parsed: ParsedFiles | None = None,
+    formats: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[ChatMode | Rejected]:
-    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD or parsed is not None:
-        return _read_chunk(files, root, max_bytes, content, progress, parsed)
+    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD or parsed is not None or formats:
+        return _read_chunk(files, root, max_bytes, content, progress, parsed, formats)
     rules.warm_up()  # compiled once here, inherited by forked workers
     size = -(-len(files) // (jobs * 4))
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
@@ -150,20 +221,28 @@ def _read_all(
 
 def _read_chunk(
     files: list[tuple[Path, str]],
-    root: Path | None,
+    root: Path | tuple[Path, ...] | None,
     max_bytes: int,
     content: bool,
     progress: ProgressCallback | None = None,
     parsed: ParsedFiles | None = None,
+    formats: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[ChatMode | Rejected]:
     """Read and check ``files`` in order; ``progress`` is called after each (in one process only:
     a callback does not cross into the workers)."""
     records: list[ChatMode | Rejected] = []
     for done, (path, source) in enumerate(files, start=1):
         try:
-            result = read_source(path, source, root=root, max_bytes=max_bytes)
+            unsafe = rules.check_unsafe_name(source)
+            suffix, dialect = (
+                formats.get(source, (None, DIALECT_VSCODE)) if formats else (None, DIALECT_VSCODE)
+            )
+            result = unsafe or read_source(
+                path, source, root=root, max_bytes=max_bytes, suffix=suffix, dialect=dialect
+            )
             if isinstance(result, Diagnostic):
-                record: ChatMode | Rejected = Rejected(source, [result])
+                # An unsafe name is never read, and the record carries it escaped.
+                record: ChatMode | Rejected = Rejected(result.path, [result])
             elif parsed is None:
                 record = read_chatmode(result)
             else:
@@ -267,6 +346,8 @@ def read_chatmode(file: SourceFile) -> ChatMode | Rejected:
         findings += rules.check_hidden_values(path, data, lines, parts.header)
     findings += rules.check_body(path, parts.body, parts.body_line)
     findings += text_findings
+    if file.dialect == DIALECT_CLAUDE:
+        findings = [d for d in findings if not claude_false_alarm(d, data, lines, item_lines)]
     transitions = (
         handoff_transitions(data, item_lines)
         + subagent_transitions(data, item_lines)
@@ -299,6 +380,46 @@ def _name(modes: list[ChatMode]) -> None:
                     mode.source,
                     None,
                     f"{problems[index]}; published as '{mode.slug}': rename the file",
+                )
+            )
+
+
+def _report_unportable_names(modes: list[ChatMode], rejected: list[Rejected]) -> None:
+    """CM309 on every file whose path or slug Windows cannot hold, and on every file whose path
+    differs from another's only by case (one file on macOS and Windows: a checkout keeps one)."""
+    records: list[ChatMode | Rejected] = [*modes, *rejected]
+    by_key: dict[str, list[ChatMode | Rejected]] = {}
+    for record in records:
+        if any(diagnostic.code == "CM010" for diagnostic in record.diagnostics):
+            continue  # an unsafe name is reported as such, and shown escaped
+        by_key.setdefault(filenames.case_key(record.source), []).append(record)
+        problem = filenames.portability_problem(record.source)
+        if problem is None and isinstance(record, ChatMode):
+            problem = filenames.portability_problem(record.filename)
+            if problem is not None:
+                problem = f"its slug gives the page folder '{record.slug}/' and the file {problem}"
+        if problem is not None:
+            record.diagnostics.append(
+                rules.make(
+                    "CM309",
+                    record.source,
+                    None,
+                    f"{problem}: Windows cannot create it, so a checkout or an install fails there; "
+                    "rename the file",
+                )
+            )
+    for group in by_key.values():
+        if len(group) < 2:
+            continue
+        for record in group:
+            others = rules.capped_list([other.source for other in group if other is not record])
+            record.diagnostics.append(
+                rules.make(
+                    "CM309",
+                    record.source,
+                    None,
+                    f"the path differs from {others} only by case: macOS and Windows keep one of them "
+                    "(a checkout or an install loses the other); rename one",
                 )
             )
 
@@ -456,25 +577,24 @@ class _Resolver:
             )
         return matches[0]
 
-    def vscode_hint(self, text: str) -> str:
-        """Why a name VS Code does not know is close to one it does (case, spaces, slug)."""
+    def vscode_hint(self, text: str) -> tuple[str, str] | None:
+        """Why a name VS Code does not know is close to one it does (case, spaces, slug):
+        ``(why, the exact name to write)``, or ``None``."""
         builtin = vscode.builtin_agent_named(text)
         if builtin:
-            return f"VS Code matches agent names exactly, case included: the built-in agent is '{builtin}'. "
+            return f"the built-in agent is named '{builtin}' (case counts)", builtin
         folded = self.by_folded_name.get(text.strip().casefold(), [])
         if folded:
-            return (
-                f"VS Code matches agent names exactly, case and spaces included: "
-                f"'{folded[0].source}' is named '{folded[0].agent_name}'. "
-            )
+            return f"'{folded[0].source}' is named '{folded[0].agent_name}' (case and spaces count)", folded[
+                0
+            ].agent_name
         by_slug = self.by_slug.get(slugify(text))
         if by_slug is not None:
             return (
-                f"VS Code matches agent names, not slugs: '{by_slug.source}' is named "
-                f"'{by_slug.agent_name}'; write that name. "
+                f"'{by_slug.source}' is named '{by_slug.agent_name}' (a slug does not count)",
+                by_slug.agent_name,
             )
-        close = self.suggestions.closest(text)
-        return f"did you mean '{close}'? " if close else ""
+        return None
 
     # -- the registry's forgiving prose rule --------------------------------------------------
     def prose_target(self, mode: ChatMode, transition: Transition) -> ChatMode | None:
@@ -660,7 +780,33 @@ def _check_invocable(mode: ChatMode, transition: Transition, target: ChatMode | 
         )
 
 
-def _link(catalog: Catalog, dangling: Severity) -> None:
+#: Why a handoff or subagent must name its target exactly while prose need not (one rule each,
+#: as docs/contributing.md explains).
+EXACT_NAME_RULE = (
+    "a handoff or subagent needs the agent's exact name, as VS Code matches it; only prose is matched loosely"
+)
+
+
+def _dangling_message(
+    kind: str, text: str, name_hint: tuple[str, str] | None, suggestions: _Suggestions
+) -> str:
+    """CM302 in a catalog, as one sentence: what does not match, and the one way to fix it."""
+    if name_hint is not None:
+        why, name = name_hint
+        return f"{kind} to '{text}' matches no agent name: {why}, and {EXACT_NAME_RULE}, so write '{name}'"
+    close = suggestions.closest(text)
+    if close:
+        return (
+            f"{kind} to '{text}' matches no chat mode in the catalog, so correct the name "
+            f"(did you mean '{close}'?), add that chat mode, or remove the transition"
+        )
+    return (
+        f"{kind} to '{text}' matches no chat mode in the catalog, so add that chat mode, correct the name, "
+        "or remove the transition"
+    )
+
+
+def _link(catalog: Catalog, dangling: Severity, not_installed: _InstallAdvice | None = None) -> None:
     """Resolve every transition, record backlinks and the graph diagnostics."""
     resolver = _Resolver(catalog, dangling)
     incoming: dict[str, list[tuple[ChatMode, Transition]]] = {mode.slug: [] for mode in catalog.chatmodes}
@@ -696,20 +842,14 @@ def _link(catalog: Catalog, dangling: Severity) -> None:
                     )
                 )
             else:
-                hint = resolver.vscode_hint(transition.text) if exact else ""
-                if not exact:
-                    close = resolver.suggestions.closest(transition.text)
-                    hint = f"did you mean '{close}'? " if close else ""
                 kind = {VIA_HANDOFF: "handoff", VIA_SUBAGENT: "subagent"}.get(transition.via, "transition")
+                name_hint = resolver.vscode_hint(transition.text) if exact else None
+                if not_installed is not None:
+                    message = not_installed.message(kind, transition.text, name_hint)
+                else:
+                    message = _dangling_message(kind, transition.text, name_hint, resolver.suggestions)
                 mode.diagnostics.append(
-                    rules.make(
-                        "CM302",
-                        mode.source,
-                        transition.line,
-                        f"{kind} to '{transition.text}' matches no chat mode in the catalog: {hint}"
-                        "add it, correct the name, or remove the transition",
-                        severity=dangling,
-                    )
+                    rules.make("CM302", mode.source, transition.line, message, severity=dangling)
                 )
     resolver.report_ambiguities()
     _report_name_clashes(resolver)

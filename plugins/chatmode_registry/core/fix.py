@@ -44,10 +44,12 @@ def _lines(text: str) -> tuple[list[str], list[str]]:
     return contents, endings
 
 
-def fix_bytes(raw: bytes) -> FixResult:
+def fix_bytes(raw: bytes, *, claude: bool = False) -> FixResult:
     """Repair the fixable problems of one chat mode file's bytes.
 
     Bytes that are not UTF-8 are returned unchanged (nothing safe can be done with them).
+    ``claude``: the file is in Claude Code's agent format (``.claude/agents``), whose ``tools``
+    are a comma-separated string of Claude's tool names: its tools are left as they are.
     """
     try:
         decoded = raw.decode("utf-8")
@@ -58,8 +60,11 @@ def fix_bytes(raw: bytes) -> FixResult:
     contents, endings = _lines(text)
     result = FixResult(raw)
     header_end = _header_line_count(text)
-    _rewrite_header_values(text, contents, result)
-    extra_lines, dropped = _rename_tools(text, contents, result)
+    _rewrite_header_values(text, contents, result, tools=not claude)
+    # The renames read the header as rewritten: a tools string just turned into a list gets
+    # its legacy names renamed in the same run, so one run leaves nothing to fix.
+    rewritten = "".join(content + ending for content, ending in zip(contents, endings))
+    extra_lines, dropped = ({}, set()) if claude else _rename_tools(rewritten, contents, result)
     for index, line in enumerate(contents):
         repaired = repair_line(line)
         if repaired != line:
@@ -156,10 +161,10 @@ def _yaml_quote(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def _rewrite_header_values(text: str, contents: list[str], result: FixResult) -> None:
-    """CM110 and CM113, edited in ``contents``: a one-line ``tools: a, b`` becomes a flow list,
-    ``yes``/``off``... in a boolean field become ``true``/``false``. Runs before the tool
-    renames, which then see the list."""
+def _rewrite_header_values(text: str, contents: list[str], result: FixResult, *, tools: bool = True) -> None:
+    """CM110 and CM113, edited in ``contents``: a one-line ``tools: a, b`` becomes a flow list
+    (unless not ``tools``), ``yes``/``off``... in a boolean field become ``true``/``false``.
+    Runs before the tool renames, which then see the list."""
     normalized = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         parts = split(normalized)
@@ -183,12 +188,12 @@ def _rewrite_header_values(text: str, contents: list[str], result: FixResult) ->
         new = loose_boolean_value(value)
         contents[index] = content[:column] + new + content[column + (end - start) :]
         result.changes.append(f"line {line}: '{'.'.join(keys)}: {value}' -> {new}")
-    tools = header.data.get("tools")
+    listed = header.data.get("tools")
     tools_line = header.lines.get("tools")
-    if isinstance(tools, str) and tools_line is not None:
+    if tools and isinstance(listed, str) and tools_line is not None:
         match = _TOOLS_LINE.match(contents[tools_line - 1])
-        if match and match.group("value") and _same_scalar(match.group("value"), tools):
-            names = split_tools(tools)
+        if match and match.group("value") and _same_scalar(match.group("value"), listed):
+            names = split_tools(listed)
             contents[tools_line - 1] = (
                 match.group("lead")
                 + "["

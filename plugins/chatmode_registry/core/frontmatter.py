@@ -24,9 +24,66 @@ from typing import Any
 import yaml
 
 try:  # libyaml is much faster; the pure-Python loader behaves the same.
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+#: The YAML 1.2 core schema's plain scalars (YAML 1.2.2, section 10.3.2), which is how VS Code
+#: reads a header. PyYAML implements YAML 1.1, where ``yes``, ``on``, ``y``, ``1:30`` (base 60),
+#: ``0755`` (octal), ``1_000`` and dates are typed values; in YAML 1.2 they are strings.
+#: Each pattern is anchored and has no nested repetition, so resolving stays linear.
+_CORE_SCALARS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    (_BOOL_TAG, re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z"), "tTfF"),
+    (_NULL_TAG, re.compile(r"(?:~|null|Null|NULL|)\Z"), "~nN"),
+    (_INT_TAG, re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z"), "-+0123456789"),
+    (
+        _FLOAT_TAG,
+        re.compile(
+            r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
+        ),
+        "-+.0123456789",
+    ),
+)
+
+
+def _core_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
+    """PyYAML's implicit resolver table (first character -> candidate tags) for the core schema."""
+    table: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, first in _CORE_SCALARS:
+        for char in first:
+            table.setdefault(char, []).append((tag, pattern))
+    table.setdefault(None, []).append((_NULL_TAG, _CORE_SCALARS[1][1]))  # the empty scalar
+    return table
+
+
+class _Yaml12Constructor(yaml.constructor.SafeConstructor):
+    """Builds integers as YAML 1.2 writes them (``012`` is twelve, ``0o12`` is ten)."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """An integer of the core schema: decimal, ``0o`` octal or ``0x`` hexadecimal."""
+        text = str(self.construct_scalar(node))
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text, 10)
+
+
+_Yaml12Constructor.add_constructor(_INT_TAG, _Yaml12Constructor.construct_yaml_int)  # type: ignore[type-var]
+
+
+class _Loader(_BaseLoader):
+    """PyYAML's safe loader (libyaml's parser when available) resolving plain scalars by the
+    YAML 1.2 core schema, as VS Code reads a header: ``description: yes`` is the text "yes",
+    ``1:30`` is text, and only ``true``/``false`` (in three casings) are booleans."""
+
+    yaml_implicit_resolvers = _core_resolvers()
+    yaml_constructors = _Yaml12Constructor.yaml_constructors
+
 
 #: The most nodes a header may expand to through aliases.
 MAX_EXPANDED_NODES = 10_000
@@ -263,7 +320,7 @@ def _failing_line(text: str, node: yaml.Node, first_line: int) -> int:
     if isinstance(node, yaml.MappingNode):
         for _, value_node in node.value:
             try:
-                yaml.constructor.SafeConstructor().construct_document(value_node)
+                _Yaml12Constructor().construct_document(value_node)
             except _CONSTRUCTION_ERRORS:
                 return _line(text, value_node.start_mark, first_line)
             except yaml.YAMLError:
@@ -372,13 +429,20 @@ def _parse_header(text: str, first_line: int, offset: int) -> Header:
     return header
 
 
-_BOOL_TAG = "tag:yaml.org,2002:bool"
+#: Plain scalars YAML 1.1 reads as booleans: what a header written for PyYAML-era tools may mean
+#: as true or false. VS Code (YAML 1.2) reads them as text, and only lower-case ``true`` and
+#: ``false`` as booleans (its ``isTrueOrFalse``).
+_YAML11_BOOLEANS = frozenset(
+    spelling
+    for word in ("y", "yes", "n", "no", "true", "false", "on", "off")
+    for spelling in (word, word.capitalize(), word.upper())
+)
 
 
 def _loose_booleans(
     root: yaml.MappingNode, text: str, first_line: int, offset: int
 ) -> list[tuple[tuple[str, ...], int, int, int, str]]:
-    """Plain scalars resolved as booleans whose text is not ``true`` or ``false``.
+    """Plain scalars YAML 1.1 reads as booleans whose text is not ``true`` or ``false``.
 
     Walks the composed tree with an explicit stack (its depth and size are already bounded).
     """
@@ -398,8 +462,8 @@ def _loose_booleans(
             stack.extend((item, (*path, "[]")) for item in node.value)
         elif (
             isinstance(node, yaml.ScalarNode)
-            and node.tag == _BOOL_TAG
             and not node.style
+            and node.value in _YAML11_BOOLEANS
             and node.value not in ("true", "false")
         ):
             found.append((path, node.start_mark.index, node.end_mark.index, node.value))

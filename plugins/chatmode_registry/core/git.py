@@ -4,7 +4,9 @@ A build reads the history of the source folder once (:func:`read_source_log`): o
 ``git log`` gives both the last commit date of each file (shown on its page) and the blobs
 its commits gave it (``core.history`` turns those into the digests of earlier versions, read
 through one ``git cat-file --batch``, :func:`cat_blobs`). The number of git processes does
-not grow with the number of files or commits.
+not grow with the number of files or commits, and the output is parsed as it streams, keeping
+a bounded part of it (:class:`SourceLog`): history written to flood a catalog costs time in
+proportion to its size, and memory only in proportion to the files present now.
 
 Git is optional: callers catch :class:`GitError` (git missing, not a work tree, a broken or
 slow repository) and build without dates or history.
@@ -16,11 +18,15 @@ import contextlib
 import os
 import re
 import subprocess
+import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+from chatmode_registry.core.filenames import name_problem
+from chatmode_registry.core.model import chatmode_suffix
 
 #: Seconds any one git process may take before it is given up on.
 GIT_TIMEOUT = 120.0
@@ -30,7 +36,7 @@ GIT_TIMEOUT = 120.0
 _RECORD = "\x01"
 
 # A --raw line: ":<old mode> <new mode> <old oid> <new oid> <status>", the path follows.
-_RAW_STATUS = re.compile(r":[0-7]{6} [0-7]{6} [0-9a-f]+ ([0-9a-f]+) [A-Z][0-9]*")
+_RAW_STATUS = re.compile(r":[0-7]{6} [0-7]{6} [0-9a-f]+ ([0-9a-f]+) ([A-Z])[0-9]*")
 
 
 class GitError(Exception):
@@ -52,38 +58,126 @@ def git_environment() -> dict[str, str]:
 
 def run_git(folder: Path, *args: str, timeout: float = GIT_TIMEOUT) -> bytes:
     """Run ``git -C folder ARGS``; its standard output. Raises :class:`GitError`."""
-    command = ["git", "-C", str(folder), *args]
-    try:
-        completed = subprocess.run(
-            command,
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            env=git_environment(),
-            timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        raise GitError(f"git {args[0] if args else ''}: {error}") from None
-    if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0] if args else ''}: {message[-1] if message else completed.returncode}")
-    return completed.stdout
+    return b"".join(stream_git(folder, *args, timeout=timeout))
+
+
+#: Most distinct versions of one file kept from history, newest first: ``catalog.json``'s
+#: ``history`` lists at most this many earlier versions (the rest are counted).
+MAX_VERSIONS = 100
+
+#: Most removed chat mode files kept from history (the most recently changed first): a commit
+#: that adds 80,000 files and the next that deletes them must not flood ``catalog.json``.
+MAX_REMOVED = 1000
+
+_ZERO_BLOB = re.compile("0+")
 
 
 @dataclass
 class SourceLog:
-    """What the history of a source folder says about each file (POSIX paths relative to it)."""
+    """What the history of a source folder says about each file (POSIX paths relative to it).
+
+    Everything is bounded: per file at most ``max_versions + 1`` blobs (the current content
+    may be one of them), at most ``max_removed`` removed files, and counts of the rest.
+    """
 
     #: The committer date (strict ISO 8601) of the newest non-merge commit that touched a file.
     dates: dict[str, str] = field(default_factory=dict)
-    #: The blob ids the file's commits gave it, newest first (merges against their first parent).
+    #: The distinct blob ids the file's commits gave it, newest first (merges against their
+    #: first parent).
     blobs: dict[str, list[str]] = field(default_factory=dict)
+    #: Per file, the commits beyond its kept blobs that gave it another version (a version
+    #: committed twice counts twice).
+    more_versions: dict[str, int] = field(default_factory=dict)
+    #: Chat mode files the history has and the folder no longer does, with their blobs as
+    #: in ``blobs``: the ``max_removed`` most recently changed, newest first. Only filled when
+    #: the files present now are known (:func:`read_source_log`'s ``present``).
+    removed: dict[str, list[str]] = field(default_factory=dict)
+    #: Removed chat mode files beyond ``removed`` (counted by their deletions).
+    more_removed: int = 0
+    #: Removed chat mode files left out because their names are not UTF-8 or hold control
+    #: characters (``core.filenames``): such a name cannot be published (counted by deletion).
+    unsafe_removed: int = 0
 
 
-def read_source_log(folder: Path, *, timeout: float = GIT_TIMEOUT) -> SourceLog:
-    """The history of ``folder`` in one ``git log``. Raises :class:`GitError`."""
-    output = run_git(
-        folder,
+class _LogParser:
+    """Reads :func:`read_source_log`'s output one NUL-separated token at a time, keeping only
+    what :class:`SourceLog` bounds: memory does not grow with the number of files history
+    names, only with the files present now."""
+
+    def __init__(self, present: Collection[str] | None, max_versions: int, max_removed: int) -> None:
+        self.log = SourceLog()
+        self.present = present
+        self.max_blobs = max_versions + 1
+        self.max_removed = max_removed
+        self.date = ""
+        self.merge = False
+        self.expect = ""  # "parents" or "path" when the next token is one, else ""
+        self.blob = ""
+        self.status = ""
+
+    def feed(self, token: str) -> None:
+        if self.expect == "parents":
+            self.merge = len(token.split()) > 1
+            self.expect = ""
+        elif self.expect == "path":
+            self.expect = ""
+            if token:
+                self._change(token)
+        elif token.startswith(_RECORD):
+            self.date = token[len(_RECORD) :].strip()
+            self.expect = "parents"
+        elif (status := _RAW_STATUS.fullmatch(token.lstrip("\n"))) is not None:
+            self.blob, self.status = status.group(1), status.group(2)
+            self.expect = "path"
+
+    def _change(self, path: str) -> None:
+        log = self.log
+        deleted = _ZERO_BLOB.fullmatch(self.blob) is not None
+        if self.present is None or path in self.present:
+            # Dates as ``git log --name-only`` gives them: merges name no files there.
+            if not self.merge:
+                log.dates.setdefault(path, self.date)
+            if not deleted:
+                self._add_blob(log.blobs.setdefault(path, []), path)
+            return
+        if not chatmode_suffix(path):
+            return
+        if name_problem(path) is not None:
+            log.unsafe_removed += self.status == "D"
+        elif path in log.removed:
+            if not deleted:
+                self._add_blob(log.removed[path], path)
+        elif len(log.removed) < self.max_removed:
+            log.removed[path] = [] if deleted else [self.blob]
+        else:
+            log.more_removed += self.status == "D"
+
+    def _add_blob(self, blobs: list[str], path: str) -> None:
+        if self.blob in blobs:
+            return
+        if len(blobs) < self.max_blobs:
+            blobs.append(self.blob)
+        else:
+            self.log.more_versions[path] = self.log.more_versions.get(path, 0) + 1
+
+
+def read_source_log(
+    folder: Path,
+    *,
+    present: Collection[str] | None = None,
+    max_versions: int = MAX_VERSIONS,
+    max_removed: int = MAX_REMOVED,
+    timeout: float = GIT_TIMEOUT,
+) -> SourceLog:
+    """The history of ``folder`` in one ``git log``, read as it streams. Raises :class:`GitError`.
+
+    ``present`` are the files in the folder now: only they get dates and blobs, and every
+    other chat mode file is a removed one. Without it every file the history names gets them
+    (and nothing is removed). Memory stays bounded by ``present``, ``max_versions`` and
+    ``max_removed`` however many files and commits the history has.
+    """
+    parser = _LogParser(present if present is None else frozenset(present), max_versions, max_removed)
+    arguments = (
         # -z prints paths verbatim; --relative names them relative to ``folder``, as the
         # catalog names its sources.
         "log",
@@ -96,41 +190,74 @@ def read_source_log(folder: Path, *, timeout: float = GIT_TIMEOUT) -> SourceLog:
         "--diff-merges=first-parent",
         "--",
         ".",
-        timeout=timeout,
     )
-    return parse_log(output.decode("utf-8", "surrogateescape"))
+    pending = b""
+    for chunk in stream_git(folder, *arguments, timeout=timeout):
+        tokens = (pending + chunk).split(b"\0")
+        pending = tokens.pop()
+        for token in tokens:
+            parser.feed(token.decode("utf-8", "surrogateescape"))
+    if pending:
+        parser.feed(pending.decode("utf-8", "surrogateescape"))
+    return parser.log
 
 
-def parse_log(output: str) -> SourceLog:
-    """Parse :func:`read_source_log`'s ``git log`` output (newest commit first)."""
-    log = SourceLog()
-    tokens = output.split("\0")
-    index = 0
-    date = ""
-    merge = False
-    while index < len(tokens):
-        token = tokens[index]
-        index += 1
-        if token.startswith(_RECORD):
-            date = token[len(_RECORD) :].strip()
-            parents = tokens[index] if index < len(tokens) else ""
-            index += 1
-            merge = len(parents.split()) > 1
-            continue
-        status = _RAW_STATUS.fullmatch(token.lstrip("\n"))
-        if status is None:  # the empty tail
-            continue
-        path = tokens[index] if index < len(tokens) else ""
-        index += 1
-        if not path:
-            continue
-        # Dates as ``git log --name-only`` gives them: merges name no files there.
-        if not merge:
-            log.dates.setdefault(path, date)
-        blob = status.group(1)
-        if set(blob) != {"0"}:  # zeros: a deletion
-            log.blobs.setdefault(path, []).append(blob)
-    return log
+def parse_log(output: str, *, present: Collection[str] | None = None) -> SourceLog:
+    """Parse :func:`read_source_log`'s ``git log`` output (newest commit first) held in memory."""
+    parser = _LogParser(present, MAX_VERSIONS, MAX_REMOVED)
+    for token in output.split("\0"):
+        parser.feed(token)
+    return parser.log
+
+
+#: Bytes read from a git process at a time.
+_CHUNK = 1024 * 1024
+
+
+def stream_git(folder: Path, *args: str, timeout: float = GIT_TIMEOUT) -> Iterator[bytes]:
+    """Run ``git -C folder ARGS`` and yield its standard output in chunks as it comes, so
+    that a long output is never held whole. Raises :class:`GitError` when git cannot start,
+    fails (after its output) or takes longer than ``timeout`` in all."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(
+                ["git", "-C", str(folder), *args],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env=git_environment(),
+            )
+        except OSError as error:
+            raise GitError(f"git {args[0] if args else ''}: {error}") from None
+        stdout = process.stdout
+        assert stdout is not None  # a pipe
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            process.kill()
+
+        timer = threading.Timer(timeout, expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            while chunk := stdout.read(_CHUNK):
+                yield chunk
+            process.wait()
+            if expired.is_set():
+                raise GitError(f"git {args[0] if args else ''}: timed out after {timeout:g} s")
+            if process.returncode != 0:
+                errors.seek(max(0, errors.seek(0, os.SEEK_END) - 4096))  # its last line is enough
+                message = errors.read().decode("utf-8", "replace").strip().splitlines()
+                raise GitError(
+                    f"git {args[0] if args else ''}: {message[-1] if message else process.returncode}"
+                )
+        finally:
+            timer.cancel()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            stdout.close()
 
 
 def cat_blobs(

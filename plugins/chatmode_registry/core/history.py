@@ -21,11 +21,9 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from chatmode_registry.core.git import SourceLog, cat_blobs, read_source_log
-from chatmode_registry.core.model import chatmode_suffix
+from chatmode_registry.core.git import MAX_VERSIONS, SourceLog, cat_blobs, read_source_log
 
-#: Most earlier digests kept per file; older ones are dropped (newest are kept).
-MAX_VERSIONS = 100
+__all__ = ["MAX_VERSIONS", "history_with_counts", "published_history", "removed_history"]
 
 
 def published_history(
@@ -42,13 +40,27 @@ def published_history(
     digest of the content being published now, which is left out (and so are repeats); for
     files it does not cover, the file on disk is hashed. ``log`` is the folder's history when
     the caller has already read it (:func:`~chatmode_registry.core.git.read_source_log`).
-    Every requested file gets a list (empty when it has no earlier versions). Returns ``{}``
-    when ``source_dir`` is not in a git work tree, git is missing or fails; never raises.
+    Every requested file gets a list (empty when it has no earlier versions), of at most
+    ``max_versions``. Returns ``{}`` when ``source_dir`` is not in a git work tree, git is
+    missing or fails; never raises.
     """
+    return history_with_counts(source_dir, files, current=current, max_versions=max_versions, log=log)[0]
+
+
+def history_with_counts(
+    source_dir: Path,
+    files: list[str],
+    *,
+    current: Mapping[str, str] | None = None,
+    max_versions: int = MAX_VERSIONS,
+    log: SourceLog | None = None,
+) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """:func:`published_history`, and for each file whose history was cut at ``max_versions``
+    how many earlier versions were left out (``({}, {})`` on any failure)."""
     try:
         return _published_history(Path(source_dir), files, current or {}, max_versions, log)
     except Exception:  # history is a nicety; a build must not fail over it
-        return {}
+        return {}, {}
 
 
 def _published_history(
@@ -57,9 +69,9 @@ def _published_history(
     current: Mapping[str, str],
     max_versions: int,
     log: SourceLog | None,
-) -> dict[str, list[str]]:
+) -> tuple[dict[str, list[str]], dict[str, int]]:
     if log is None:
-        log = read_source_log(source_dir)
+        log = read_source_log(source_dir, present=files, max_versions=max_versions)
     # For each file, the blobs its commits gave it, newest first.
     blobs_by_file = {name: log.blobs.get(name, []) if "\n" not in name else [] for name in files}
     unique_blobs = list(dict.fromkeys(blob for blobs in blobs_by_file.values() for blob in blobs))
@@ -67,6 +79,7 @@ def _published_history(
         blob: hashlib.sha256(content).hexdigest() for blob, content in cat_blobs(source_dir, unique_blobs)
     }
     history: dict[str, list[str]] = {}
+    omitted: dict[str, int] = {}
     for name, blobs in blobs_by_file.items():
         now = current.get(name) or _digest_of_file(source_dir / name)
         found: list[str] = []
@@ -75,7 +88,10 @@ def _published_history(
             if digest and digest != now and digest not in found:
                 found.append(digest)
         history[name] = found[:max_versions]
-    return history
+        left_out = log.more_versions.get(name, 0) + max(0, len(found) - max_versions)
+        if left_out:
+            omitted[name] = left_out
+    return history, omitted
 
 
 def removed_history(
@@ -84,20 +100,18 @@ def removed_history(
     """Chat mode files git once had in ``source_dir`` that are gone now, with their digests.
 
     ``current`` are the POSIX paths (relative to ``source_dir``) of the files there now. The
-    result maps each other ``*.agent.md``/``*.chatmode.md`` path the history knows to the
-    sha256 digests of its committed versions, newest first: what ``chatmodes status`` needs to
-    call an installed copy ``removed`` rather than ``unknown``. ``log`` as for
-    :func:`published_history`; ``{}`` outside git or on any failure; never raises.
+    result maps the removed ``*.agent.md``/``*.chatmode.md`` paths the history knows (at most
+    :data:`~chatmode_registry.core.git.MAX_REMOVED`, the most recently changed, in that order;
+    ``log.more_removed`` counts the rest; names that are not UTF-8 or hold control characters
+    are left out and counted in ``log.unsafe_removed``) to the sha256 digests of their
+    committed versions, newest first: what ``chatmodes status`` needs to call an installed copy
+    ``removed`` rather than ``unknown``. ``log`` is the history read with ``present=current``;
+    ``{}`` outside git or on any failure; never raises.
     """
     try:
         if log is None:
-            log = read_source_log(Path(source_dir))
-        present = set(current)
-        gone = {
-            name: blobs
-            for name, blobs in sorted(log.blobs.items())
-            if name not in present and chatmode_suffix(name)
-        }
+            log = read_source_log(Path(source_dir), present=current, max_versions=max_versions)
+        gone = log.removed
         wanted = list(dict.fromkeys(blob for blobs in gone.values() for blob in blobs))
         digests = {
             blob: hashlib.sha256(content).hexdigest() for blob, content in cat_blobs(Path(source_dir), wanted)

@@ -11,7 +11,8 @@ Installing happens in two steps so that a failure leaves the destination untouch
    ``os.replace``.
 
 :func:`status` compares local files with the catalog's current and earlier (``history``)
-digests. Nothing here prints; the command line turns the results into output.
+digests, and :func:`plugin_status` does the same for the files of modes Copilot CLI installed
+as plugins. Nothing here prints; the command line turns the results into output.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ import secrets
 import signal
 import urllib.parse
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from chatmode_registry.core.copilot_plugins import PluginInstall
+from chatmode_registry.core.filenames import case_key, escaped, portability_problem
 from chatmode_registry.core.identity import close_names, slugify
 from chatmode_registry.core.model import SUFFIXES, ProgressCallback, split_suffix
 from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
@@ -38,12 +42,11 @@ from chatmode_registry.core.site import (
     UnsafeUrlError,
     check_relative_url,
 )
+from chatmode_registry.core.workspace import agent_stem, install_folders
 
-#: Where VS Code looks for workspace custom agents and chat modes, by suffix.
-DEFAULT_DIRS: dict[str, Path] = {
-    ".agent.md": Path(".github/agents"),
-    ".chatmode.md": Path(".github/chatmodes"),
-}
+#: Where VS Code looks for workspace custom agents and chat modes, by suffix (the workspace's
+#: locations, ``core.workspace``).
+DEFAULT_DIRS: dict[str, Path] = install_folders()
 
 #: States :func:`status` gives a local file.
 UP_TO_DATE, OUTDATED, MODIFIED, REMOVED, UNKNOWN = "up-to-date", "outdated", "modified", "removed", "unknown"
@@ -55,6 +58,10 @@ STATES = (UP_TO_DATE, OUTDATED, MODIFIED, REMOVED, UNKNOWN)
 CREATE, UPDATE, UNCHANGED, CONFLICT = "create", "update", "unchanged", "conflict"
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+#: Windows refuses device names (``con.agent.md``): there they stop an install; elsewhere they
+#: are a note, since the destination may be a repository someone checks out on Windows.
+_ON_WINDOWS = os.name == "nt"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -216,6 +223,7 @@ def plan_install(
     entries = site.entries()
     order, problems, notes = resolve_slugs(entries, slugs, with_transitions=with_transitions, depth=depth)
     plan = InstallPlan(problems=problems, notes=notes)
+    names = _CaseInsensitiveNames()
     for done, (slug, requested) in enumerate(order, start=1):
         if progress is not None:
             progress(done, len(order))
@@ -254,13 +262,61 @@ def plan_install(
             assert parts is not None  # install_name only gives chat mode file names
             folder = dest if dest is not None else DEFAULT_DIRS[parts[1]]
             path = (base / folder if base is not None else folder) / name
+        unportable = portability_problem(name)
+        if unportable is not None:
+            if _ON_WINDOWS:
+                plan.problems.append(
+                    Problem(slug, "destination", f"{slug}: {unportable}: Windows cannot create it")
+                )
+                continue
+            plan.notes.append(
+                f"{slug}: {unportable}: a folder holding it cannot be checked out on Windows (CM309)"
+            )
         try:
+            names.claim(path)
             action = _compare_with_disk(path, content)
         except ValueError as error:
             plan.problems.append(Problem(slug, "destination", f"{slug}: {error}"))
             continue
         plan.files.append(PlannedFile(slug, path, content, action, requested))
     return plan
+
+
+class _CaseInsensitiveNames:
+    """The names an install would create, checked as macOS and Windows compare them: a file
+    whose name differs from an existing file's, or another planned file's, only by case would
+    replace that file there (or be refused), and even on Linux it makes a folder that cannot
+    be checked out elsewhere. Each folder is listed once."""
+
+    def __init__(self) -> None:
+        self.planned: dict[str, Path] = {}
+        self.listed: dict[Path, dict[str, str]] = {}
+
+    def claim(self, path: Path) -> None:
+        """Take ``path`` for the plan; raises ``ValueError`` with what to do on a collision."""
+        key = case_key(path.as_posix())
+        other = self.planned.get(key)
+        if other is not None and other != path:
+            raise ValueError(
+                f"{path.as_posix()} and {other.as_posix()}, both in this install, differ only by case: "
+                "macOS and Windows would keep one of them; install them into different folders"
+            )
+        self.planned[key] = path
+        existing = self._listing(path.parent).get(case_key(path.name))
+        if existing is not None and existing != path.name:
+            raise ValueError(
+                f"{path.as_posix()} differs only by case from the existing {(path.parent / existing).as_posix()}: "
+                "macOS and Windows treat them as one file; rename or remove that file, or choose "
+                "another --dest (not installed, even with --force)"
+            )
+
+    def _listing(self, folder: Path) -> dict[str, str]:
+        if folder not in self.listed:
+            try:
+                self.listed[folder] = {case_key(child.name): child.name for child in folder.iterdir()}
+            except OSError:  # no folder yet: nothing to collide with
+                self.listed[folder] = {}
+        return self.listed[folder]
 
 
 def integrity_problem(entry: ChatModeRecord, content: bytes) -> str | None:
@@ -389,31 +445,43 @@ def _remove_quietly(path: Path) -> None:
 @dataclass
 class FileStatus:
     """How one local file relates to the catalog. ``path`` is as found (POSIX), ``state`` one
-    of ``up-to-date``, ``outdated``, ``modified``, ``unknown``."""
+    of ``up-to-date``, ``outdated``, ``modified``, ``removed``, ``unknown``. ``plugin``: the
+    Copilot CLI plugin install the file belongs to (the CLI manages it, not ``update``), with
+    ``update_command``, the command that updates it (``None`` for a live plugin)."""
 
     path: str
     slug: str
     state: str
+    plugin: PluginInstall | None = None
+    update_command: str | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        """The contract's JSON shape."""
-        return {"path": self.path, "slug": self.slug, "state": self.state}
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON shape, plus what a plugin install adds."""
+        data: dict[str, Any] = {"path": self.path, "slug": self.slug, "state": self.state}
+        if self.plugin is not None:
+            data["installed_by"] = "copilot-cli"
+            data["plugin"] = self.plugin.spec
+            data["live"] = self.plugin.live
+            data["update_command"] = self.update_command
+        return data
 
 
 def find_local_files(folders: Iterable[Path]) -> list[Path]:
-    """The chat mode files directly inside ``folders`` (missing folders are skipped), sorted."""
+    """The chat mode files directly inside ``folders`` (missing folders are skipped), sorted:
+    in a workspace folder every file VS Code reads there (``core.workspace``), elsewhere the
+    ``*.agent.md`` and ``*.chatmode.md`` files."""
     found: list[Path] = []
     for folder in folders:
         if not folder.is_dir():
             continue
-        found += sorted(child for child in folder.iterdir() if split_suffix(child.name) and child.is_file())
+        found += sorted(child for child in folder.iterdir() if agent_stem(child) and child.is_file())
     return found
 
 
 def local_slug(path: Path) -> str:
     """The slug a local file stands for: its name without suffix, slugified."""
-    parts = split_suffix(path.name)
-    return slugify(parts[0] if parts else path.name)
+    stem = agent_stem(path)
+    return slugify(stem if stem else path.name)
 
 
 def status(site: Site, paths: Iterable[Path]) -> list[FileStatus]:
@@ -426,21 +494,63 @@ def status(site: Site, paths: Iterable[Path]) -> list[FileStatus]:
     file that cannot be read.
     """
     entries = site.entries()
-    removed_slugs, removed_digests = removed_index(site.catalog)
+    removed = removed_index(site.catalog)
     results: list[FileStatus] = []
     for path in paths:
         slug = local_slug(path)
-        entry = entries.get(slug)
-        digest = sha256_hex(path.read_bytes())
-        if entry is None:
-            state = REMOVED if slug in removed_slugs or digest in removed_digests else UNKNOWN
-        elif digest == entry["sha256"]:
-            state = UP_TO_DATE
-        elif digest in entry.get("history", []):
-            state = OUTDATED
-        else:
-            state = MODIFIED
-        results.append(FileStatus(path.as_posix(), slug, state))
+        # A local name that is not UTF-8 is shown escaped (it is printed and written as JSON).
+        results.append(
+            FileStatus(escaped(path.as_posix()), slug, _state(entries, removed, slug, path.read_bytes()))
+        )
+    return results
+
+
+def _state(
+    entries: dict[str, ChatModeRecord], removed: tuple[set[str], set[str]], slug: str, content: bytes
+) -> str:
+    """The state of ``content`` as the local copy of ``slug`` (see :func:`status`)."""
+    entry = entries.get(slug)
+    digest = sha256_hex(content)
+    if entry is None:
+        return REMOVED if slug in removed[0] or digest in removed[1] else UNKNOWN
+    if digest == entry["sha256"]:
+        return UP_TO_DATE
+    if digest in entry.get("history", []):
+        return OUTDATED
+    return MODIFIED
+
+
+def plugin_status(
+    site: Site, installs: Iterable[PluginInstall], update_command: Callable[[str], str]
+) -> list[FileStatus]:
+    """The state of each agent file of Copilot CLI plugin installs, like :func:`status`.
+
+    A plugin holds its mode and the mode's transition targets as ``agents/NAME.md``, NAME being
+    the source's file name without its suffix (or the slug): a file is the copy of the mode
+    whose current or earlier digest it has, else of the mode whose source or slug its name
+    gives. ``update_command(plugin)`` is the command that updates a copied plugin. Raises
+    ``OSError`` for a file that cannot be read.
+    """
+    entries = site.entries()
+    removed = removed_index(site.catalog)
+    by_digest: dict[str, str] = {}
+    by_stem: dict[str, str] = {}
+    for slug, entry in entries.items():
+        for digest in [*entry.get("history", []), entry["sha256"]]:
+            by_digest[digest] = slug
+        source = entry.get("source")
+        parts = split_suffix(source.rsplit("/", 1)[-1]) if isinstance(source, str) else None
+        if parts is not None:
+            by_stem.setdefault(parts[0], slug)
+    results: list[FileStatus] = []
+    for install in installs:
+        command = None if install.live else update_command(install.plugin)
+        for path in install.agent_files():
+            content = path.read_bytes()
+            stem = path.name.removesuffix(".md").removesuffix(".agent").removesuffix(".chatmode")
+            slug = by_digest.get(sha256_hex(content)) or by_stem.get(stem) or slugify(stem)
+            state = _state(entries, removed, slug, content)
+            results.append(FileStatus(path.as_posix(), slug, state, install, command))
     return results
 
 

@@ -70,14 +70,21 @@ class MarketplaceRef:
         return cls(name=name, source=source)
 
 
-#: Plugin and marketplace names: lower-case words joined by single hyphens (awesome-copilot's
-#: plugin names and the Agent Plugins schema's name pattern are kebab-case).
-_PLUGIN_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Characters of plugin and marketplace names: lower-case words joined by single hyphens
+#: (awesome-copilot's plugin names and the Agent Plugins schema's name pattern are kebab-case).
+_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def is_plugin_name(name: str) -> bool:
-    """Whether ``name`` can be a plugin's or a marketplace's name."""
-    return len(name) <= 64 and bool(_PLUGIN_NAME.match(name))
+    """Whether ``name`` can be a plugin's or a marketplace's name (checked without a regular
+    expression: the kebab-case pattern nests repeats, which the regex audit refuses)."""
+    return (
+        0 < len(name) <= 64
+        and set(name) <= _NAME_CHARACTERS
+        and not name.startswith("-")
+        and not name.endswith("-")
+        and "--" not in name
+    )
 
 
 def github_repository(repo_url: str | None) -> str | None:

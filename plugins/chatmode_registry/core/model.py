@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from chatmode_registry.core.vscode import split_tools
+from chatmode_registry.core.vscode import harnesses_of, split_tools
 
 
 class Severity(str, Enum):  # noqa: UP042 - StrEnum would change str() of a member
@@ -107,6 +107,12 @@ class Transition:
         """True when the target is neither a chat mode of the catalog nor a built-in agent."""
         return self.target is None and not self.builtin
 
+    @property
+    def harnesses(self) -> list[str]:
+        """Where this kind of edge takes effect: a handoff or a subagent only in VS Code's Local
+        harness (``vscode-local``), a prose transition everywhere the instructions are read."""
+        return harnesses_of(self.via)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``catalog.json``."""
         return {
@@ -117,6 +123,7 @@ class Transition:
             "via": self.via,
             "line": self.line,
             "builtin": self.builtin,
+            "harnesses": self.harnesses,
         }
 
 
@@ -227,8 +234,9 @@ class ChatMode:
 
     @property
     def kind(self) -> str:
-        """``agent`` for ``.agent.md`` files, ``chatmode`` for ``.chatmode.md``."""
-        return "agent" if self.suffix == ".agent.md" else "chatmode"
+        """``chatmode`` for ``.chatmode.md`` files, ``agent`` for ``.agent.md`` (and for the plain
+        ``.md`` agents of a workspace's agent folders)."""
+        return "chatmode" if self.suffix == ".chatmode.md" else "agent"
 
     def counts(self) -> dict[str, int]:
         """Diagnostics per severity."""

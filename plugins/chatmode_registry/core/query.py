@@ -18,6 +18,7 @@ from typing import Any
 from chatmode_registry.core.diff import _decode as text_of
 from chatmode_registry.core.diff import split_body
 from chatmode_registry.core.install import integrity_problem
+from chatmode_registry.core.marketplace import MarketplaceRef
 from chatmode_registry.core.model import ProgressCallback
 from chatmode_registry.core.record import ChatModeRecord
 from chatmode_registry.core.site import Site, SiteError, check_relative_url
@@ -234,7 +235,8 @@ def reached_from(entries: Iterable[ChatModeRecord], slug: str) -> list[dict[str,
 
 
 def describe(site: Site, slug: str) -> dict[str, Any]:
-    """One mode for ``show`` and ``get_chatmode``: header summary, transitions, body.
+    """One mode for ``show`` and ``get_chatmode``: header summary, transitions, body, and
+    ``copilot_cli`` (:func:`copilot_cli`).
 
     Raises ``KeyError`` for a slug the catalog does not have and
     :class:`~chatmode_registry.core.site.SiteError` when the raw file fails.
@@ -267,9 +269,21 @@ def describe(site: Site, slug: str) -> dict[str, Any]:
         ],
         "reached_from": reached_from(entries.values(), slug),
         "diagnostics": list(entry.get("diagnostics", [])),
+        "copilot_cli": copilot_cli(site, slug),
         "body": split_body(text),
         "text": text,
     }
+
+
+def copilot_cli(site: Site, slug: str) -> dict[str, str | None] | None:
+    """The Copilot CLI commands of ``slug`` from the catalog's ``marketplace`` field: ``install``
+    (its plugin) and ``add`` (the one-time marketplace registration; ``None`` when the source
+    is unknown). ``None`` when the catalog names no marketplace (or names it malformed: the
+    field comes from the site and is read by :meth:`MarketplaceRef.from_dict`)."""
+    marketplace = MarketplaceRef.from_dict(site.catalog.get("marketplace"))
+    if marketplace is None:
+        return None
+    return {"install": marketplace.install_command(slug), "add": marketplace.add_command()}
 
 
 def site_link(site: Site, relative_url: Any) -> str | None:

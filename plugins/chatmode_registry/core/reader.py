@@ -34,6 +34,9 @@ class SourceFile:
     raw: bytes
     sha256: str
     text: str
+    #: The format the file is read in: VS Code's, or Claude Code's for ``.claude/agents``
+    #: (``core.workspace``).
+    dialect: str = "vscode"
 
 
 def discover(source: Path) -> list[Path]:
@@ -65,21 +68,30 @@ def _error(source: str, code: str, message: str, line: int | None = None) -> Dia
 
 
 def read_source(
-    path: Path, source: str, *, root: Path | None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    source: str,
+    *,
+    root: Path | tuple[Path, ...] | None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    suffix: str | None = None,
+    dialect: str = "vscode",
 ) -> SourceFile | Diagnostic:
     """Read one file, or say why it cannot be a chat mode.
 
-    ``root`` is the source folder the file must stay inside (``None`` for a file named on the
-    command line). Errors are CM001 (not UTF-8), CM002 (cannot be read), CM003 (too large) and
-    CM004 (outside the source folder).
+    ``root`` is the source folder the file must stay inside, or several folders checked
+    together (it must stay inside one of them); ``None`` for a file named on the command line.
+    ``suffix`` and ``dialect``: how a workspace folder reads the file (``core.workspace``);
+    by default the suffix is the file name's chat mode suffix. Errors are CM001 (not UTF-8),
+    CM002 (cannot be read), CM003 (too large) and CM004 (outside the source folder).
     """
-    suffix = chatmode_suffix(path.name) or ""
+    suffix = suffix if suffix is not None else chatmode_suffix(path.name) or ""
+    roots = (root,) if isinstance(root, Path) else root
     try:
-        if root is not None:
+        if roots is not None:
             real = (
                 Path(os.path.realpath(path)) if path.is_symlink() else _real_folder(path.parent) / path.name
             )
-            if not real.is_relative_to(_real_folder(root)):
+            if not any(real.is_relative_to(_real_folder(folder)) for folder in roots):
                 return _error(
                     source,
                     "CM004",
@@ -115,4 +127,4 @@ def read_source(
         line = text.count("\n", 0, text.index("\x00")) + 1
         return _error(source, "CM001", "file contains NUL bytes: it is binary, not Markdown", line)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return SourceFile(source, suffix, raw, hashlib.sha256(raw).hexdigest(), text)
+    return SourceFile(source, suffix, raw, hashlib.sha256(raw).hexdigest(), text, dialect)

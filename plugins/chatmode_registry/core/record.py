@@ -20,6 +20,7 @@ from typing import Any, NotRequired, TypedDict
 import jsonschema
 from jsonschema import Draft202012Validator
 
+from chatmode_registry.core.filenames import escaped, name_problem
 from chatmode_registry.core.marketplace import MarketplaceRecord
 
 #: Version of the ``catalog.json`` format a build writes.
@@ -36,6 +37,7 @@ class TransitionRecord(TypedDict):
     via: str  # "handoff", "prose" or "subagent"
     line: int | None
     builtin: bool
+    harnesses: NotRequired[list[str]]  # where the edge applies; absent in older catalogs
 
 
 class DiagnosticRecord(TypedDict):
@@ -75,6 +77,7 @@ class ChatModeRecord(TypedDict):
     transitions: list[TransitionRecord]
     diagnostics: list[DiagnosticRecord]
     history: NotRequired[list[str]]
+    history_omitted: NotRequired[int]
 
 
 class RejectedRecord(TypedDict):
@@ -100,6 +103,7 @@ class CatalogRecord(TypedDict):
     chatmodes: list[ChatModeRecord]
     rejected: list[RejectedRecord]
     removed: NotRequired[list[RemovedRecord]]
+    removed_omitted: NotRequired[int]
     marketplace: NotRequired[MarketplaceRecord | None]
 
 
@@ -190,6 +194,12 @@ def _describe(error: jsonschema.ValidationError, data: Any) -> str:
     if error.validator == "enum":
         allowed = ", ".join(json.dumps(value) for value in expected)
         return f"{where} must be one of {allowed}"
+    if error.validator == "not" and isinstance(error.instance, str):
+        problem = name_problem(error.instance) or "a character this registry never writes"
+        return (
+            f"{where} is '{escaped(error.instance)}', which holds a {problem}: a catalog this registry "
+            "wrote never does (CM010); the catalog is refused"
+        )
     if error.validator == "pattern" and expected == "^[0-9a-f]{64}$":
         return f"{where} is not a sha256 hex digest"
     if error.validator == "minimum":
@@ -219,7 +229,7 @@ def _place(path: list[Any], data: Any) -> str:
     except (AttributeError, IndexError, KeyError, TypeError):
         slug = None
     if isinstance(slug, str):
-        label += f" ({slug})"
+        label += f" ({escaped(slug)})"
     rest = path[2:]
     if not rest:
         return label

@@ -18,7 +18,7 @@ from typing import Any
 import ftfy
 import jsonschema
 
-from chatmode_registry.core import hidden, vscode
+from chatmode_registry.core import filenames, hidden, vscode
 from chatmode_registry.core.model import Diagnostic, Severity
 
 #: GitHub truncates custom agent prompts longer than this many characters.
@@ -122,6 +122,18 @@ RULES: dict[str, Rule] = {
                 rejects=True,
             ),
             Rule(
+                "CM010",
+                "unsafe-file-name",
+                _E,
+                "The file's path holds bytes that are not UTF-8 or control characters (C0, DEL, C1): "
+                "it cannot be written into the catalog's JSON and pages, and it would rewrite a "
+                "terminal. The file is neither read nor published; the path is shown escaped "
+                "('\\xff'). The same names are left out of the catalog's 'removed' list when they "
+                "come from git history, and refused in a baseline's or a site's catalog.json.",
+                "Rename the file (or folder) with printable UTF-8 characters.",
+                rejects=True,
+            ),
+            Rule(
                 "CM101",
                 "missing-description",
                 _W,
@@ -139,8 +151,92 @@ RULES: dict[str, Rule] = {
                 "CM103",
                 "deprecated-key",
                 _W,
-                "The header uses a deprecated key: 'infer', or the old spelling 'user-invokable'.",
-                "Use 'user-invocable' and 'disable-model-invocation' instead.",
+                "The header uses the old spelling 'user-invokable'.",
+                "Write 'user-invocable'.",
+            ),
+            Rule(
+                "CM115",
+                "reasoning-effort-value",
+                _W,
+                "'reasoning-effort' is not one of low, medium, high, xhigh, max.",
+                "Use one of those values, or leave the key out for the model's default.",
+            ),
+            Rule(
+                "CM116",
+                "github-permissions",
+                _E,
+                "'github' is not as VS Code reads it: only 'permissions', a mapping of known token scopes "
+                "to a value each scope allows (an unknown scope or property is a warning).",
+                "Write github: {permissions: {contents: read, ...}} with the scopes and values the reference lists.",
+            ),
+            Rule(
+                "CM117",
+                "infer-removed",
+                _E,
+                "The header uses 'infer': VS Code reports an error, and GitHub's reference lists it as retired.",
+                "Use 'user-invocable' (picker) and 'disable-model-invocation' (subagent use) instead.",
+            ),
+            Rule(
+                "CM118",
+                "duplicate-handoff-label",
+                _E,
+                "Two handoffs share a label, ignoring case; VS Code reports an error and a button's label "
+                "must name one handoff.",
+                "Give every handoff its own label.",
+            ),
+            Rule(
+                "CM119",
+                "not-a-boolean",
+                _E,
+                'A boolean field holds text, such as "true" in quotes; VS Code reports an error and ignores '
+                "the value.",
+                "Write true or false without quotes.",
+            ),
+            Rule(
+                "CM120",
+                "agents-without-agent-tool",
+                _W,
+                "'agents' lists subagents but 'tools' has no 'agent' tool, so the agent cannot run them.",
+                "Add 'agent' to tools, or remove agents.",
+            ),
+            Rule(
+                "CM121",
+                "github-only-key",
+                _I,
+                "'mcp-servers' or 'metadata' in a file VS Code reads: only GitHub Copilot uses them, VS Code "
+                "ignores them when it runs the agent.",
+                "Nothing to do for GitHub; set target: github-copilot if the agent is meant only for GitHub.",
+            ),
+            Rule(
+                "CM122",
+                "key-outside-github-target",
+                _W,
+                "A key VS Code does not accept under target: github-copilot (info when GitHub's own "
+                "reference documents it).",
+                "Remove the key, or remove target: github-copilot so that VS Code reads the file too.",
+            ),
+            Rule(
+                "CM123",
+                "misspelled-tool",
+                _W,
+                "A tool name that is one slip from a VS Code tool or tool set ('serch/codebase', "
+                "'search/codebse', 'edtiFiles'); VS Code ignores it.",
+                "Write the name suggested.",
+            ),
+            Rule(
+                "CM124",
+                "unknown-model",
+                _I,
+                "'model' names a model neither GitHub nor VS Code documents (as of the registry's model "
+                "list); VS Code ignores it and uses the model picker's choice.",
+                "Check the name; the closest documented one is suggested.",
+            ),
+            Rule(
+                "CM125",
+                "retired-model",
+                _W,
+                "'model' names a model GitHub Copilot has retired; it no longer runs.",
+                "Use the replacement named.",
             ),
             Rule(
                 "CM110",
@@ -153,9 +249,10 @@ RULES: dict[str, Rule] = {
             Rule(
                 "CM111",
                 "handoff-incomplete",
-                _W,
-                "A handoff has no 'label' or no 'prompt'; VS Code drops it (no button).",
-                "Give every handoff a label and a prompt (the prompt may be empty: prompt: '').",
+                _E,
+                "A handoff lacks 'label', 'agent' or 'prompt', or its label has no letter or digit; VS Code "
+                "reports an error and drops it (no button).",
+                "Give every handoff a label, an agent and a prompt (the prompt may be empty: prompt: '').",
             ),
             Rule(
                 "CM112",
@@ -178,7 +275,8 @@ RULES: dict[str, Rule] = {
                 "unknown-tool",
                 _I,
                 "A tool name is neither a VS Code tool or tool set, an MCP 'server/*' or 'server/tool', "
-                "nor an extension tool; VS Code ignores it (reported only where VS Code reads the tools).",
+                "nor an extension tool, nor close to one; VS Code ignores it (reported only where VS Code "
+                "reads the tools). A plain name may be a tool set of the user's own.",
                 "Correct the name (the closest known name is suggested) or remove it.",
             ),
             Rule(
@@ -271,8 +369,10 @@ RULES: dict[str, Rule] = {
                 "CM302",
                 "dangling-transition",
                 _E,
-                "A transition names a chat mode that is not in the catalog (info when single files are checked).",
-                "Add the chat mode, correct the name, or remove the transition.",
+                "A transition names a chat mode that is not in the catalog (info when single files or a "
+                "workspace are checked: there it names the install command).",
+                "Add the chat mode, correct the name, or remove the transition; a handoff or subagent "
+                "needs the agent's exact name.",
             ),
             Rule("CM303", "self-transition", _W, "A chat mode switches to itself.", "Remove the transition."),
             Rule(
@@ -307,12 +407,41 @@ RULES: dict[str, Rule] = {
                 "Rename one of them, with the characters a reader expects.",
             ),
             Rule(
+                "CM309",
+                "unportable-name",
+                _W,
+                "A path or slug that Windows or macOS cannot hold: a Windows device name (CON, PRN, "
+                "AUX, NUL, COM1-COM9, LPT1-LPT9, also with an extension, such as con.agent.md or the "
+                "page folder catalog/con/), a name ending in a dot or a space, a character Windows "
+                "refuses (a colon, question mark, asterisk, quote, angle bracket, vertical bar or "
+                "backslash), or two paths that differ only by case (one file on macOS and "
+                "Windows).",
+                "Rename the file (or folder) so that every part is a portable, case-distinct name.",
+            ),
+            Rule(
                 "CM307",
                 "target-not-invocable",
                 _W,
                 "A handoff goes to an agent with 'user-invocable: false', or 'agents' lists one with "
                 "'disable-model-invocation: true': VS Code does not invoke it that way.",
                 "Point the transition at an agent that can be invoked that way, or change the target's header.",
+            ),
+            Rule(
+                "CM401",
+                "not-in-marketplace",
+                _W,
+                "'chatmodes marketplace' leaves the file out of the plugin marketplace: it is rejected, or "
+                "its slug cannot be a plugin name (lower-case words joined by hyphens, at most 64 characters).",
+                "Fix the file's errors, or give it a shorter file name.",
+            ),
+            Rule(
+                "CM402",
+                "plugin-agent-renamed",
+                _W,
+                "Inside a plugin of the marketplace the file cannot keep its own file name (another file "
+                "of the plugin has it, ignoring case, or it is not a portable file name), and without a "
+                "'name' in its header its agent name there changes, so handoffs by the old name miss it.",
+                "Add a 'name' to its header, or give it a unique, portable file name.",
             ),
         ),
         key=lambda rule: rule.code,
@@ -388,6 +517,8 @@ def check_schema(path: str, header: dict[str, Any], lines: dict[str, int]) -> li
     found = []
     for error in sorted(_validator().iter_errors(header), key=lambda e: [str(p) for p in e.absolute_path]):
         where = [str(part) for part in error.absolute_path]
+        if is_boolean_field(where):
+            continue  # VS Code reports it and reads on: CM119 / CM113, not a rejection
         key = where[0] if where else ""
         field = ".".join(where) or "header"
         if key == "tools":
@@ -409,6 +540,15 @@ def check_schema(path: str, header: dict[str, Any], lines: dict[str, int]) -> li
 #: Header keys whose value VS Code reads as a boolean, and the handoff fields it reads so.
 BOOLEAN_KEYS = frozenset({"user-invocable", "user-invokable", "disable-model-invocation", "infer"})
 _HANDOFF_BOOLEANS = frozenset({"send", "showContinueOn"})
+
+
+def is_boolean_field(where: list[str] | tuple[str, ...]) -> bool:
+    """True for the path of a value VS Code reads as a boolean: a top-level boolean key, or a
+    handoff's ``send`` / ``showContinueOn`` (``["handoffs", "0", "send"]``; ``"[]"`` for any item)."""
+    if len(where) == 1:
+        return where[0] in BOOLEAN_KEYS
+    return len(where) == 3 and where[0] == "handoffs" and where[2] in _HANDOFF_BOOLEANS
+
 
 #: The ``target`` values VS Code and GitHub know (``promptValidator.validateTarget``).
 TARGETS = ("vscode", "github-copilot")
@@ -444,21 +584,12 @@ def check_header(
                 "no description: add 'description:' with one sentence on what this chat mode does",
             )
         )
-    properties = vscode.schema().get("properties", {})
-    for key in header:
-        if key not in properties:
-            found.append(
-                make("CM102", path, lines.get(key), f"unknown key '{key}': remove it or fix its spelling")
-            )
-        elif properties[key].get("deprecated"):
-            instead = (
-                "'user-invocable'"
-                if key == "user-invokable"
-                else "'user-invocable' / 'disable-model-invocation'"
-            )
-            found.append(make("CM103", path, lines.get(key), f"'{key}' is deprecated: use {instead}"))
+    found += _check_keys(path, header, lines)
     found += _check_tools(path, header, lines, item_lines)
     found += _check_model(path, header, lines, item_lines)
+    found += _check_reasoning_effort(path, header, lines)
+    found += _check_github(path, header, lines)
+    found += _check_agents_tool(path, header, lines)
     target = header.get("target")
     if isinstance(target, str) and target.strip() not in TARGETS:
         found.append(
@@ -471,11 +602,10 @@ def check_header(
             )
         )
     found += _check_handoffs(path, header, lines, item_lines)
+    loose = {key_path for key_path, _line, _start, _end, _text in loose_booleans or ()}
+    found += _check_booleans(path, header, lines, item_lines, loose)
     for key_path, line, _start, _end, text in loose_booleans or ():
-        top = key_path[0]
-        if (len(key_path) == 1 and top in BOOLEAN_KEYS) or (
-            top == "handoffs" and len(key_path) == 3 and key_path[2] in _HANDOFF_BOOLEANS
-        ):
+        if is_boolean_field(key_path):
             value = loose_boolean_value(text)
             found.append(
                 make(
@@ -488,6 +618,191 @@ def check_header(
                 )
             )
     return found
+
+
+def _check_keys(path: str, header: dict[str, Any], lines: dict[str, int]) -> list[Diagnostic]:
+    """Unknown, deprecated and removed keys, and keys for one side only (VS Code or GitHub)."""
+    found: list[Diagnostic] = []
+    properties = vscode.schema().get("properties", {})
+    for_github = header.get("target") == "github-copilot"
+    for key in header:
+        line = lines.get(key)
+        if key not in properties:
+            found.append(make("CM102", path, line, f"unknown key '{key}': remove it or fix its spelling"))
+        elif key == "infer":
+            found.append(
+                make(
+                    "CM117",
+                    path,
+                    line,
+                    "'infer' was removed: VS Code reports an error and GitHub lists it as retired; use "
+                    "'user-invocable' (agent picker) and 'disable-model-invocation' (subagent use)",
+                )
+            )
+        elif key == "user-invokable":
+            found.append(make("CM103", path, line, "'user-invokable' is deprecated: write 'user-invocable'"))
+        elif for_github and key not in vscode.github_target_keys():
+            documented = key in vscode.github_documented_keys()
+            found.append(
+                make(
+                    "CM122",
+                    path,
+                    line,
+                    f"'{key}' is not accepted under target: github-copilot by VS Code"
+                    + (
+                        ", though GitHub's reference documents it"
+                        if documented
+                        else ", and GitHub Copilot does not use it either; remove it"
+                    ),
+                    Severity.INFO if documented else None,
+                )
+            )
+        elif not for_github and key in vscode.github_only_keys():
+            found.append(
+                make(
+                    "CM121",
+                    path,
+                    line,
+                    f"'{key}' is read by GitHub Copilot only: VS Code ignores it when it runs the agent",
+                )
+            )
+    return found
+
+
+def _check_reasoning_effort(path: str, header: dict[str, Any], lines: dict[str, int]) -> list[Diagnostic]:
+    value = header.get("reasoning-effort")
+    allowed = vscode.reasoning_efforts()
+    if not isinstance(value, str) or value in allowed:
+        return []
+    return [
+        make(
+            "CM115",
+            path,
+            lines.get("reasoning-effort"),
+            f"reasoning-effort {_shown(value)} is not one of {', '.join(allowed)}: use one of them",
+        )
+    ]
+
+
+def _check_github(path: str, header: dict[str, Any], lines: dict[str, int]) -> list[Diagnostic]:
+    """``github.permissions`` as VS Code's ``validateGithubPermissions`` checks it."""
+    github = header.get("github")
+    if not isinstance(github, dict):
+        return []
+    line = lines.get("github")
+    scopes = vscode.github_permission_scopes()
+    found: list[Diagnostic] = []
+    for key, value in github.items():
+        if key != "permissions":
+            found.append(
+                make(
+                    "CM116",
+                    path,
+                    line,
+                    f"github.{_shown(key)} is not read: only 'permissions' is",
+                    Severity.WARNING,
+                )
+            )
+        elif not isinstance(value, dict):
+            found.append(
+                make("CM116", path, line, "github.permissions must be a mapping of scopes to values")
+            )
+        else:
+            for scope, level in value.items():
+                if scope not in scopes:
+                    found.append(
+                        make(
+                            "CM116",
+                            path,
+                            line,
+                            f"github.permissions has an unknown scope {_shown(scope)}: known scopes are "
+                            f"{capped_list(sorted(scopes), limit=len(scopes))}",
+                            Severity.WARNING,
+                        )
+                    )
+                elif level not in scopes[scope]:
+                    found.append(
+                        make(
+                            "CM116",
+                            path,
+                            line,
+                            f"github.permissions.{scope} is {_shown(level)}: allowed values are "
+                            f"{', '.join(scopes[scope])}",
+                        )
+                    )
+    return found[:MAX_PER_RULE]
+
+
+def _check_agents_tool(path: str, header: dict[str, Any], lines: dict[str, int]) -> list[Diagnostic]:
+    """VS Code warns when ``agents`` names subagents and ``tools`` is given without ``agent``
+    (``validateAgentsAttribute``; only where VS Code reads the file)."""
+    agents, tools = header.get("agents"), header.get("tools")
+    if not vscode_reads_tools(header) or not isinstance(agents, list):
+        return []
+    if not any(isinstance(item, str) and item for item in agents):
+        return []
+    names = vscode.split_tools(tools) if isinstance(tools, str) else tools
+    if not isinstance(names, list) or "agent" in names:
+        return []
+    return [
+        make(
+            "CM120",
+            path,
+            lines.get("agents"),
+            "agents lists subagents, but tools has no 'agent' tool, so VS Code cannot run them: add "
+            "'agent' to tools",
+        )
+    ]
+
+
+def _check_booleans(
+    path: str,
+    header: dict[str, Any],
+    lines: dict[str, int],
+    item_lines: dict[str, list[int]],
+    loose: set[tuple[str, ...]],
+) -> list[Diagnostic]:
+    """CM119 for a boolean field that holds anything but a boolean (a YAML 1.1 spelling written
+    plain is CM113's)."""
+    found: list[Diagnostic] = []
+
+    def check(value: Any, where: tuple[str, ...], line: int | None) -> None:
+        if value is None or isinstance(value, bool):
+            return
+        if isinstance(value, str) and where in loose and value.lower() in _LOOSE_WORDS:
+            return
+        shown = f'"{value[:80]}"' if isinstance(value, str) else _shown(value)
+        found.append(
+            make(
+                "CM119",
+                path,
+                line,
+                f"'{'.'.join(part for part in where if part != '[]')}' is {shown}, not a boolean: VS Code "
+                "reports an error and ignores it; write true or false without quotes",
+            )
+        )
+
+    for key in sorted(BOOLEAN_KEYS & header.keys()):
+        check(header[key], (key,), lines.get(key))
+    handoffs = header.get("handoffs")
+    if isinstance(handoffs, list):
+        handoff_lines = item_lines.get("handoffs", [])
+        for index, item in enumerate(handoffs):
+            if isinstance(item, dict):
+                line = handoff_lines[index] if index < len(handoff_lines) else lines.get("handoffs")
+                for key in sorted(_HANDOFF_BOOLEANS & item.keys()):
+                    check(item[key], ("handoffs", "[]", key), line)
+    return found[:MAX_PER_RULE]
+
+
+def _shown(value: Any) -> str:
+    """A header value for a message, cut so that a message's length does not grow with it."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+#: What YAML 1.1 reads as a boolean, in lower case (CM113 reports these when written plain).
+_LOOSE_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off"})
 
 
 def _check_tools(
@@ -542,37 +857,114 @@ def _check_tools(
             found.append(
                 make("CM109", path, line, f"tool '{tool}' is no longer offered by VS Code, which ignores it")
             )
-        elif not (tool.strip() == "" or vscode.is_known_tool(tool) or vscode.is_foreign_tool(tool)):
+        elif tool.strip() and not vscode.is_known_tool(tool):
             suggestions = suggestions or _ToolSuggestions()
-            close = suggestions.closest(tool)
-            where = f"GitHub Copilot reads it as '{alias}', but " if alias else ""
-            hint = f": did you mean '{close}'?" if close else ""
-            found.append(
-                make(
-                    "CM114",
-                    path,
-                    line,
-                    f"tool '{tool}' is not a VS Code tool, an MCP 'server/tool' or an extension tool; "
-                    f"{where}VS Code ignores it{hint}",
-                )
-            )
+            finding = _unknown_tool(path, line, tool, alias, suggestions)
+            if finding is not None:
+                found.append(finding)
     return found
+
+
+def _unknown_tool(
+    path: str, line: int | None, tool: str, alias: str | None, suggestions: _ToolSuggestions
+) -> Diagnostic | None:
+    """CM123 (warning) for a name one slip from a VS Code tool, CM114 (info) for other names
+    VS Code does not know, nothing for what is plausibly an MCP server's or an extension's tool.
+
+    A namespace VS Code does not define may be an MCP server (``github/*``) or an extension
+    (``ms-python.python/getEnv``: a dot in the namespace), and a name with two or more slashes
+    is one by VS Code's own reading; such a name is questioned only when its namespace is one
+    slip from a built-in tool set, and then as a warning only when the corrected name is a real
+    tool (``serch/codebase``), not for a wildcard (``serch/*`` may be a server named so).
+    """
+    if vscode.is_foreign_tool(tool):
+        namespace, leaf = tool.split("/", 1)
+        if "." in namespace or "/" in leaf:
+            return None
+        corrected_set = suggestions.closest_set(namespace)
+        if corrected_set is None:
+            return None
+        corrected = f"{corrected_set}/{leaf}"
+        if leaf != "*" and vscode.is_known_tool(corrected):
+            return make(
+                "CM123",
+                path,
+                line,
+                f"tool '{tool}' is one slip from VS Code's '{corrected}'; VS Code ignores '{tool}' unless "
+                f"an MCP server is named '{namespace}': write '{corrected}'",
+            )
+        leaf_hint = suggestions.closest(corrected) if leaf != "*" else corrected
+        hint = f": did you mean '{leaf_hint}'?" if leaf_hint else ""
+        return make(
+            "CM114",
+            path,
+            line,
+            f"tool '{tool}' names no VS Code tool set; if '{namespace}' is not an MCP server, VS Code "
+            f"ignores it{hint}",
+        )
+    close = suggestions.closest(tool)
+    if alias is not None:
+        hint = f": did you mean '{close}'?" if close else ""
+        return make(
+            "CM114",
+            path,
+            line,
+            f"tool '{tool}' is not a VS Code tool, an MCP 'server/tool' or an extension tool; GitHub "
+            f"Copilot reads it as '{alias}', but VS Code ignores it{hint}",
+        )
+    if close is not None and close != tool:
+        return make(
+            "CM123",
+            path,
+            line,
+            f"tool '{tool}' is one slip from VS Code's '{close}', and VS Code ignores '{tool}': "
+            f"write '{close}'",
+        )
+    return make(
+        "CM114",
+        path,
+        line,
+        f"tool '{tool}' is not a VS Code tool, an MCP 'server/tool' or an extension tool; VS Code "
+        "ignores it unless it is a tool set of your own",
+    )
 
 
 class _ToolSuggestions:
     """Closest known tool names, compared by their last segment (``codebse`` -> ``search/codebase``)."""
 
     def __init__(self) -> None:
+        self.names = vscode.known_tool_names()
         self.by_leaf: dict[str, str] = {}
-        for name in vscode.known_tool_names():
+        for name in self.names:
             self.by_leaf.setdefault(name.rsplit("/", 1)[-1].lower(), name)
 
     def closest(self, tool: str) -> str | None:
-        leaf = tool.rsplit("/", 1)[-1].lower()[:100]
+        """The known name whose last segment is ``tool``'s, or is closest to it; a name in a
+        built-in tool set prefers that set's tools (``search/codebse`` -> ``search/codebase``)."""
+        namespace, _, leaf = tool.rpartition("/")
+        leaf = leaf.lower()[:100]
+        if namespace and vscode.is_tool_set(namespace):
+            in_set = {
+                name.rsplit("/", 1)[-1].lower(): name
+                for name in self.names
+                if name.startswith(namespace + "/")
+            }
+            close = difflib.get_close_matches(leaf, list(in_set), n=1, cutoff=0.75)
+            if close:
+                return in_set[close[0]]
         if leaf in self.by_leaf:
             return self.by_leaf[leaf]
         close = difflib.get_close_matches(leaf, list(self.by_leaf), n=1, cutoff=0.75)
         return self.by_leaf[close[0]] if close else None
+
+    def closest_set(self, namespace: str) -> str | None:
+        """The built-in tool set one slip from ``namespace`` (case or a letter), or ``None``."""
+        sets = {name.lower(): name for name in vscode.facts()["tool_sets"]}
+        folded = namespace.lower()[:100]
+        if folded in sets:
+            return sets[folded]
+        close = difflib.get_close_matches(folded, list(sets), n=1, cutoff=0.75)
+        return sets[close[0]] if close else None
 
 
 def _check_model(
@@ -611,38 +1003,115 @@ def _check_model(
                     f"model {value!r} looks malformed: give one model name, or a YAML list of names",
                 )
             )
+        else:
+            finding = _model_finding(path, line, value)
+            if finding is not None:
+                found.append(finding)
     return found
+
+
+def _model_finding(path: str, line: int | None, value: str) -> Diagnostic | None:
+    """CM125 for a model GitHub has retired, CM124 for one neither GitHub nor VS Code documents."""
+    if vscode.known_model(value):
+        return None
+    retired = vscode.retired_model(value)
+    if retired is not None:
+        model, date, replacement = retired
+        return make(
+            "CM125",
+            path,
+            line,
+            f"model {_shown(value)} is {model}, which GitHub Copilot retired on {date}: it no longer runs, and "
+            f"VS Code falls back to the model picker's choice; use '{replacement}'",
+        )
+    close = vscode.closest_model(value)
+    hint = f"; the closest documented model is '{close}'" if close else ""
+    return make(
+        "CM124",
+        path,
+        line,
+        f"model {_shown(value)} is not a model GitHub or VS Code documents (list of "
+        f"{vscode.models()['read']}): VS Code ignores an unknown model{hint}",
+    )
 
 
 def _check_handoffs(
     path: str, header: dict[str, Any], lines: dict[str, int], item_lines: dict[str, list[int]]
 ) -> list[Diagnostic]:
+    """Handoffs as VS Code's ``validateHandoffs`` checks them (where VS Code reads the file):
+    ``label``, ``agent`` and ``prompt`` required, a label with a letter or digit and unique
+    ignoring case, no other properties than ``send``, ``showContinueOn`` and ``model``."""
     handoffs = header.get("handoffs")
-    if not isinstance(handoffs, list):
+    if not isinstance(handoffs, list) or not vscode_reads_tools(header):
         return []
     found: list[Diagnostic] = []
     handoff_lines = item_lines.get("handoffs", [])
+    labels: dict[str, str] = {}
     for index, item in enumerate(handoffs):
         if not isinstance(item, dict):
             continue
+        line = handoff_lines[index] if index < len(handoff_lines) else lines.get("handoffs")
         missing = [
             key
-            for key in ("label", "prompt")
-            if not isinstance(item.get(key), str) or (key == "label" and not item[key].strip())
+            for key in ("label", "agent", "prompt")
+            if not isinstance(item.get(key), str) or (key != "prompt" and not item[key].strip())
         ]
+        target = item.get("agent") if isinstance(item.get("agent"), str) else "?"
         if missing:
-            line = handoff_lines[index] if index < len(handoff_lines) else lines.get("handoffs")
-            names = " and ".join(f"'{key}'" for key in missing)
+            names = ", ".join(f"'{key}'" for key in missing)
             found.append(
                 make(
                     "CM111",
                     path,
                     line,
-                    f"handoff to '{item.get('agent')}' has no {names}: VS Code drops a handoff without a "
-                    "label and a prompt, so no button is shown; add them",
+                    f"handoff to '{target}' has no {names}: VS Code reports an error and drops a handoff "
+                    "without a label, an agent and a prompt, so no button is shown; add them",
                 )
             )
+        label = item.get("label")
+        if not isinstance(label, str) or not label.strip():
+            pass
+        elif not any(char.isascii() and char.isalnum() for char in label):
+            found.append(
+                make(
+                    "CM111",
+                    path,
+                    line,
+                    f"handoff label {_shown(label)} has no letter or digit: VS Code reports an error; write a label",
+                )
+            )
+        elif label.lower() in labels:
+            found.append(
+                make(
+                    "CM118",
+                    path,
+                    line,
+                    f"handoff label {_shown(label)} is also the label of an earlier handoff "
+                    f"({_shown(labels[label.lower()])}), ignoring case: VS Code reports an error; give each its own",
+                )
+            )
+        else:
+            labels[label.lower()] = label
+        model = item.get("model")
+        if isinstance(model, str) and model.strip():
+            finding = _model_finding(path, line, model)
+            if finding is not None:
+                found.append(finding)
+        for key in item:
+            if key not in _HANDOFF_FIELDS:
+                found.append(
+                    make(
+                        "CM102",
+                        path,
+                        line,
+                        f"unknown handoff property {_shown(key)}: a handoff has label, agent, prompt and optional "
+                        "send, showContinueOn, model",
+                    )
+                )
     return found
+
+
+_HANDOFF_FIELDS = frozenset({"label", "agent", "prompt", "send", "showContinueOn", "model"})
 
 
 _HEADER_LIKE = re.compile(r"^(description|tools|model|name|handoffs|argument-hint|target)\s*:")
@@ -850,6 +1319,21 @@ def check_hidden_values(
                 )
             )
     return found
+
+
+def check_unsafe_name(path: str) -> Diagnostic | None:
+    """CM010 for a path that is not UTF-8 or holds control characters; the diagnostic names
+    the path escaped (``old\\xff.agent.md``), so it can be printed and written anywhere."""
+    problem = filenames.name_problem(path)
+    if problem is None:
+        return None
+    return make(
+        "CM010",
+        filenames.escaped(path),
+        None,
+        f"the file name holds a {problem}: it cannot be published (or shown as it is); the file was "
+        "not read: rename it with printable UTF-8 characters",
+    )
 
 
 def check_file_name(path: str) -> list[Diagnostic]:

@@ -27,6 +27,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,16 @@ from chatmode_registry.core.record import SCHEMA_VERSION, CatalogRecord, ChatMod
 
 #: Name of the machine-readable catalog at the site root.
 CATALOG_NAME = "catalog.json"
+
+#: mike's list of the versions published on a site, at the site's root.
+VERSIONS_NAME = "versions.json"
+
+#: The alias that names a mike site's default version (mike's documentation deploys with
+#: ``mike deploy --update-aliases VERSION latest``).
+DEFAULT_ALIAS = "latest"
+
+#: Largest ``versions.json`` accepted (one short entry per version).
+MAX_VERSIONS_BYTES = 1024 * 1024
 
 #: Default seconds one request may take in total (connect, headers and body together).
 DEFAULT_TIMEOUT = 20.0
@@ -309,6 +320,9 @@ class Site:
     catalog: CatalogRecord
     timeout: float = DEFAULT_TIMEOUT
     is_url: bool = True
+    #: What the user should know about how the site was found (a mike root followed to one
+    #: of its versions), or an empty string.
+    note: str = ""
 
     def entries(self) -> dict[str, ChatModeRecord]:
         """The catalog's chat mode entries by slug, in catalog order."""
@@ -358,22 +372,54 @@ def open_site(location: str, *, timeout: float = DEFAULT_TIMEOUT, require_files:
             root_path, name = parts.path.rstrip("/"), CATALOG_NAME
         root = urllib.parse.urlunsplit((parts.scheme, parts.netloc, root_path + "/", "", ""))
         catalog_url = urllib.parse.urljoin(root, name)
+        note = ""
         try:
             raw = _read_url(catalog_url, timeout, MAX_CATALOG_BYTES)
         except SiteFileError as error:
-            raise CatalogError(str(error)) from None
+            version = None
+            if name == CATALOG_NAME:
+                version = _mike_default(
+                    lambda: _read_url(urllib.parse.urljoin(root, VERSIONS_NAME), timeout, MAX_VERSIONS_BYTES),
+                    root + VERSIONS_NAME,
+                )
+            if version is None:
+                raise CatalogError(str(error)) from None
+            root, note = (
+                urllib.parse.urljoin(root, urllib.parse.quote(version.folder) + "/"),
+                version.note(root),
+            )
+            catalog_url = urllib.parse.urljoin(root, CATALOG_NAME)
+            try:
+                raw = _read_url(catalog_url, timeout, MAX_CATALOG_BYTES)
+            except SiteFileError as again:
+                raise CatalogError(f"{again} ({note})") from None
         catalog = parse_catalog(raw, catalog_url, require_files=require_files)
-        return Site(root=root, catalog=catalog, timeout=timeout)
+        return Site(root=root, catalog=catalog, timeout=timeout, note=note)
     # A one-letter "scheme" is a Windows drive; anything else with "://" is a URL we do not speak.
     if "://" in location and len(scheme) > 1:
         raise SiteUnavailable(
             f"{location}: unsupported scheme {scheme!r} (use http://, https:// or a folder)"
         )
     catalog_path = Path(location)
+    note = ""
     if catalog_path.is_dir():
-        catalog_path = catalog_path / CATALOG_NAME
+        folder = catalog_path
+        catalog_path = folder / CATALOG_NAME
         if not catalog_path.is_file():
-            raise CatalogError(f"{location}: folder has no {CATALOG_NAME} (was the site built?)")
+            version = (
+                _mike_default(
+                    lambda: _read_folder_file(folder, VERSIONS_NAME, MAX_VERSIONS_BYTES),
+                    str(folder / VERSIONS_NAME),
+                )
+                if (folder / VERSIONS_NAME).is_file()
+                else None
+            )
+            if version is None:
+                raise CatalogError(f"{location}: folder has no {CATALOG_NAME} (was the site built?)")
+            note = version.note(location)
+            catalog_path = folder / version.folder / CATALOG_NAME
+            if not catalog_path.resolve().is_relative_to(folder.resolve()) or not catalog_path.is_file():
+                raise CatalogError(f"{catalog_path}: no {CATALOG_NAME} there ({note})")
     elif not catalog_path.exists():
         raise SiteUnavailable(f"{location}: no such file or folder")
     try:
@@ -382,7 +428,56 @@ def open_site(location: str, *, timeout: float = DEFAULT_TIMEOUT, require_files:
     except OSError as error:
         raise CatalogError(f"{location}: cannot read ({error.strerror or error})") from None
     catalog = parse_catalog(raw, str(catalog_path), require_files=require_files)
-    return Site(root=str(catalog_path.parent), catalog=catalog, timeout=timeout, is_url=False)
+    return Site(root=str(catalog_path.parent), catalog=catalog, timeout=timeout, is_url=False, note=note)
+
+
+@dataclass(frozen=True)
+class MikeVersion:
+    """The version of a mike site that a client reads when given the site's root."""
+
+    folder: str
+    aliases: tuple[str, ...]
+
+    def note(self, root: str) -> str:
+        """One line saying which version was taken and why."""
+        alias = f" (alias {DEFAULT_ALIAS})" if DEFAULT_ALIAS in self.aliases else " (the newest listed)"
+        return f"{root} is a mike site: reading its default version {self.folder}{alias}, as {VERSIONS_NAME} lists it"
+
+
+def _mike_default(read: Callable[[], bytes], origin: str) -> MikeVersion | None:
+    """The default version of a mike site, from its ``versions.json``; ``None`` when there is
+    none (not a mike site) and :class:`CatalogError` when it is not mike's list.
+
+    mike writes ``versions.json`` at the site root as a list of ``{"version", "title",
+    "aliases"}``, newest first (mike 2.1, ``mike/versions.py``). It does not record which
+    version is the default (``mike set-default`` writes a redirecting ``index.html``), so the
+    default is the version carrying the ``latest`` alias, mike's documented convention, else
+    the newest one.
+    """
+    try:
+        raw = read()
+    except SiteFileError:
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise CatalogError(f"{origin} is not mike's versions list: not JSON") from None
+    versions: list[MikeVersion] = []
+    for item in data if isinstance(data, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("version"), str):
+            continue
+        aliases = item.get("aliases")
+        names = tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else ()
+        try:
+            check_relative_url(item["version"])
+        except UnsafeUrlError:
+            continue
+        if "/" in item["version"]:
+            continue
+        versions.append(MikeVersion(item["version"], names))
+    if not versions:
+        raise CatalogError(f"{origin} is not mike's versions list: no usable version in it")
+    return next((version for version in versions if DEFAULT_ALIAS in version.aliases), versions[0])
 
 
 def site_at(root: str, *, timeout: float = DEFAULT_TIMEOUT) -> Site:

@@ -8,7 +8,9 @@ answers the questions the linter asks. It has no MkDocs dependency.
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -156,3 +158,121 @@ def is_foreign_tool(name: str) -> bool:
         return False
     prefix = name.split("/", 1)[0]
     return prefix not in facts()["tool_sets"]
+
+
+def reflects() -> dict[str, dict[str, str]]:
+    """The sources the shipped facts reflect (VS Code commit, docs dates, GitHub docs revision),
+    keyed by the ids the header schema's ``x-sources`` use."""
+    return dict(facts()["reflects"])
+
+
+def harnesses_of(via: str) -> list[str]:
+    """The harnesses an edge of kind ``via`` applies in (``vscode-local``, ``vscode-copilot``,
+    ``github``): handoffs and subagents only in VS Code's Local harness, prose everywhere."""
+    return list(facts()["harnesses"]["by_edge"].get(via, ()))
+
+
+def harness_names() -> dict[str, str]:
+    """A readable name for each harness id."""
+    return dict(facts()["harnesses"]["names"])
+
+
+def github_permission_scopes() -> dict[str, list[str]]:
+    """The ``github.permissions`` scopes VS Code accepts, each with its allowed values."""
+    return {scope: list(values) for scope, values in facts()["github_permissions"]["scopes"].items()}
+
+
+def reasoning_efforts() -> tuple[str, ...]:
+    """The values of ``reasoning-effort``, lowest first."""
+    return tuple(facts()["reasoning_efforts"])
+
+
+def github_target_keys() -> frozenset[str]:
+    """The keys VS Code accepts in an agent file with ``target: github-copilot``."""
+    return frozenset(facts()["github_target_keys"]["keys"])
+
+
+def github_documented_keys() -> frozenset[str]:
+    """Keys GitHub's reference documents beyond :func:`github_target_keys`."""
+    return frozenset(facts()["github_target_keys"]["documented_by_github"])
+
+
+def github_only_keys() -> frozenset[str]:
+    """Keys GitHub Copilot reads that VS Code does not use when it runs the agent itself."""
+    return frozenset(facts()["github_only_keys"]["keys"])
+
+
+def models() -> dict[str, Any]:
+    """The ``models.json`` document: current and retired model names with their sources."""
+    return _load("models.json")
+
+
+_WORD_BREAK = re.compile(r"[\s_\-]+")
+#: ``4-5`` in an id (``claude-sonnet-4-5``) is the version 4.5.
+_VERSION_PARTS = re.compile(r"(?<=\d)[-_](?=\d(?:\D|$))")
+#: A release date in an id (``claude-sonnet-4-20250514``).
+_DATE_WORD = re.compile(r"\d{8}")
+
+
+def model_key(name: str) -> tuple[str, ...]:
+    """A model name reduced to what identifies it: vendor suffix dropped, case folded, and the
+    words in any order, so ``Claude Sonnet 4 (copilot)``, ``claude-sonnet-4`` and
+    ``claude-4-sonnet`` agree."""
+    text = _without_vendor(name[:200]).lower()
+    text = _VERSION_PARTS.sub(".", text)
+    words = [word for word in _WORD_BREAK.split(text) if word and not _DATE_WORD.fullmatch(word)]
+    return tuple(sorted(words))
+
+
+@cache
+def _models_by_key() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
+    data = models()
+    current = {model_key(name): name for name in data["current"]}
+    retired = {model_key(name): name for name in data["retired"]}
+    return current, retired
+
+
+def known_model(name: str) -> str | None:
+    """The current model ``name`` spells (as GitHub and VS Code write it), or ``None``."""
+    return _models_by_key()[0].get(model_key(name))
+
+
+def retired_model(name: str) -> tuple[str, str, str] | None:
+    """``(model, retirement date, replacement)`` when ``name`` spells a retired model."""
+    found = _models_by_key()[1].get(model_key(name))
+    if found is None:
+        return None
+    entry = models()["retired"][found]
+    return found, entry["date"], entry["replacement"]
+
+
+def closest_model(name: str) -> str | None:
+    """The current model whose name is closest to ``name`` (difflib, on the reduced spelling)."""
+    spelled = {_plain(model): model for model in models()["current"]}
+    close = difflib.get_close_matches(_plain(name), list(spelled), n=1, cutoff=0.6)
+    return spelled[close[0]] if close else None
+
+
+def _plain(name: str) -> str:
+    """``gpt-4o`` for ``GPT-4o (copilot)``: the spelling compared for suggestions."""
+    return "-".join(_WORD_BREAK.split(_without_vendor(name[:200]).lower()))
+
+
+def _without_vendor(name: str) -> str:
+    """``GPT-5.2`` for ``GPT-5.2 (copilot)``: a short trailing parenthesis names the vendor."""
+    text = name.strip()
+    opening = text.rfind("(")
+    if text.endswith(")") and opening >= 0 and len(text) - opening <= 42:
+        return text[:opening].strip()
+    return text
+
+
+def harness_note(via: str) -> str:
+    """Where an edge of kind ``via`` does not apply, in words for a page or a legend
+    (``""`` when it applies everywhere): a handoff works only in VS Code's Local harness."""
+    names = harness_names()
+    applies = harnesses_of(via)
+    ignored = [name for harness, name in names.items() if harness not in applies]
+    if not ignored or not applies:
+        return ""
+    return f"applies only in {' and '.join(names[h] for h in applies)}; ignored by {' and by '.join(ignored)}"

@@ -101,6 +101,10 @@ class ChatmodesConfig(base.Config):
     Default: ``OWNER/REPO`` from a GitHub ``repo_url``; without either, pages show only the
     install command."""
 
+    marketplace_license = c.Optional(c.Type(str))
+    """Licence of the chat modes (an SPDX identifier such as ``MIT``), written as the ``license``
+    of every plugin ``chatmodes marketplace`` generates; unset, plugins name none."""
+
     serve_reuse = c.Type(bool, default=True)
     """Under ``mkdocs serve``, write a chat mode page the previous build made unchanged when
     nothing it is built from changed (see ``chatmode_registry.mkdocs.reuse``): a rebuild after

@@ -47,12 +47,13 @@ from chatmode_registry.core import hidden
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
 from chatmode_registry.core.git import GitError, SourceLog, read_source_log
-from chatmode_registry.core.history import published_history, removed_history
+from chatmode_registry.core.history import MAX_VERSIONS, history_with_counts, removed_history
 from chatmode_registry.core.marketplace import MarketplaceRef, marketplace_ref
 from chatmode_registry.core.model import Catalog, Diagnostic, Severity
 from chatmode_registry.core.pages import PAGE_KINDS
 from chatmode_registry.core.reader import chatmode_suffix
 from chatmode_registry.core.record import CatalogRecord, ChatModeRecord
+from chatmode_registry.core.site import MAX_CATALOG_BYTES
 from chatmode_registry.mkdocs.cache import BuildCache, TemplateCache
 from chatmode_registry.mkdocs.config import ChatmodesConfig
 from chatmode_registry.mkdocs.links import (
@@ -83,7 +84,7 @@ from chatmode_registry.mkdocs.structure import (
 )
 from chatmode_registry.render import llms_txt
 from chatmode_registry.render.body import Heading, RepoPlace
-from chatmode_registry.render.catalog_json import catalog_to_dict, dumps
+from chatmode_registry.render.catalog_json import CatalogTooLarge, catalog_to_dict, fit_catalog
 from chatmode_registry.render.changes import CHANGES_CSS, render_html
 from chatmode_registry.render.diagnostics import terminal_safe
 from chatmode_registry.render.graph import (
@@ -96,6 +97,7 @@ from chatmode_registry.render.graph import (
     render_graph,
 )
 from chatmode_registry.render.sanitize import json_for_html
+from chatmode_registry.render.words import plural
 
 log = get_plugin_logger(__name__)
 
@@ -293,10 +295,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         catalog = load_catalog(self.source, max_bytes=self.config.max_bytes, parsed=self.cache)
         self.catalog = catalog
         sources = [mode.source for mode in catalog.chatmodes]
-        git_log = self._git_log() if self.config.git_dates and sources else None
+        git_log = self._git_log(catalog) if self.config.git_dates and sources else None
         dates = git_log.dates if git_log is not None else {}
-        history = self._history(catalog, git_log) if git_log is not None else None
-
+        history, history_omitted = self._history(catalog, git_log) if git_log is not None else ({}, {})
         removed = self._removed(catalog, git_log) if git_log is not None else None
         data = catalog_to_dict(
             catalog,
@@ -305,7 +306,10 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             history=history,
             removed=removed,
             marketplace=self.marketplace,
+            history_omitted=history_omitted,
+            removed_omitted=git_log.more_removed if git_log is not None else 0,
         )
+        catalog_text = self._fit_catalog(data)
         diff, baseline_error = self._compare_with_baseline(data, catalog)
 
         source_dir = self.source
@@ -325,9 +329,10 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             baseline_error=baseline_error,
             nav=self.config.nav,
             home=self.config.home,
+            marketplace=self.marketplace,
         )
         extra: dict[str, bytes | str] = {
-            "catalog.json": dumps(data),
+            "catalog.json": catalog_text,
             CSS_URI: self._stylesheet(),
             JS_URI: self._script(),
         }
@@ -826,7 +831,11 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             )
         files: dict[str, bytes | str] = {
             llms_txt.LLMS_URI: llms_txt.llms_txt(
-                entries, site_name=config.site_name, site_url=self.base, with_full=with_full
+                entries,
+                site_name=config.site_name,
+                site_url=self.base,
+                with_full=with_full,
+                marketplace=self.marketplace,
             )
         }
         if with_full:
@@ -848,29 +857,61 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             llms_txt.write_llms_full_txt(stream, entries, raw, site_name=site_name, site_url=self.base)
 
     def _removed(self, catalog: Catalog, git_log: SourceLog) -> dict[str, list[str]] | None:
-        """Chat mode files git shows in the source folder's past but not now (``None``: none)."""
+        """Chat mode files git shows in the source folder's past but not now (``None``: none);
+        says what was left out (more than ``MAX_REMOVED``, or names that cannot be published)."""
         assert self.source is not None
         current = [mode.source for mode in catalog.chatmodes] + [item.source for item in catalog.rejected]
+        if git_log.more_removed:
+            log.warning(
+                f"git history has {len(git_log.removed) + git_log.more_removed:,} removed chat mode files; "
+                f"catalog.json's 'removed' lists the {len(git_log.removed):,} most recently changed and "
+                f"counts the other {git_log.more_removed:,} ('removed_omitted'): copies of those show as "
+                "'unknown' in chatmodes status"
+            )
+        if git_log.unsafe_removed:
+            log.warning(
+                f"git history has {git_log.unsafe_removed:,} removed chat mode file(s) whose names are not "
+                "UTF-8 or hold control characters (CM010); they are left out of catalog.json's 'removed'"
+            )
         return removed_history(self.source, current, log=git_log) or None
 
-    def _git_log(self) -> SourceLog | None:
-        """The source folder's history, read once per build (``None`` without git)."""
+    def _git_log(self, catalog: Catalog) -> SourceLog | None:
+        """The source folder's history, read once per build (``None`` without git): dates and
+        versions of the files there now, and a bounded list of removed ones."""
         assert self.source is not None
+        present = [mode.source for mode in catalog.chatmodes] + [item.source for item in catalog.rejected]
         try:
-            return read_source_log(self.source)
+            return read_source_log(self.source, present=present)
         except GitError:
             return None
 
-    def _history(self, catalog: Catalog, git_log: SourceLog) -> dict[str, list[str]] | None:
-        """Earlier published digests of each file, from git (``None`` when unavailable)."""
+    def _history(self, catalog: Catalog, git_log: SourceLog) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """Earlier published digests of each file, from git, and how many were left out of each."""
         assert self.source is not None
-        history = published_history(
+        history, omitted = history_with_counts(
             self.source,
             [mode.source for mode in catalog.chatmodes],
             current={mode.source: mode.sha256 for mode in catalog.chatmodes},
             log=git_log,
         )
-        return history or None
+        if omitted:
+            # Long-lived modes reach the bound in ordinary use: worth knowing, not a warning.
+            log.info(
+                f"{plural(len(omitted), 'chat mode')} have more earlier versions than catalog.json's "
+                f"'history' keeps ({MAX_VERSIONS}); the oldest are counted in 'history_omitted'"
+            )
+        return history, omitted
+
+    def _fit_catalog(self, data: CatalogRecord) -> str:
+        """``catalog.json``'s text, cut (what history adds) to what the registry's own clients
+        accept; a catalog they would refuse even so fails the build instead of being published."""
+        try:
+            text, cuts = fit_catalog(data, limit=MAX_CATALOG_BYTES)
+        except CatalogTooLarge as error:
+            raise PluginError(f"chatmodes: {error}") from None
+        if cuts:
+            log.warning("; ".join(cuts) + ": what git history adds was shortened to fit")
+        return text
 
     def _extend_nav(self, config: MkDocsConfig) -> None:
         """Add the catalog pages to an explicit ``nav`` unless it already links to them."""

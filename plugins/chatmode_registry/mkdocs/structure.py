@@ -25,6 +25,7 @@ from mkdocs.utils import get_relative_url
 
 from chatmode_registry.core import vscode
 from chatmode_registry.core.identity import slugify
+from chatmode_registry.core.marketplace import MarketplaceRef
 from chatmode_registry.core.model import VIA_SUBAGENT, Catalog, ChatMode, Diagnostic, Severity, Transition
 from chatmode_registry.core.pages import KINDS, PAGE_KINDS, PageKind, page_path, raw_path
 from chatmode_registry.mkdocs.links import InstallLinks, install_links
@@ -109,6 +110,10 @@ LINK_GROUPS = (
 )
 
 #: How a chat mode page names each kind of transition (``Transition.via``).
+#: The copy button's accessible name on a mode's page, by kind. The contract wants it to start
+#: with "Copy chatmode" on every page; an agent's file is named as what it is (#25).
+COPY_LABELS = {"chatmode": "Copy chatmode file", "agent": "Copy chatmode (agent file)"}
+
 VIA_LABELS = {"handoff": "handoff", "prose": "named in text", "subagent": "subagent"}
 
 
@@ -229,7 +234,8 @@ class CatalogSite:
     ``base`` is the absolute URL of the published site root (``None`` without ``site_url``:
     no install links); ``dates`` maps a source path to its last commit date; ``edit_url``
     gives a source path's edit link or ``None``; ``diff`` is the baseline comparison
-    (:class:`chatmode_registry.core.diff.CatalogDiff`) or ``None``.
+    (:class:`chatmode_registry.core.diff.CatalogDiff`) or ``None``; ``marketplace`` is the
+    registry's Copilot plugin marketplace (``None``: no Copilot CLI commands on the pages).
     """
 
     def __init__(
@@ -244,8 +250,10 @@ class CatalogSite:
         baseline_error: str | None = None,
         nav: bool = True,
         home: bool = False,
+        marketplace: MarketplaceRef | None = None,
     ) -> None:
         self.catalog = catalog
+        self.marketplace = marketplace
         self.layout = layout
         self.base = base
         self.dates = dates or {}
@@ -445,6 +453,7 @@ class CatalogSite:
             "chunk_size": INDEX_CHUNK,
             "filter_link_script": Markup(FILTER_LINK_SCRIPT),
             "install_templates": self.install_templates(),
+            "copilot_cli": self.copilot_cli_view(SLUG_MARKER),
             "tool_facets": [(name, len(info.modes)) for name, info in self.tools.items()],
             "model_facets": [(name, len(modes)) for name, modes in self.models.items()],
         }
@@ -460,6 +469,8 @@ class CatalogSite:
             "line": transition.line,
             "builtin": transition.builtin,
             "dangling": transition.dangling,
+            "where": vscode.harness_note(transition.via),
+            "harnesses": transition.harnesses,
             "name": target.name if target else transition.text,
             "url": self.mode_url(target.slug, page_url) if target else None,
         }
@@ -469,6 +480,20 @@ class CatalogSite:
         ``invocation`` (user / model / subagents, as in ``catalog.json``). Its subagent links
         are in :meth:`transition_groups` with every other kind."""
         return {"agent_name": mode.agent_name, "invocation": invocation(mode)}
+
+    def copilot_cli_view(self, slug: str) -> dict[str, str | None] | None:
+        """The Copilot CLI commands of one chat mode: ``install`` (its plugin), ``add`` (the
+        one-time marketplace registration, ``None`` when the source is unknown) and
+        ``template``, the install command with :data:`SLUG_MARKER` for the slug (the index's
+        script makes each entry's command from it). ``None`` when the registry names no
+        marketplace."""
+        if self.marketplace is None:
+            return None
+        return {
+            "install": self.marketplace.install_command(slug),
+            "add": self.marketplace.add_command(),
+            "template": self.marketplace.install_command(SLUG_MARKER),
+        }
 
     def transition_groups(self, mode: ChatMode, page_url: str) -> list[dict[str, Any]]:
         """A chat mode's links to and from others, in the page's sections (:data:`LINK_GROUPS`).
@@ -489,6 +514,8 @@ class CatalogSite:
                 "line": transition.line,
                 "builtin": False,
                 "dangling": False,
+                "where": vscode.harness_note(transition.via),
+                "harnesses": transition.harnesses,
                 "source": source.source,
             }
             for source, transition in self.catalog.incoming.get(mode.slug, [])
@@ -529,9 +556,11 @@ class CatalogSite:
             "sha256": mode.sha256,
             "size": len(mode.raw),
             "kind_label": "custom agent" if mode.kind == "agent" else "chat mode",
+            "copy_label": COPY_LABELS[mode.kind],
             "updated": self.dates.get(mode.source),
             "edit_url": self.edit_url(mode.source),
             "install": links,
+            "copilot_cli": self.copilot_cli_view(mode.slug),
             **self.vscode_view(mode),
             "link_groups": self.transition_groups(mode, page_url),
             "sections": {name: {"id": id_, "title": title} for name, (id_, title) in MODE_SECTIONS.items()},

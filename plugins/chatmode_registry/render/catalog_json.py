@@ -19,6 +19,7 @@ from chatmode_registry.core.record import (
     RemovedRecord,
     TransitionRecord,
 )
+from chatmode_registry.core.site import MAX_CATALOG_BYTES
 
 
 def body_sha256(mode: ChatMode) -> str:
@@ -33,9 +34,10 @@ def invocation(mode: ChatMode) -> InvocationRecord:
 
 
 def chatmode_to_dict(
-    mode: ChatMode, *, prefix: str = "catalog", history: list[str] | None = None
+    mode: ChatMode, *, prefix: str = "catalog", history: list[str] | None = None, history_omitted: int = 0
 ) -> ChatModeRecord:
-    """One entry of ``chatmodes`` (``data/catalog.schema.json``)."""
+    """One entry of ``chatmodes`` (``data/catalog.schema.json``); ``history_omitted`` counts
+    the earlier versions ``history`` leaves out."""
     data: ChatModeRecord = {
         "slug": mode.slug,
         "name": mode.name,
@@ -56,6 +58,8 @@ def chatmode_to_dict(
     }
     if history:
         data["history"] = history
+    if history_omitted:
+        data["history_omitted"] = history_omitted
     return data
 
 
@@ -67,20 +71,29 @@ def catalog_to_dict(
     history: dict[str, list[str]] | None = None,
     removed: dict[str, list[str]] | None = None,
     marketplace: MarketplaceRef | None = None,
+    history_omitted: dict[str, int] | None = None,
+    removed_omitted: int = 0,
 ) -> CatalogRecord:
     """The whole ``catalog.json`` document; ``history`` maps a source path to earlier digests.
 
     ``removed`` maps the source path of each chat mode file the folder no longer has to its
     committed digests; when there are any, they are listed under ``removed`` as
     ``{"slug", "source", "history"}`` so ``chatmodes status`` can tell a copy of a removed
-    mode from an unknown file.
+    mode from an unknown file. ``history_omitted`` (by source) and ``removed_omitted`` count
+    what history had beyond the lists' bounds.
     """
     history = history or {}
+    omitted = history_omitted or {}
     data: CatalogRecord = {
         "schema": SCHEMA_VERSION,
         "site_url": site_url,
         "chatmodes": [
-            chatmode_to_dict(mode, prefix=prefix, history=history.get(mode.source))
+            chatmode_to_dict(
+                mode,
+                prefix=prefix,
+                history=history.get(mode.source),
+                history_omitted=omitted.get(mode.source, 0),
+            )
             for mode in catalog.chatmodes
         ],
         "rejected": [
@@ -98,6 +111,8 @@ def catalog_to_dict(
             RemovedRecord(slug=slugify(_stem(source)), source=source, history=digests)
             for source, digests in removed.items()
         ]
+    if removed_omitted:
+        data["removed_omitted"] = removed_omitted
     return data
 
 
@@ -115,3 +130,71 @@ def _diagnostic(diagnostic: Diagnostic) -> DiagnosticRecord:
 def dumps(data: CatalogRecord | dict[str, Any]) -> str:
     """Serialise the catalog: UTF-8 text, stable key order, one trailing newline."""
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+class CatalogTooLarge(Exception):
+    """``catalog.json`` would be larger than the registry's clients accept, even without
+    what history adds; the message says by how much and what to do."""
+
+
+#: How far :func:`fit_catalog` cuts, in order: the ``removed`` list, then each mode's
+#: ``history`` (what history adds; the modes themselves are never cut).
+_REMOVED_STEPS = (100, 0)
+_HISTORY_STEPS = (10, 1, 0)
+
+
+def fit_catalog(data: CatalogRecord, *, limit: int = MAX_CATALOG_BYTES) -> tuple[str, list[str]]:
+    """``catalog.json``'s text for ``data`` within ``limit`` bytes (what ``install``,
+    ``status`` and ``search`` accept, :data:`~chatmode_registry.core.site.MAX_CATALOG_BYTES`),
+    and a sentence for each cut made to get there.
+
+    What history adds goes first: the ``removed`` list is shortened (100 entries, then none),
+    then every mode's ``history`` (10 versions, 1, none), each cut counted in
+    ``removed_omitted`` / ``history_omitted``. ``data`` is changed in place. Raises
+    :class:`CatalogTooLarge` when the catalog does not fit even then: a site whose catalog
+    its clients refuse must not be published.
+    """
+    text = dumps(data)
+    size = len(text.encode("utf-8"))
+    if size <= limit:
+        return text, []
+    original = size
+    cuts: list[str] = []
+    for keep in _REMOVED_STEPS:
+        removed = data.get("removed", [])
+        if size <= limit or len(removed) <= keep:
+            continue
+        data["removed_omitted"] = data.get("removed_omitted", 0) + len(removed) - keep
+        if keep:
+            data["removed"] = removed[:keep]
+        else:
+            del data["removed"]
+        cuts.append(f"'removed' cut to {keep:,} entries")
+        text = dumps(data)
+        size = len(text.encode("utf-8"))
+    for keep in _HISTORY_STEPS:
+        if size <= limit:
+            break
+        cut = 0
+        for entry in data["chatmodes"]:
+            history = entry.get("history", [])
+            if len(history) <= keep:
+                continue
+            entry["history_omitted"] = entry.get("history_omitted", 0) + len(history) - keep
+            cut += 1
+            if keep:
+                entry["history"] = history[:keep]
+            else:
+                del entry["history"]
+        if cut:
+            cuts.append(f"the history of {cut:,} chat modes cut to {keep} versions")
+            text = dumps(data)
+            size = len(text.encode("utf-8"))
+    if size > limit:
+        raise CatalogTooLarge(
+            f"catalog.json would be {size:,} bytes, more than the {limit:,} the registry's clients "
+            "(install, status, search) accept, even without what git history adds: split the "
+            "catalog into several sites, or shorten the chat modes"
+        )
+    cuts.insert(0, f"catalog.json was {original:,} bytes, over the {limit:,} its clients accept")
+    return text, cuts

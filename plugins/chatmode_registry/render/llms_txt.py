@@ -13,6 +13,7 @@ import re
 from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
+from chatmode_registry.core.marketplace import MarketplaceRef
 from chatmode_registry.core.record import ChatModeRecord
 from chatmode_registry.render.words import plural
 
@@ -47,8 +48,10 @@ def llms_txt(
     site_url: str | None,
     with_full: bool,
     summary: str | None = None,
+    marketplace: MarketplaceRef | None = None,
 ) -> str:
-    """The ``llms.txt`` of a catalog; ``entries`` are ``catalog.json``'s chat mode records."""
+    """The ``llms.txt`` of a catalog; ``entries`` are ``catalog.json``'s chat mode records.
+    With a ``marketplace``, a paragraph says how to install a mode with Copilot CLI."""
     lines = [f"# {one_line(site_name) or 'Chat mode catalog'}", ""]
     count = len(entries)
     lines.append(
@@ -66,6 +69,16 @@ def llms_txt(
         )
     )
     lines.append("")
+    if marketplace is not None:
+        # Prose before the first section, where the proposal allows any detail.
+        add = marketplace.add_command()
+        install = _code(marketplace.install_command("SLUG"))
+        lines.append(
+            "With GitHub Copilot CLI, "
+            + (f"add this registry's plugin marketplace once ({_code(add)}), then " if add else "")
+            + f"install a chat mode as a plugin: {install}, SLUG being its file name without the suffix."
+        )
+        lines.append("")
     lines.append("## Chat modes")
     lines.append("")
     for entry in entries:
@@ -74,6 +87,14 @@ def llms_txt(
         line = f"- [{name}]({absolute(entry['raw_url'], site_url)})"
         lines.append(line + (f": {description}" if description else ""))
     return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span, fenced by more backticks than it holds in a row."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{one_line(text)}{padding}{fence}"
 
 
 def write_llms_full_txt(

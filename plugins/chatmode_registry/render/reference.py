@@ -39,15 +39,78 @@ def _cell(text: str) -> str:
 
 
 def fields_table(schema: dict[str, Any] | None = None, *, heading: str = "Field") -> str:
-    """A Markdown table of a schema's properties: name, type, required, description."""
+    """A Markdown table of a schema's properties: name, type, required, description; for the
+    header schema also where each field is read (VS Code, GitHub) and the sources that say so."""
     schema = schema or vscode.schema()
     required = set(schema.get("required", []))
-    rows = [f"| {heading} | Type | Description |", "| --- | --- | --- |"]
-    for name, spec in schema.get("properties", {}).items():
+    properties = schema.get("properties", {})
+    by_target = any("x-targets" in spec for spec in properties.values())
+    if by_target:
+        rows = [
+            f"| {heading} | Type | VS Code | GitHub | Description | Source |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+    else:
+        rows = [f"| {heading} | Type | Description |", "| --- | --- | --- |"]
+    for name, spec in properties.items():
         note = " **Deprecated.**" if spec.get("deprecated") else ""
         mark = " (required)" if name in required else ""
-        rows.append(f"| `{name}`{mark} | {_type_of(spec)} | {_cell(spec.get('description', ''))}{note} |")
+        description = f"{_cell(spec.get('description', ''))}{note}"
+        if by_target:
+            targets = spec.get("x-targets", {})
+            sources = ", ".join(source_label(source) for source in spec.get("x-sources", ()))
+            rows.append(
+                f"| `{name}`{mark} | {_type_of(spec)} | {_cell(targets.get('vscode', ''))} | "
+                f"{_cell(targets.get('github', ''))} | {description} | {sources} |"
+            )
+        else:
+            rows.append(f"| `{name}`{mark} | {_type_of(spec)} | {description} |")
     return "\n".join(rows)
+
+
+def source_label(source: str) -> str:
+    """A short name for one of the sources the facts reflect, with its revision or date."""
+    entry = vscode.reflects()[source]
+    revision = entry.get("commit", "")[:12]
+    when = entry.get("date") or entry.get("read", "")
+    detail = ", ".join(part for part in (revision, when) if part)
+    return f"{_cell(entry['short'])} ({detail})" if detail else _cell(entry["short"])
+
+
+def sources_markdown() -> str:
+    """Every source the header facts reflect: what, where, which revision, read when."""
+    rows = ["| Source | Where | Revision | Dated | Read |", "| --- | --- | --- | --- | --- |"]
+    for entry in vscode.reflects().values():
+        where = entry.get("url") or f"{entry.get('repository', '')} `{entry.get('path', '')}`"
+        if entry.get("url") and entry.get("repository"):
+            where += f" ({entry['repository']} `{entry.get('path', '')}`)"
+        revision = f"`{entry['commit']}`" if entry.get("commit") else ""
+        if entry.get("version"):
+            revision += f" (version {entry['version']})"
+        rows.append(
+            f"| {_cell(entry['title'])} | {where} | {revision} | {entry.get('date', '')} | {entry.get('read', '')} |"
+        )
+    models = vscode.models()
+    model_sources = "\n".join(f"- {_cell(source['title'])}: {source['url']}" for source in models["sources"])
+    return "\n\n".join(
+        [
+            "### Sources of the header facts",
+            "The field table and the rules reflect these revisions. A key's VS Code column says "
+            "what VS Code 1.140 does with it in an agent file that VS Code runs itself; the GitHub "
+            "column what GitHub's reference says for GitHub.com and the Copilot CLI.",
+            "\n".join(rows),
+            f"### Models (list of {models['read']})",
+            _cell(models["notes"]),
+            "Current: " + ", ".join(f"`{name}`" for name in models["current"]) + ".",
+            "Retired: "
+            + ", ".join(
+                f"`{name}` ({entry['date']}, use `{entry['replacement']}`)"
+                for name, entry in models["retired"].items()
+            )
+            + ".",
+            model_sources,
+        ]
+    )
 
 
 def _inline(node: Any, root: dict[str, Any]) -> Any:
@@ -129,8 +192,11 @@ EDGE_KINDS = {
 def transitions_markdown() -> str:
     """The edge kinds (``via`` in ``catalog.json``) and how each kind's target is resolved."""
     facts = vscode.facts()["agent_resolution"]
-    rows = ["| `via` | What it is |", "| --- | --- |"]
-    rows += [f"| `{via}` | {_cell(text)} |" for via, text in EDGE_KINDS.items()]
+    rows = ["| `via` | What it is | Where it applies (`harnesses`) |", "| --- | --- | --- |"]
+    rows += [
+        f"| `{via}` | {_cell(text)} | {_cell(vscode.harness_note(via) or 'everywhere the instructions are read')} |"
+        for via, text in EDGE_KINDS.items()
+    ]
     builtins = ", ".join(f"`{name}`" for name in vscode.BUILTIN_AGENT_NAMES)
     sources = "\n".join(f"- {_cell(source)}" for source in facts["sources"])
     return "\n\n".join(
@@ -155,7 +221,9 @@ def transitions_markdown() -> str:
             "may name a built-in agent, in any case.",
             "### Unresolved targets",
             "Any other target is dangling (`CM302`): an error with its line when a folder is "
-            "validated or built, `info` when single files are validated.",
+            "validated or built, `info` when single files are validated, and `info` naming the "
+            "install command in a workspace (the folders VS Code reads), where the mode may "
+            "simply not be installed.",
             f"### Sources (read {facts['read']})",
             sources,
         ]
@@ -183,6 +251,7 @@ def reference_markdown() -> str:
             "## Header fields",
             _cell(schema.get("description", "")),
             fields_table(schema),
+            sources_markdown(),
             "### Handoff entries",
             fields_table(handoff, heading="Handoff field"),
             transitions_markdown(),

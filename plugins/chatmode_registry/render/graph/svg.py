@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from chatmode_registry.core.vscode import harness_note
 from chatmode_registry.render.graph.layout import (
     DEFAULT_MAX_WIDTH,
     MARGIN,
@@ -176,8 +177,9 @@ def kinds_hidden_by_default(kinds: Iterable[str]) -> tuple[str, ...]:
 
 
 def legend_entries(hidden_kinds: Iterable[str] = ()) -> list[dict[str, object]]:
-    """One entry per kind of edge (``kind``, ``words``, ``dash``, ``width``, and ``shown``:
-    false for the ``hidden_kinds`` a drawing starts with hidden), for a legend."""
+    """One entry per kind of edge (``kind``, ``words``, ``dash``, ``width``; ``where``: the
+    harnesses that ignore this kind, empty when it applies everywhere; ``shown``: false for
+    the ``hidden_kinds`` a drawing starts with hidden), for a legend."""
     hidden = set(hidden_kinds)
     return [
         {
@@ -185,6 +187,7 @@ def legend_entries(hidden_kinds: Iterable[str] = ()) -> list[dict[str, object]]:
             "words": style.words,
             "dash": style.dash,
             "width": style.width,
+            "where": harness_note(kind),
             "shown": kind not in hidden,
         }
         for kind, style in EDGE_STYLES.items()
