@@ -452,6 +452,7 @@ NOT_DRAWN = {
     "cmr-graph-toolbar",
     "cmr-graph-tool",
     "cmr-graph-kind",
+    "cmr-graph-legend__where",
     "cmr-graphs--wide",
     "cmr-graphs--narrow",
     "cmr-js",
