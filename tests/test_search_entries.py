@@ -223,3 +223,21 @@ def test_a_site_s_search_index_is_the_one_material_makes(tmp_path: Path) -> None
     assert len(catalog_pages) > len(modes)
     assert {url for url, excluded in skipped.items() if excluded} == catalog_pages
     assert not any(json.loads((slow / "mkdocs.yml.skipped.json").read_text()).values())
+
+
+def test_a_mode_page_is_found_by_the_tools_it_uses(clean_build) -> None:
+    """#25: searching for a tool finds the chat modes that use it, not only the Tools page.
+    The tools are in the entry of the page's title (after the description), and nowhere in
+    the finished page but its tools section."""
+    site = clean_build.site
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    modes = json.loads((site / "catalog.json").read_text(encoding="utf-8"))["chatmodes"]
+    assert any(mode["tools"] for mode in modes)
+    for mode in modes:
+        (title,) = [doc for doc in docs if doc["location"] == mode["url"] + "#cmr-title"]
+        for tool in mode["tools"]:
+            assert tool in title["text"], (mode["slug"], tool, title["text"])
+        page = (site / mode["url"] / "index.html").read_text(encoding="utf-8")
+        assert "<p>Tools: " not in page  # the line only search reads is gone
+    users = {doc["location"].split("#")[0] for doc in docs if "search/codebase" in doc["text"]}
+    assert {mode["url"] for mode in modes if "search/codebase" in mode["tools"]} <= users
