@@ -20,7 +20,10 @@ quadratic work. The classes:
 * body diffs that defeat difflib (#23, finding 10): every tenth line changed (summarised past
   ``MAX_COMPARED_LINES``), one line inserted into a long body (only the changed part is
   compared), both through ``chatmodes diff``'s comparison (``diff_catalogs``), and the same
-  class below the bound, where difflib's own quadratic matching runs on at most that many lines.
+  class below the bound, where difflib's own quadratic matching runs on at most that many lines;
+* a site whose entries all name one valid file (#23.3): ``search`` and ``install
+  --with-transitions`` read each file (time grows with the entries, memory does not), and
+  past the command's fetch total they stop at the same cost whatever the catalog lists.
 
 Times are CPU seconds of this process (``time.process_time``; builds: user + system of the
 build's own process), best of ``--repeat``. On a shared machine wall time is noise; CPU time
@@ -329,6 +332,122 @@ def body_diffs(repeat: int, budget: float) -> list[Row]:
     return rows
 
 
+def _fetch_site(work: Path, count: int, body_bytes: int) -> Path:
+    """A built-site folder whose ``count`` entries each list a valid file of ``body_bytes``
+    (one per slug, so install accepts the names); ``m0`` hands off to every other."""
+    import hashlib
+    import json
+
+    folder = work / f"fetch-{count}-{body_bytes}"
+    raw = b"---\ndescription: d\n---\n# M\n\n" + b"word " * (body_bytes // 5)
+    digest = hashlib.sha256(raw).hexdigest()
+    entries = []
+    for number in range(count):
+        slug = f"m{number}"
+        (folder / "catalog" / slug).mkdir(parents=True)
+        (folder / "catalog" / slug / f"{slug}.chatmode.md").write_bytes(raw)
+        entries.append(
+            {
+                "slug": slug,
+                "name": slug,
+                "description": "d",
+                "tools": [],
+                "source": f"{slug}.chatmode.md",
+                "url": f"catalog/{slug}/",
+                "raw_url": f"catalog/{slug}/{slug}.chatmode.md",
+                "sha256": digest,
+                "bytes": len(raw),
+                "transitions": [],
+                "diagnostics": [],
+            }
+        )
+    entries[0]["transitions"] = [
+        {"target": f"m{n}", "text": f"m{n}", "label": "", "via": "handoff", "line": 2, "builtin": False}
+        for n in range(1, count)
+    ]
+    document = {"schema": 1, "site_url": None, "chatmodes": entries, "rejected": []}
+    (folder / "catalog.json").write_text(json.dumps(document), encoding="utf-8")
+    return folder
+
+
+def fetches(repeat: int, budget: float, work: Path) -> list[Row]:
+    """A site whose entries all list a valid file: search and install, below and past the
+    fetch total; the peak memory of the search (tracemalloc) at both sizes."""
+    import tracemalloc
+
+    from chatmode_registry.core import query
+    from chatmode_registry.core.install import plan_install
+    from chatmode_registry.core.site import MAX_TOTAL_BYTES, FetchLimitError, open_site
+
+    outcomes: set[str] = set()
+
+    def searching(folder: Path) -> Callable[[], object]:
+        def run() -> None:
+            site = open_site(str(folder))
+            try:
+                query.scan_bodies(site, list(site.entries().values()), "word")
+                outcomes.add("searched")
+            except FetchLimitError:
+                outcomes.add("stopped at the total")
+
+        return run
+
+    def installing(folder: Path) -> Callable[[], object]:
+        def run() -> None:
+            try:
+                plan_install(open_site(str(folder)), ["m0"], with_transitions=True, depth=None)
+                outcomes.add("planned")
+            except FetchLimitError:
+                outcomes.add("stopped at the total")
+
+        return run
+
+    def peak(folder: Path) -> float:
+        tracemalloc.start()
+        try:
+            searching(folder)()
+            return tracemalloc.get_traced_memory()[1] / 1e6
+        finally:
+            tracemalloc.stop()
+
+    rows = []
+    body = 256 * 1024  # the build's default max_bytes: the largest file a default site has
+    below = (60, 120)  # 15 and 30 MiB: under the 64 MiB total
+    past = (2 * MAX_TOTAL_BYTES // body, 4 * MAX_TOTAL_BYTES // body)  # two and four times it
+    for label, sizes in (("below the total", below), ("past the total", past)):
+        folders = {size: _fetch_site(work, size, body) for size in sizes}
+        for name, make in (("search", searching), ("install --with-transitions", installing)):
+            outcomes.clear()
+            small, large = two_sizes(
+                repeat, budget, lambda size, make=make, folders=folders: make(folders[size]), sizes
+            )
+            rows.append(
+                Row(
+                    "fetch",
+                    f"{name}, {label}",
+                    f"{sizes[0]} x 256 KiB",
+                    small,
+                    large,
+                    ", ".join(sorted(outcomes)),
+                )
+            )
+            print(f"  fetch {name} {label}: {small:.3f} s, {large} s, {outcomes}", flush=True)
+        if label == "below the total":
+            small_peak, large_peak = peak(folders[sizes[0]]), peak(folders[sizes[1]])
+            rows.append(
+                Row(
+                    "fetch",
+                    "search, peak memory",
+                    f"{sizes[0]} x 256 KiB",
+                    small_peak,
+                    large_peak,
+                    "MB, not seconds",
+                )
+            )
+            print(f"  fetch search peak: {small_peak:.1f} MB, {large_peak:.1f} MB", flush=True)
+    return rows
+
+
 def table(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
     lines = [
@@ -386,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="write the table into docs/performance.md")
     parser.add_argument(
         "--only",
-        choices=["lines", "yaml", "catalogs", "sites", "history", "diffs"],
+        choices=["lines", "yaml", "catalogs", "sites", "history", "diffs", "fetch"],
         action="append",
         help="run only these parts",
     )
@@ -397,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        parts = set(options.only or ["lines", "yaml", "catalogs", "sites", "history", "diffs"])
+        parts = set(options.only or ["lines", "yaml", "catalogs", "sites", "history", "diffs", "fetch"])
         if "lines" in parts:
             print("pathological lines", flush=True)
             rows += line_classes(options.repeat, options.budget, options.target)
@@ -416,6 +535,9 @@ def main(argv: list[str] | None = None) -> int:
         if "diffs" in parts:
             print("body diffs", flush=True)
             rows += body_diffs(options.repeat, options.budget)
+        if "fetch" in parts:
+            print("client fetches", flush=True)
+            rows += fetches(options.repeat, options.budget, work)
     text = (
         "## Hostile inputs (#14)\n\n"
         f"`python benchmarks/hostile.py` on {dt.date.today().isoformat()}, Python "

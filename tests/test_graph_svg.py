@@ -20,6 +20,7 @@ from chatmode_registry.render.graph import (
     GraphEdge,
     GraphNode,
     graph_css,
+    kinds_hidden_by_default,
     legend_entries,
     neighbourhood,
     render_graph,
@@ -450,6 +451,11 @@ NOT_DRAWN = {
     "cmr-graph-view",
     "cmr-graph-toolbar",
     "cmr-graph-tool",
+    "cmr-graph-kind",
+    "cmr-graph-legend__where",
+    "cmr-graphs--wide",
+    "cmr-graphs--narrow",
+    "cmr-js",
     "cmr-graph-scale",
     "cmr-graph-viewport",
     "cmr-graph-legend",
@@ -576,3 +582,56 @@ def test_random_graphs_give_well_formed_xml_with_one_link_per_linked_node(data, 
         )
         == 1
     )
+
+
+# ---------------------------------------------------------------------------- #25: reading at a glance
+
+
+def test_opposite_edges_of_one_kind_are_one_line_with_a_head_at_each_end():
+    nodes = team(["A", "B", "C"])
+    edges = [
+        GraphEdge("a", "b", "to B", kind="handoff"),
+        GraphEdge("b", "a", "back to A", kind="handoff"),
+        GraphEdge("b", "c", kind="handoff"),
+        GraphEdge("c", "b", kind="prose"),  # another kind: its own arrow
+    ]
+    (root,) = [parse(svg) for svg in render_graph(nodes, edges)]
+    drawn = groups_with_class(root, "cmr-edge")
+    lines = sorted((g.get("data-source"), g.get("data-target"), g.get("data-two-way")) for g in drawn)
+    assert lines == [("a", "b", ""), ("b", "c", None), ("c", "b", None)]
+    (pair,) = [g for g in drawn if g.get("data-two-way") is not None]
+    assert "cmr-edge--both" in classes(pair)
+    path = pair.find(SVG + "path")
+    (marker,) = root.iter(SVG + "marker")
+    # The shared head turns round at the start of the line; the group gives every line its end.
+    assert marker.get("orient") == "auto-start-reverse"
+    assert path.get("marker-start") == f"url(#{marker.get('id')})"
+    tooltip = pair.find(SVG + "title").text
+    assert "A \u2192 B (handoff): to B" in tooltip and "B \u2192 A (handoff): back to A" in tooltip
+
+
+def test_hidden_kinds_are_drawn_outside_the_layout():
+    nodes = team(["A", "B", "C", "D"])
+    edges = [
+        GraphEdge("a", "b", kind="handoff"),
+        GraphEdge("b", "c", kind="handoff"),
+        GraphEdge("c", "a", kind="prose"),
+        GraphEdge("a", "d", kind="prose"),
+        GraphEdge("d", "a", kind="prose"),
+    ]
+    assert kinds_hidden_by_default(edge.kind for edge in edges) == ("prose",)
+    assert kinds_hidden_by_default(["prose"]) == ()  # nothing else to show: prose stays
+    (root,) = [parse(svg) for svg in render_graph(nodes, edges, hidden_kinds=("prose",))]
+    drawn = {(g.get("data-source"), g.get("data-target")): g for g in groups_with_class(root, "cmr-edge")}
+    assert set(drawn) == {("a", "b"), ("b", "c"), ("c", "a"), ("a", "d")}
+    unplaced = {pair for pair, g in drawn.items() if "cmr-edge--unplaced" in classes(g)}
+    assert unplaced == {("c", "a"), ("a", "d")}
+    assert drawn[("a", "d")].get("data-two-way") == ""
+    # The boxes are placed for the handoffs alone: a, b, c one below the other.
+    tops = {
+        g.get("data-node"): float(g.find(f".//{SVG}rect").get("y"))
+        for g in groups_with_class(root, "cmr-node")
+    }
+    assert tops["a"] < tops["b"] < tops["c"]
+    entries = {entry["kind"]: entry["shown"] for entry in legend_entries(("prose",))}
+    assert entries == {"handoff": True, "subagent": True, "prose": False}

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.filenames import escaped
+from chatmode_registry.mkdocs.structure import FILTER_LINK_SCRIPT
 from chatmode_registry.render.catalog_json import catalog_to_dict
 from conftest import SITE_URL, BuildResult, build, write_project
 from hostile import BODY_PAYLOADS, INLINE_PAYLOADS, HostileTree, write_hostile_tree
@@ -159,8 +160,10 @@ def _normalised_script(text: str) -> str:
 
 
 def site_scripts(site: Path) -> set[str]:
-    """The inline scripts the theme writes, read from the site's own home page (not from a chat mode)."""
-    return {_normalised_script(text) for text in inline_scripts((site / "index.html").read_text("utf-8"))}
+    """The inline scripts the theme writes, read from the site's own home page (not from a chat
+    mode), and the plugin's one (a constant: the catalog index renames an old ``?q=`` link)."""
+    theme = {_normalised_script(text) for text in inline_scripts((site / "index.html").read_text("utf-8"))}
+    return theme | {_normalised_script(FILTER_LINK_SCRIPT)}
 
 
 def own_script(site: Path, page: Path, site_path: str) -> Callable[[str], bool]:

@@ -235,6 +235,10 @@ SCANNERS: dict[str, Callable[[str], object]] = {
     "body rendering": lambda text: render_body(text),
     "search sections": _search_sections,
     "changes page text": lambda text: (changes.md_text(text), changes.md_code(text), changes.md_fence(text)),
+    "changes page word diff": lambda text: (
+        changes.html_word_diff(text, text[::-1]),
+        changes.html_word_diff(text, "x" + text + "x"),
+    ),
     "graph labels": _graph_text,
     "diagnostics output": _diagnostics,
 }

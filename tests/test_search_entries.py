@@ -248,3 +248,21 @@ def test_a_body_that_material_s_parser_fails_on_does_not_stop_the_build(tmp_path
     words = " ".join(entry["title"] + " " + entry["text"] for entry in entries)
     assert all(word in words for word in ("alpha", "beta", "gamma", "delta", "epsilon"))
     assert "catalog/x/#delta" in {entry["location"] for entry in entries}
+
+
+def test_a_mode_page_is_found_by_the_tools_it_uses(clean_build) -> None:
+    """#25: searching for a tool finds the chat modes that use it, not only the Tools page.
+    The tools are in the entry of the page's title (after the description), and nowhere in
+    the finished page but its tools section."""
+    site = clean_build.site
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    modes = json.loads((site / "catalog.json").read_text(encoding="utf-8"))["chatmodes"]
+    assert any(mode["tools"] for mode in modes)
+    for mode in modes:
+        (title,) = [doc for doc in docs if doc["location"] == mode["url"] + "#cmr-title"]
+        for tool in mode["tools"]:
+            assert tool in title["text"], (mode["slug"], tool, title["text"])
+        page = (site / mode["url"] / "index.html").read_text(encoding="utf-8")
+        assert "<p>Tools: " not in page  # the line only search reads is gone
+    users = {doc["location"].split("#")[0] for doc in docs if "search/codebase" in doc["text"]}
+    assert {mode["url"] for mode in modes if "search/codebase" in mode["tools"]} <= users

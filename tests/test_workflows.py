@@ -160,7 +160,7 @@ def test_preview_publish_runs_only_trusted_code_with_its_write_token():
         "actions": "read",
         "pages": "read",
     }
-    condition = workflow["jobs"]["publish"]["if"]
+    condition = workflow["jobs"]["identify"]["if"]
     assert "github.event.workflow_run.event == 'pull_request'" in condition
     assert "vars.PREVIEW_FORKS != 'false'" in condition
     # The default branch's checkout (no ref: never the pull request's head) ...
@@ -172,7 +172,8 @@ def test_preview_publish_runs_only_trusted_code_with_its_write_token():
         assert not re.search(r"(?<![\w./-])(pip|mkdocs|mike|chatmodes|properdocs)(?![\w-])", script), script
         assert not re.search(r"(bash|sh|python3?|source|\.)\s+\S*preview/", script), script
     assert index_of(
-        workflow, r"gh api \"repos/\$GITHUB_REPOSITORY/pulls/\$number\" --jq \.head\.sha"
+        workflow,
+        r"gh api \"repos/\$GITHUB_REPOSITORY/pulls/\$NUMBER\" --jq '\.state \+ \" \" \+ \.head\.sha'",
     ) < index_of(workflow, r"preview-pages\.sh publish")
 
 
@@ -356,6 +357,46 @@ def publish_release(remote: Path, checkout: Path, tmp: Path, tag: str) -> Runner
     return runner
 
 
+def trusted_runner(checkout: Path, tmp: Path, gh_answer: str, **expressions: str) -> Runner:
+    """A runner for preview-publish.yml's trusted steps, with ``gh`` a stub that prints
+    ``gh_answer`` (the pull request's ``state head_sha``) when asked about pull request 7."""
+    bin_folder = tmp / "bin"
+    bin_folder.mkdir()
+    stub = bin_folder / "gh"
+    stub.write_text(
+        f'#!/bin/sh\n[ "$2" = "repos/octo/registry/pulls/7" ] && echo {gh_answer}\n', encoding="utf-8"
+    )
+    stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
+    runner = Runner(
+        checkout,
+        tmp,
+        github_environment("main"),
+        {
+            "github.token": "fake-token",
+            "github.event.workflow_run.head_sha": "abc123",
+            "needs.identify.outputs.number": "7",
+            **expressions,
+        },
+    )
+    runner.env["PATH"] = f"{bin_folder}{os.pathsep}{runner.env['PATH']}"
+    return runner
+
+
+def preview_pages_sh(checkout: Path, action: str, number: str, site: Path | None = None):
+    """``preview-pages.sh ACTION`` run in ``checkout`` as the workflows run it."""
+    environment = {**os.environ, **IDENTITY, "PR_NUMBER": number}
+    if site is not None:
+        environment["PREVIEW_SITE"] = str(site)
+    return subprocess.run(
+        ["bash", ".github/scripts/preview-pages.sh", action],
+        cwd=checkout,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 @pytest.mark.skipif(shutil.which("mike") is None or shutil.which("git") is None, reason="mike or git missing")
 def test_publish_preview_and_cleanup_steps_against_a_local_remote(registry, tmp_path):
     remote, checkout = registry
@@ -399,23 +440,12 @@ def test_publish_preview_and_cleanup_steps_against_a_local_remote(registry, tmp_
 
     # The trusted side: the downloaded artifact in its workspace, gh answering the head check.
     shutil.copytree(pr_checkout / "preview", checkout / "preview")
-    bin_folder = tmp_path / "bin"
-    bin_folder.mkdir()
-    stub = bin_folder / "gh"
-    stub.write_text('#!/bin/sh\n[ "$2" = "repos/octo/registry/pulls/7" ] && echo abc123\n', encoding="utf-8")
-    stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
-    trusted = Runner(
+    trusted = trusted_runner(
         checkout,
         tmp_path,
-        github_environment("main"),
-        {
-            "github.token": "fake-token",
-            "github.event.workflow_run.head_sha": "abc123",
-            "vars.SITE_URL": "",
-            "steps.pages.outputs.base_url": PAGES.rstrip("/"),
-        },
+        "open abc123",
+        **{"vars.SITE_URL": "", "steps.pages.outputs.base_url": PAGES.rstrip("/")},
     )
-    trusted.env["PATH"] = f"{bin_folder}{os.pathsep}{trusted.env['PATH']}"
     publish_preview = load("preview-publish.yml")
     trusted.run(step_named(publish_preview, "Check that the preview belongs"))
     assert trusted.outputs == {"current": "true"} and trusted.carried == {"PR_NUMBER": "7"}
@@ -467,20 +497,9 @@ def test_a_stale_preview_is_not_published(registry, tmp_path):
     _, checkout = registry
     (checkout / "preview").mkdir()
     (checkout / "preview" / "pr-number").write_text("7\n", encoding="utf-8")
-    bin_folder = tmp_path / "bin"
-    bin_folder.mkdir()
-    stub = bin_folder / "gh"
-    stub.write_text("#!/bin/sh\necho newer456\n", encoding="utf-8")
-    stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
-    trusted = Runner(
-        checkout,
-        tmp_path,
-        github_environment("main"),
-        {"github.token": "fake-token", "github.event.workflow_run.head_sha": "abc123"},
-    )
-    trusted.env["PATH"] = f"{bin_folder}{os.pathsep}{trusted.env['PATH']}"
+    trusted = trusted_runner(checkout, tmp_path, "open newer456")
     trusted.run(step_named(load("preview-publish.yml"), "Check that the preview belongs"))
-    assert trusted.outputs == {"current": "false"} and "PR_NUMBER" not in trusted.carried
+    assert trusted.outputs == {"current": "false"}
 
 
 @pytest.mark.parametrize("number", ["0", "7; rm -rf /", "../1", "", "12345678901"])
@@ -488,13 +507,8 @@ def test_the_publish_step_refuses_a_number_that_is_not_one(registry, tmp_path, n
     _, checkout = registry
     (checkout / "preview").mkdir()
     (checkout / "preview" / "pr-number").write_text(number, encoding="utf-8")
-    step = step_named(load("preview-publish.yml"), "Check that the preview belongs")
-    runner = Runner(
-        checkout,
-        tmp_path,
-        github_environment("main"),
-        {"github.token": "x", "github.event.workflow_run.head_sha": "y"},
-    )
+    step = step_named(load("preview-publish.yml"), "Read the pull request number")
+    runner = Runner(checkout, tmp_path, github_environment("main"), {})
     env_file = tmp_path / "env"
     env_file.write_text("")
     completed = subprocess.run(
@@ -540,6 +554,121 @@ def test_a_preview_with_a_link_is_refused(tmp_path):
     )
     assert completed.returncode == 1 and "link or special file" in completed.stderr
     assert not (pages / "pr-3").exists() and not (pages / "versions.json").exists()
+
+
+def test_publish_and_cleanup_share_one_concurrency_group_per_pull_request():
+    publish = load("preview-publish.yml")["jobs"]["publish"]
+    cleanup = load("preview-cleanup.yml")["jobs"]["remove"]
+    # Each names the pull request its own way; with the same number they must be one group.
+    groups = {
+        publish["concurrency"]["group"].replace("${{ needs.identify.outputs.number }}", "7"),
+        cleanup["concurrency"]["group"].replace("${{ github.event.pull_request.number }}", "7"),
+    }
+    assert groups == {"preview-pr-7"}
+    assert publish["concurrency"]["cancel-in-progress"] is False
+    assert cleanup["concurrency"]["cancel-in-progress"] is False
+    # The number the group is keyed on is the one the identify job checked to be a number.
+    identify = load("preview-publish.yml")["jobs"]["identify"]
+    assert publish["needs"] == "identify"
+    assert identify["outputs"]["number"] == "${{ steps.number.outputs.number }}"
+    assert (
+        "^[1-9][0-9]{0,9}$"
+        in step_named({"jobs": {"identify": identify}}, "Read the pull request number")["run"]
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git missing")
+def test_a_closed_pull_request_is_not_published_and_its_preview_is_removed(registry, tmp_path):
+    remote, checkout = registry
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>preview</p>", encoding="utf-8")
+    # A preview published while the pull request was open.
+    published = preview_pages_sh(checkout, "publish", "7", site)
+    assert published.returncode == 0, published.stderr
+    assert "pr-7" in listing(remote)
+    # A later run of the same head finishes after the pull request closed.
+    trusted = trusted_runner(checkout, tmp_path, "closed abc123")
+    workflow = load("preview-publish.yml")
+    trusted.run(step_named(workflow, "Check that the preview belongs"))
+    assert trusted.outputs == {"current": "false", "closed": "true"}
+    publish_step = step_named(workflow, "Publish the preview")
+    assert "steps.check.outputs.current == 'true'" in publish_step["if"]
+    assert (
+        step_named(workflow, "Remove the preview of a closed")["if"]
+        == "${{ steps.check.outputs.closed == 'true' }}"
+    )
+    trusted.run_named(workflow, "Git identity", "Remove the preview of a closed")
+    assert "pr-7" not in listing(remote)
+
+
+def hostile_site(tmp_path: Path, kind: str) -> Path:
+    """A built preview with one entry git would not store as a plain file (``kind``)."""
+    site = tmp_path / "site"
+    (site / "catalog" / "alpha").mkdir(parents=True)
+    (site / "index.html").write_text("<p>x</p>", encoding="utf-8")
+    nested = site / "catalog" / "alpha"
+    if kind == "nested repository":
+        git(tmp_path, "init", "-q", str(nested))
+        (nested / "page.html").write_text("<p>a</p>", encoding="utf-8")
+        git(nested, "add", ".")
+        git(nested, "commit", "-q", "-m", "nested")
+    elif kind == ".git folder at the top":
+        (site / ".git").mkdir()
+        (site / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    elif kind == ".git file":
+        (nested / ".git").write_text("gitdir: /tmp/elsewhere\n", encoding="utf-8")
+    elif kind in NAMED:
+        (nested / kind).write_text("x\n", encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(nested / "pipe")
+    elif kind == "socket":
+        import socket
+
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(str(nested / "sock"))
+    elif kind == "link to a folder":
+        (nested / "up").symlink_to(tmp_path, target_is_directory=True)
+    else:
+        raise AssertionError(kind)
+    return site
+
+
+#: File names git reads as its own, as file systems fold them (git's verify_path).
+NAMED = (
+    ".GIT",
+    "git~1",
+    ".git.",
+    ".git ",
+    ".g\u200cit",
+    ".git::$INDEX_ALLOCATION",
+    ".gitmodules",
+    ".GitAttributes",
+    ".gitignore",
+)
+
+HOSTILE_ARTIFACTS = [
+    "nested repository",
+    ".git folder at the top",
+    ".git file",
+    *NAMED,
+    "fifo",
+    "socket",
+    "link to a folder",
+]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git missing")
+@pytest.mark.parametrize("kind", HOSTILE_ARTIFACTS)
+def test_a_preview_git_would_not_store_as_plain_files_is_refused(registry, tmp_path, kind):
+    remote, checkout = registry
+    site = hostile_site(tmp_path, kind)
+    before = git(remote, "for-each-ref")
+    completed = preview_pages_sh(checkout, "publish", "3", site)
+    assert completed.returncode != 0
+    assert "git would read as its own" in completed.stderr or "link or special file" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert git(remote, "for-each-ref") == before  # nothing pushed: no gitlink on gh-pages
 
 
 def preview_comment(site: Path, *, number: int) -> str:

@@ -42,6 +42,12 @@ for attempt in 1 2 3; do
     python3 "$scripts/preview_pages.py" remove --pages "$work" --number "$number"
   fi
   git -C "$work" add --all
+  # preview_pages.py refused anything git would not store as a plain file; check what git
+  # actually staged too (a gitlink, 160000, would break every later Pages deployment).
+  if git -C "$work" ls-files --stage -- "pr-$number" | grep -qv '^100644 '; then
+    echo "refusing to publish: pr-$number would hold something other than plain files" >&2
+    exit 1
+  fi
   if git -C "$work" diff --cached --quiet; then
     echo "$branch is unchanged"
     exit 0

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
+import stat
 import sys
 from pathlib import Path
 
@@ -67,19 +69,57 @@ def write_versions(pages: Path, versions: list[dict]) -> None:
     (pages / "versions.json").write_text(json.dumps(versions) + "\n", encoding="utf-8")
 
 
+#: Names git gives a meaning of its own inside a work tree. A ``.git`` folder or file turns the
+#: preview into a nested repository that ``git add --all`` records as a gitlink (a submodule
+#: with no ``.gitmodules``), which breaks every later Pages deployment; the others change
+#: what git stores. Compared after :func:`git_name`, as git's own ``verify_path`` does.
+GIT_NAMES = frozenset({".git", ".gitignore", ".gitattributes", ".gitmodules"})
+
+#: Code points HFS+ ignores in file names (git's ``is_hfs_dotgit`` skips them too), so that
+#: ``.g\u200cit`` is ``.git`` on a Mac.
+_HFS_IGNORED = dict.fromkeys(
+    [0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, *range(0x206A, 0x2070), 0xFEFF]
+)
+
+
+def git_name(name: str) -> str:
+    """``name`` as a case-insensitive file system may see it: case folded, HFS-ignored code
+    points dropped, an NTFS stream suffix (``.git::$INDEX_ALLOCATION``) and trailing dots and
+    spaces cut, and NTFS's short name ``git~1``."""
+    folded = name.translate(_HFS_IGNORED).casefold().split(":", 1)[0].rstrip(". ")
+    return ".git" if folded == "git~1" else folded
+
+
+def site_problem(site: Path) -> str | None:
+    """Why the untrusted ``site`` cannot be copied into the gh-pages work tree, or ``None``.
+
+    Only what git stores as a plain file or a folder is accepted: no symbolic link (it could
+    point at the runner's files), socket, FIFO or device, and no entry that git reads as its
+    own (:data:`GIT_NAMES`, in any case or spelling a file system folds to it), at any depth.
+    """
+    for folder, subfolders, files in os.walk(site):
+        for name in sorted(subfolders + files):
+            entry = Path(folder) / name
+            relative = entry.relative_to(site).as_posix()
+            if git_name(name) in GIT_NAMES:
+                return f"the preview contains {relative!r}, which git would read as its own, not as a file"
+            mode = entry.lstat().st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                return f"the preview contains a link or special file: {relative}"
+    return None
+
+
 def copy_site(site: Path, destination: Path) -> int:
     """Copy the regular files and folders of ``site`` into ``destination``; returns the byte count.
 
-    The build is untrusted: a symbolic link or any other special file is refused rather than
-    followed (it could point at the runner's files), and so is a site over ``MAX_SITE_BYTES``.
+    The build is untrusted: anything :func:`site_problem` refuses stops the copy before a
+    byte is written, and so does a site over ``MAX_SITE_BYTES``.
     """
-    total = 0
+    problem = site_problem(site)
+    if problem:
+        raise ValueError(problem)
     entries = sorted(site.rglob("*"))
-    for entry in entries:
-        if entry.is_symlink() or not (entry.is_file() or entry.is_dir()):
-            raise ValueError(f"the preview contains a link or special file: {entry.relative_to(site)}")
-        if entry.is_file():
-            total += entry.stat().st_size
+    total = sum(entry.lstat().st_size for entry in entries if entry.is_file())
     if total > MAX_SITE_BYTES:
         raise ValueError(f"the preview is {total} bytes, over the {MAX_SITE_BYTES} byte limit")
     destination.mkdir(parents=True)

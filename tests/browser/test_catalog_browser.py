@@ -71,7 +71,7 @@ def test_filter_box_and_facets_narrow_the_list(browser, served_site) -> None:
     search.fill("search/codebase")  # a tool
     page.wait_for_function("document.querySelector('#cmr-status').textContent.includes('Showing 2 of 4')")
     assert sorted(visible_slugs(page)) == ["alpha", "windows"]
-    assert "q=search%2Fcodebase" in page.url
+    assert "filter=search%2Fcodebase" in page.url
 
     search.fill("")
     page.locator("[data-cmr-facet=model] summary").click()

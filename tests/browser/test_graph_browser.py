@@ -43,12 +43,19 @@ def graph_site(tmp_path_factory: pytest.TempPathFactory, serve_site_for_session)
     return base_url, json.loads((site / "catalog.json").read_text(encoding="utf-8"))
 
 
-def neighbours(catalog: dict, slug: str) -> tuple[set[str], set[str]]:
-    """(targets, sources) of ``slug`` by node id, from catalog.json."""
+#: The kinds of transition the graph page shows at first (prose mentions start hidden).
+SHOWN_KINDS = frozenset({"handoff", "subagent"})
+
+
+def neighbours(catalog: dict, slug: str, kinds: frozenset[str] | None = None) -> tuple[set[str], set[str]]:
+    """(targets, sources) of ``slug`` by node id, from catalog.json (only transitions of
+    ``kinds``, when given)."""
     targets: set[str] = set()
     sources: set[str] = set()
     for mode in catalog["chatmodes"]:
         for transition in mode["transitions"]:
+            if kinds is not None and transition["via"] not in kinds:
+                continue
             target = transition["target"] or f"builtin:{transition['text'].strip().lower()}"
             if mode["slug"] == slug:
                 targets.add(target)
@@ -72,9 +79,11 @@ def drawing(page):
 
 
 def expected_light(catalog: dict, slug: str, page) -> tuple[list[str], list[str]]:
-    targets, sources = neighbours(catalog, slug)
+    """What lighting ``slug`` lights: its neighbours by the kinds shown, and its edges drawn."""
+    targets, sources = neighbours(catalog, slug, SHOWN_KINDS)
     edges = drawing(page).evaluate(
-        "svg => [...svg.querySelectorAll('.cmr-edge')].map(g => g.dataset.source + '>' + g.dataset.target)"
+        "svg => [...svg.querySelectorAll('.cmr-edge')].filter(g => g.getClientRects().length)"
+        ".map(g => g.dataset.source + '>' + g.dataset.target)"
     )
     touching = sorted(e for e in edges if slug in e.split(">"))
     return sorted({slug} | targets | sources), touching
@@ -96,7 +105,7 @@ def assert_lit(page, catalog: dict, slug: str) -> None:
 def test_hover_and_focus_light_a_node_its_edges_and_neighbours(page, watch, graph_site) -> None:
     base_url, catalog = graph_site
     page.goto(base_url + "catalog/graph/")
-    node = page.locator(".cmr-node[data-node='software-architect']")
+    node = page.locator(".cmr-node[data-node='software-architect']:visible")
     node.locator("rect").hover()
     assert_lit(page, catalog, "software-architect")
     page.mouse.move(1, 1)
@@ -105,7 +114,7 @@ def test_hover_and_focus_light_a_node_its_edges_and_neighbours(page, watch, grap
     # Focus does the same, for a linked node and for a node without a page.
     node.locator("a").focus()
     assert_lit(page, catalog, "software-architect")
-    page.locator(".cmr-node[data-node='builtin:agent']").focus()
+    page.locator(".cmr-node[data-node='builtin:agent']:visible").focus()
     assert_lit(page, catalog, "builtin:agent")
     watch.assert_clean()
 
@@ -116,10 +125,10 @@ def test_click_selects_a_node_lists_its_neighbourhood_and_a_second_click_opens_i
     base_url, catalog = graph_site
     graph = base_url + "catalog/graph/"
     page.goto(graph)
-    node = page.locator(".cmr-node[data-node='api-engineer'] a")
+    node = page.locator(".cmr-node[data-node='api-engineer']:visible a")
     node.click()
     assert page.url == graph
-    expect(page.locator(".cmr-node[data-node='api-engineer']")).to_have_class(
+    expect(page.locator(".cmr-node[data-node='api-engineer']:visible")).to_have_class(
         re.compile(r"\bcmr-is-selected\b")
     )
     details = page.locator(".cmr-graph-details")
@@ -143,7 +152,7 @@ def test_every_graph_node_is_one_link_and_opens_its_chat_mode(page, watch, graph
     base_url, catalog = graph_site
     graph = base_url + "catalog/graph/"
     page.goto(graph)
-    nodes = page.locator("article .cmr-graphs--all svg a")
+    nodes = page.locator("article .cmr-graphs--all svg a:visible")
     targets = nodes.evaluate_all(
         "links => links.map(a => new URL(a.href.baseVal ?? a.getAttribute('href'), location.href).href)"
     )
@@ -183,14 +192,14 @@ def test_every_node_is_reached_and_selected_by_keyboard(page, watch, graph_site)
     assert page.evaluate(focused) == start
     assert first is not None
     # Enter selects the focused node (a built-in agent's has no page), Escape clears.
-    page.locator(".cmr-node[data-node='builtin:agent']").focus()
+    page.locator(".cmr-node[data-node='builtin:agent']:visible").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".cmr-graph-details")).to_contain_text("Selected: agent")
     expect(page.locator(".cmr-graph-details")).to_contain_text("Helper")
     page.keyboard.press("Escape")
     expect(page.locator(".cmr-graph-details")).to_be_empty()
     # Enter on a linked node selects it, and Enter again opens its page.
-    link = page.locator(".cmr-node[data-node='helper'] a")
+    link = page.locator(".cmr-node[data-node='helper']:visible a")
     link.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".cmr-graph-details")).to_contain_text("Selected: Helper")
@@ -247,6 +256,7 @@ def test_zoom_buttons_wheel_keys_and_drag_pan(page, watch, graph_site) -> None:
 
 
 LABEL_SIZES = """() => [...document.querySelectorAll('svg.cmr-graph .cmr-node text')]
+  .filter(t => t.getClientRects().length)
   .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
 
 
@@ -258,7 +268,7 @@ def test_labels_are_at_least_12px_on_a_phone(browser, watch, graph_site, url: st
     try:
         page = context.new_page()
         page.goto(base_url + url)
-        page.locator("svg.cmr-graph").first.wait_for()
+        page.locator("svg.cmr-graph:visible").first.wait_for()
         sizes = page.evaluate(LABEL_SIZES)
         assert sizes and min(sizes) >= 12, sizes
         # The drawing scrolls inside its container instead of widening the page.
@@ -280,7 +290,7 @@ def test_graph_page_has_no_serious_axe_violations(browser, watch, graph_site, sc
             "data-md-color-scheme", "slate" if scheme == "dark" else "default"
         )
         # Also with a node selected: the details panel and the dimmed drawing are content too.
-        page.locator(".cmr-node[data-node='api-engineer'] a").click()
+        page.locator(".cmr-node[data-node='api-engineer']:visible a").click()
         expect(page.locator(".cmr-graph-details")).to_contain_text("API Engineer")
         # The content area: the theme's own header and search are the same on every page.
         results = Axe().run(page, context={"include": [[".md-content"]]})
@@ -308,12 +318,89 @@ def test_graph_screenshots(browser, watch, graph_site, scheme: str, size: tuple[
         page = context.new_page()
         for url, name in [("catalog/graph/", "graph"), ("catalog/software-architect/", "neighbourhood")]:
             page.goto(base_url + url)
-            page.locator("svg.cmr-graph").first.hover()
+            page.locator("svg.cmr-graph:visible").first.hover()
             target = (
-                page.locator(".cmr-graph-view") if name == "graph" else page.locator("svg.cmr-graph").first
+                page.locator(".cmr-graph-view")
+                if name == "graph"
+                else page.locator("svg.cmr-graph:visible").first
             )
             target.screenshot(path=str(SCREENSHOTS / f"{name}-{width}-{scheme}.png"))
             assert (SCREENSHOTS / f"{name}-{width}-{scheme}.png").stat().st_size > 1000
+    finally:
+        context.close()
+    watch.assert_clean()
+
+
+# ---------------------------------------------------------------------------- #25: a graph that reads at a glance
+
+NODE_BOXES = """() => [...document.querySelectorAll('article svg.cmr-graph .cmr-node rect')]
+  .filter(r => r.getClientRects().length)
+  .map(r => { const b = r.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; })"""
+
+SHOWN_EDGES = """kind => [...document.querySelectorAll(`article svg.cmr-graph:not([hidden]) .cmr-edge--${kind}`)]
+  .filter(g => g.closest('svg').getClientRects().length).map(g => getComputedStyle(g).display !== 'none')"""
+
+
+def test_each_kind_in_the_key_is_a_toggle(page, watch, graph_site) -> None:
+    """Prose mentions start hidden (there are handoffs); each key entry is a button that shows
+    or hides its kind, by mouse and by keyboard."""
+    base_url, _ = graph_site
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(base_url + "catalog/graph/")
+    key = page.get_by_role("list", name="Kinds of transition")
+    prose = key.get_by_role("button", name="Named in the instructions")
+    handoff = key.get_by_role("button", name="Handoff")
+    expect(prose).to_have_attribute("aria-pressed", "false")
+    expect(handoff).to_have_attribute("aria-pressed", "true")
+    expect(key.get_by_role("button", name="Subagent")).to_have_attribute("aria-pressed", "true")
+    prose_shown = page.evaluate(SHOWN_EDGES, "prose")
+    assert prose_shown and not any(prose_shown)
+    assert all(page.evaluate(SHOWN_EDGES, "handoff"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "graph-key-default-1280x800.png"))
+    # A selected box lights its shown edges; showing prose lights its prose edges too.
+    page.locator(".cmr-node[data-node='frontend-engineer']:visible a").click()
+    lit_prose = "() => document.querySelectorAll('svg.cmr-graph .cmr-edge--prose.cmr-is-lit').length"
+    lit_before = page.evaluate(lit_prose)
+    prose.click()
+    expect(prose).to_have_attribute("aria-pressed", "true")
+    assert all(page.evaluate(SHOWN_EDGES, "prose"))
+    assert lit_before == 0 and page.evaluate(lit_prose) > 0
+    page.screenshot(path=str(SCREENSHOTS / "graph-key-prose-shown-1280x800.png"))
+    handoff.focus()
+    page.keyboard.press("Space")
+    expect(handoff).to_have_attribute("aria-pressed", "false")
+    assert not any(page.evaluate(SHOWN_EDGES, "handoff"))
+    page.keyboard.press("Enter")
+    expect(handoff).to_have_attribute("aria-pressed", "true")
+    assert all(page.evaluate(SHOWN_EDGES, "handoff"))
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["1280x800", "390x844"])
+def test_the_graph_fits_without_cutting_boxes(browser, watch, graph_site, size: tuple[int, int]) -> None:
+    """At 1280×800 every box is on screen without scrolling; on a phone every box is inside
+    the view's width (the page scrolls down, nothing is cut off at the side)."""
+    base_url, catalog = graph_site
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    watch.attach(context)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "catalog/graph/")
+        page.locator("svg.cmr-graph:visible").first.wait_for()
+        boxes = page.evaluate(NODE_BOXES)
+        assert len(boxes) == len(catalog["chatmodes"]) + 1  # the built-in agent too
+        view = page.locator(".cmr-graph-viewport").bounding_box()
+        assert view is not None
+        for left, top, right, bottom in boxes:
+            assert view["x"] <= left and right <= view["x"] + view["width"], (left, right, view)
+            assert left >= 0 and right <= width
+            if width >= 1280:
+                assert top >= 0 and bottom <= height, (top, bottom)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"graph-fit-{width}x{height}.png"), full_page=width < 1280)
     finally:
         context.close()
     watch.assert_clean()

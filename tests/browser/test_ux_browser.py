@@ -267,7 +267,8 @@ def test_the_index_fits_a_phone(page, watch, repo_site: Site) -> None:
     page.goto(repo_site.url("catalog/"))
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     entry = page.locator("li[data-chatmode]").first
-    for control in entry.locator("a, button").all():
+    # The tool chips are left out on a phone (#25: four entries on the first screen).
+    for control in entry.locator("a:visible, button:visible").all():
         box = control.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     watch.assert_clean()
@@ -334,7 +335,7 @@ def test_the_back_link_returns_to_the_filter_the_reader_left(page, watch, repo_s
     page.locator("article input[type=search]").fill("engineer")
     expect_shown(page, repo_site, expected_slugs(repo_site, "engineer"))
     page.locator("select[name=sort]").select_option("connected")
-    page.wait_for_url("**/catalog/?q=engineer&sort=connected")
+    page.wait_for_url("**/catalog/?filter=engineer&sort=connected")
     left = page.url
     page.locator("li[data-chatmode] > div > a").first.click()
     expect(page).to_have_url(re.compile(r"/catalog/[a-z0-9-]+/$"))
@@ -402,7 +403,7 @@ def test_the_catalog_as_the_home_page_filters_opens_copies_and_comes_back(browse
         # Filter, open the match, come back to the root with the filter kept.
         page.locator("article input[type=search]").fill("beta")
         expect_shown(page, home_site, expected_slugs(home_site, "beta"))
-        page.wait_for_url(re.compile(r"/registry/\?q=beta$"))
+        page.wait_for_url(re.compile(r"/registry/\?filter=beta$"))
         left = page.url
         page.locator("article input[type=search]").press("Enter")
         page.wait_for_url(home_site.url(home_site.entries["beta"]["url"]))

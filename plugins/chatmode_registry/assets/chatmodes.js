@@ -2,7 +2,8 @@
  *
  * - Catalog index ([data-cmr-catalog]): a text filter over name, description and tools,
  *   facets for tools (all selected must match) and models (any selected matches) with live
- *   counts, keyboard moves between results, state kept in the URL (?q=&tool=&model=&sort=).
+ *   counts, keyboard moves between results, state kept in the URL (?filter=&tool=&model=&sort=; not ?q=, which is
+ *   Material's "open search" link: the index page renames an old ?q= before Material reads it).
  *   Sorting (name, last updated, most connected); each entry's tools and models filter by
  *   themselves when clicked, and each entry gets install links and a copy button.
  * - Chat mode pages ([data-cmr-copy]): copy the exact file text (kept as JSON in a
@@ -152,7 +153,9 @@
         link: name,
         order: index,
         name: title,
-        updated: el.getAttribute("data-updated") || "",
+        // The commit time (seconds), so that commits of one day sort by when they were made;
+        // the day alone for an index written without it.
+        updated: Number(el.getAttribute("data-updated-at")) || Date.parse(el.getAttribute("data-updated") || "") / 1000 || 0,
         connections: counts ? Number(counts[1]) + Number(counts[2]) : 0,
         text: normalise([title, desc ? desc.textContent : "", tools.join("\n")].join("\n")),
         tools: tools,
@@ -229,8 +232,7 @@
         var copy = entries.slice();
         if (key === "updated") {
           copy.sort(function (a, b) {
-            if (a.updated !== b.updated) return a.updated < b.updated ? 1 : -1;
-            return a.order - b.order;
+            return b.updated - a.updated || a.order - b.order;
           });
         } else if (key === "connected") {
           copy.sort(function (a, b) { return b.connections - a.connections || a.order - b.order; });
@@ -322,7 +324,7 @@
       // search box fires "change" on the way: the URL may be another page's by now.
       if (window.location.pathname !== indexPath) return;
       var params = new URLSearchParams();
-      if (text) params.set("q", text);
+      if (text) params.set("filter", text);
       tools.forEach(function (tool) { params.append("tool", tool); });
       models.forEach(function (model) { params.append("model", model); });
       if (sort && sort !== "name") params.set("sort", sort);
@@ -337,7 +339,9 @@
     function restore() {
       if (!window.URLSearchParams) return;
       var params = new URLSearchParams(window.location.search);
-      input.value = params.get("q") || "";
+      // "q" for links from before the parameter was renamed (the index page renames it
+      // on load; instant navigation does not run that again).
+      input.value = params.get("filter") || params.get("q") || "";
       var tools = params.getAll("tool");
       var models = params.getAll("model");
       toolBoxes.forEach(function (box) { box.checked = tools.indexOf(box.value) !== -1; });

@@ -9,6 +9,7 @@
  * - The graph page's view ([data-cmr-graph-view]): zoom buttons, Ctrl/Cmd + wheel and the
  *   + / - / 0 keys zoom, the viewport scrolls (drag it with the mouse to pan). The drawing
  *   starts at a scale that keeps labels at least 12 px tall.
+ * - A key's entries (button[data-cmr-kind]) show or hide their kind of edge (aria-pressed).
  *
  * The drawings are static SVG written at build time and work without this script.
  */
@@ -63,6 +64,11 @@
       if (target !== source) target.edges.push(edge);
       if (source.out.indexOf(target.id) < 0) source.out.push(target.id);
       if (target.inn.indexOf(source.id) < 0) target.inn.push(source.id);
+      // One line with a head at each end stands for both directions.
+      if (edge.hasAttribute("data-two-way")) {
+        if (target.out.indexOf(source.id) < 0) target.out.push(source.id);
+        if (source.inn.indexOf(target.id) < 0) source.inn.push(target.id);
+      }
     });
 
     var selected = null;
@@ -80,8 +86,14 @@
       if (!node) return;
       var mark = function (element) { element.classList.add("cmr-is-lit"); lit.push(element); };
       mark(node.group);
-      node.edges.forEach(mark);
-      node.out.concat(node.inn).forEach(function (other) { mark(nodes[other].group); });
+      // Only the edges shown (the key may hide a kind) and the boxes at their other ends.
+      node.edges.forEach(function (edge) {
+        if (!edge.getClientRects().length) return;
+        mark(edge);
+        [edge.getAttribute("data-source"), edge.getAttribute("data-target")].forEach(function (end) {
+          if (end !== id && nodes[end] && !nodes[end].group.classList.contains("cmr-is-lit")) mark(nodes[end].group);
+        });
+      });
       svg.classList.add("cmr-graph--lit");
     }
 
@@ -89,6 +101,9 @@
       if (selected) light(selected);
       else clear();
     }
+    // A kind shown or hidden with the key: the selection lights what is shown now.
+    var kindScope = kindsScope(svg);
+    if (kindScope) kindScope.addEventListener("cmr-kinds", rest);
 
     function describe(id) {
       if (!details) return;
@@ -199,11 +214,14 @@
     if (!viewport || !drawings.length) return;
     // A hair above 12 / 13: the browser rounds the scaled font size.
     var smallest = (MIN_LABEL + 0.05) / FONT_SIZE;
-    var widest = 0;
-    each(drawings, function (svg) { widest = Math.max(widest, +svg.getAttribute("width") || 0); });
     var scale = 1;
 
     function fit() {
+      // Only the drawings shown count: a phone shows the narrow layout, a wider screen the wide one.
+      var widest = 0;
+      each(drawings, function (svg) {
+        if (svg.getClientRects().length) widest = Math.max(widest, +svg.getAttribute("width") || 0);
+      });
       var room = viewport.clientWidth - 16;
       return Math.max(smallest, Math.min(1, widest ? room / widest : 1));
     }
@@ -276,9 +294,41 @@
     zoom(fit());
   }
 
+  /* ---------------------------------------------------------------- the key's toggles */
+
+  // Each entry of a key is a button that shows or hides its kind of edge in the drawings
+  // around it: the kinds hidden are listed in data-cmr-hide on the view (or on the drawings'
+  // wrapper), which the stylesheet reads.
+  // Where a key's toggles act: the graph page's view, or a mode page's drawings with their key.
+  function kindsScope(element) {
+    return element.closest("[data-cmr-graph-view]") || element.closest(".cmr-graphs");
+  }
+
+  function setupKindToggle(button) {
+    if (button.hasAttribute("data-cmr-ready")) return;
+    button.setAttribute("data-cmr-ready", "");
+    var scope = kindsScope(button);
+    if (!scope) return;
+    function hiddenKinds() {
+      var kinds = [];
+      each(scope.querySelectorAll("button[data-cmr-kind]"), function (other) {
+        if (other.getAttribute("aria-pressed") === "false") kinds.push(other.getAttribute("data-cmr-kind"));
+      });
+      return kinds.join(" ");
+    }
+    scope.setAttribute("data-cmr-hide", hiddenKinds());
+    button.addEventListener("click", function () {
+      var shown = button.getAttribute("aria-pressed") !== "false";
+      button.setAttribute("aria-pressed", shown ? "false" : "true");
+      scope.setAttribute("data-cmr-hide", hiddenKinds());
+      scope.dispatchEvent(new Event("cmr-kinds"));
+    });
+  }
+
   /* ---------------------------------------------------------------- wiring */
 
   function setup() {
+    each(document.querySelectorAll("button[data-cmr-kind]"), setupKindToggle);
     each(document.querySelectorAll("[data-cmr-graph-view]"), setupView);
     each(document.querySelectorAll("svg.cmr-graph"), function (svg) { setupDrawing(svg, null); });
   }

@@ -8,7 +8,7 @@ import pydoc
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 # The exit codes (cli.exits), re-exported for the site commands that import them from here.
 from chatmode_registry.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401
@@ -24,12 +24,46 @@ from chatmode_registry.core.workspace import (
     default_site,
     user_folders,
 )
+from chatmode_registry.render.diagnostics import terminal_safe, terminal_safe_json
 
 #: Seconds of work after which progress appears on a terminal; ``CHATMODES_PROGRESS_AFTER``
 #: overrides it (tests set 0 to see it at once).
 PROGRESS_AFTER = 2.0
 #: Seconds between two redraws of a progress line: a terminal need not be written per item.
 PROGRESS_REDRAW = 0.1
+
+
+def say(text: str = "", *, stream: TextIO | None = None) -> None:
+    """Print one line of text output, escaped for a terminal (:func:`terminal_safe`).
+
+    The commands' text output quotes what they do not control: a site's names, descriptions
+    and messages about its files, local file names. Everything they print goes through here
+    (or, for coloured output, through :func:`terminal_safe` before :func:`paint`), so no
+    control character of theirs reaches the terminal. JSON output is printed as it is.
+    """
+    print(terminal_safe(text), file=stream or sys.stdout)
+
+
+def complain(command: str, message: object, *, kind: str = "error") -> None:
+    """``chatmodes COMMAND: KIND: MESSAGE`` on stderr, escaped (see :func:`say`)."""
+    say(f"chatmodes {command}: {kind}: {message}", stream=sys.stderr)
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON on stdout, exactly (:func:`terminal_safe_json`)."""
+    print(terminal_safe_json(data))
+
+
+def terminal_safe_data(value: Any) -> Any:
+    """``value`` (JSON-like data, e.g. a site's record) with every string escaped for one
+    terminal line (:func:`terminal_safe`), keys included; other values as they are."""
+    if isinstance(value, str):
+        return terminal_safe(value)
+    if isinstance(value, dict):
+        return {terminal_safe_data(key): terminal_safe_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [terminal_safe_data(item) for item in value]
+    return value
 
 
 def add_site_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,23 +118,22 @@ def load_site(command: str, args: argparse.Namespace) -> Site | None:
         try:
             default = default_site()
         except ConfigError as error:
-            print(f"chatmodes {command}: error: {error}", file=sys.stderr)
+            complain(command, error)
             return None
         if default is None:
-            print(
-                f"chatmodes {command}: error: no site: give --from SITE, set {FROM_ENVIRONMENT}, "
-                f'or write from = "SITE" in {CONFIG_NAME}',
-                file=sys.stderr,
+            complain(
+                command,
+                f'no site: give --from SITE, set {FROM_ENVIRONMENT}, or write from = "SITE" in {CONFIG_NAME}',
             )
             return None
         args.site, origin = default.location, f" (from {default.origin})"
     try:
         site = open_site(args.site, timeout=args.timeout)
     except SiteUnavailable as error:
-        print(f"chatmodes {command}: error: {error}{origin}", file=sys.stderr)
+        complain(command, f"{error}{origin}")
         return None
     if site.note:
-        print(f"chatmodes {command}: {site.note}", file=sys.stderr)
+        say(f"chatmodes {command}: {site.note}", stream=sys.stderr)
     return site
 
 
@@ -110,7 +143,7 @@ def local_states(command: str, args: argparse.Namespace) -> tuple[Site, list[Pat
     marketplace), for ``status`` and ``update``; on failure print one line and return
     ``None`` (the caller exits 2)."""
     if args.dest is not None and not args.dest.is_dir():
-        print(f"chatmodes {command}: error: {args.dest} is not a folder", file=sys.stderr)
+        complain(command, f"{args.dest} is not a folder")
         return None
     folders = [args.dest] if args.dest is not None else workspace_folders(getattr(args, "user", False))
     site = load_site(command, args)
@@ -123,11 +156,11 @@ def local_states(command: str, args: argparse.Namespace) -> tuple[Site, list[Pat
             home = args.copilot_home if args.copilot_home is not None else copilot_home()
             installs, problems = plugin_installs(home, marketplace.name)
             for problem in problems:
-                print(f"chatmodes {command}: warning: {problem}", file=sys.stderr)
+                complain(command, problem, kind="warning")
             results += plugin_status(site, installs, marketplace.update_command)
         return site, folders, results
     except OSError as error:
-        print(f"chatmodes {command}: error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
+        complain(command, f"cannot read {error.filename}: {error.strerror}")
         return None
 
 

@@ -9,12 +9,13 @@ argument is wrong or a catalog cannot be loaded.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from chatmode_registry.cli.common import print_json, say
 from chatmode_registry.cli.exits import EXIT_OK, EXIT_USAGE
 from chatmode_registry.core.diff import CatalogLoadError, diff_catalogs, load_catalog_json, raw_reader
 from chatmode_registry.render.changes import render_markdown
+from chatmode_registry.render.diagnostics import terminal_safe
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -47,13 +48,13 @@ def run(args: argparse.Namespace) -> int:
         try:
             catalogs.append(load_catalog_json(location))
         except CatalogLoadError as error:
-            print(f"chatmodes diff: cannot load the {role} catalog: {error}", file=sys.stderr)
+            say(f"chatmodes diff: cannot load the {role} catalog: {error}", stream=sys.stderr)
             return EXIT_USAGE
     (old, old_base), (new, new_base) = catalogs
     diff = diff_catalogs(old, new, old_raw=raw_reader(old_base), new_raw=raw_reader(new_base))
     if args.format == "json":
-        json.dump(diff.details_dict(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(diff.details_dict())
     else:
-        sys.stdout.write(render_markdown(diff))
+        # The Markdown quotes both sites' names, descriptions and bodies.
+        sys.stdout.write(terminal_safe(render_markdown(diff), keep_line_breaks=True))
     return EXIT_OK

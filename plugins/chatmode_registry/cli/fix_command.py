@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from chatmode_registry.cli.common import say
 from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.cli.validate_command import report_missing_paths
 from chatmode_registry.core import workspace
@@ -16,6 +17,7 @@ from chatmode_registry.core.diff import bounded_unified_diff
 from chatmode_registry.core.filenames import escaped, name_problem
 from chatmode_registry.core.fix import fix_bytes
 from chatmode_registry.core.reader import discover
+from chatmode_registry.render.diagnostics import terminal_safe
 from chatmode_registry.render.words import plural
 
 
@@ -105,13 +107,13 @@ def run(args: argparse.Namespace) -> int:
         if path.is_symlink():
             # Writing would replace the link with a copy of whatever it points at, which may
             # live outside the folder: links are reported, never followed.
-            print(f"{path}: skipped: a symbolic link; fix the file it points to", file=sys.stderr)
+            say(f"{path}: skipped: a symbolic link; fix the file it points to", stream=sys.stderr)
             skipped += 1
             continue
         try:
             raw = path.read_bytes()
         except OSError as error:
-            print(f"chatmodes fix: {path}: {error.strerror}", file=sys.stderr)
+            say(f"chatmodes fix: {path}: {error.strerror}", stream=sys.stderr)
             needs_fixing = True
             skipped += 1
             continue
@@ -125,11 +127,14 @@ def run(args: argparse.Namespace) -> int:
         if args.check:
             before = raw.decode("utf-8").splitlines(keepends=True)
             after = result.content.decode("utf-8").splitlines(keepends=True)
-            sys.stdout.writelines(bounded_unified_diff(before, after, fromfile=str(path), tofile=str(path)))
-            print(f"{path}: would fix: {describe_changes(result.changes)}", file=sys.stderr)
+            patch = "".join(bounded_unified_diff(before, after, fromfile=str(path), tofile=str(path)))
+            # Piped, the patch stays exact (it must apply); on a terminal its lines show the
+            # very control characters being removed, so they are escaped like all output.
+            sys.stdout.write(terminal_safe(patch, keep_line_breaks=True) if sys.stdout.isatty() else patch)
+            say(f"{path}: would fix: {describe_changes(result.changes)}", stream=sys.stderr)
             continue
         write_atomically(path, result.content)
-        print(f"{path}: {describe_changes(result.changes)}")
+        say(f"{path}: {describe_changes(result.changes)}")
     total = len(files)
     if not changed:
         summary = f"nothing to fix in {plural(total, 'file')}"
@@ -140,5 +145,5 @@ def run(args: argparse.Namespace) -> int:
     if skipped:
         summary += f"; {skipped} skipped"
     # With --check, stdout is a patch; the summary goes to stderr so the patch stays applicable.
-    print(summary, file=sys.stderr if args.check else sys.stdout)
+    say(summary, stream=sys.stderr if args.check else sys.stdout)
     return 1 if needs_fixing and args.check else 0

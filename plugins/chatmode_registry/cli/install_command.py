@@ -17,8 +17,10 @@ from chatmode_registry.cli.common import (
     EXIT_USAGE,
     Progress,
     add_site_arguments,
+    complain,
     load_site,
     positive_seconds,
+    say,
 )
 from chatmode_registry.core.install import CREATE, UNCHANGED, InstallPlan, InstallResult, apply, plan_install
 from chatmode_registry.core.site import SiteUnavailable
@@ -89,8 +91,8 @@ def positive_int(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Plan, verify and write; print one line per file and one per problem, then a summary."""
     if (args.depth is not None or args.all_reachable) and not args.with_transitions:
-        print(
-            "chatmodes install: error: --depth and --all-reachable need --with-transitions", file=sys.stderr
+        say(
+            "chatmodes install: error: --depth and --all-reachable need --with-transitions", stream=sys.stderr
         )
         return EXIT_USAGE
     if args.user and args.dest is not None:
@@ -112,11 +114,11 @@ def run(args: argparse.Namespace) -> int:
         )
     except SiteUnavailable as error:
         progress.done()
-        print(f"chatmodes install: error: {error}", file=sys.stderr)
+        complain("install", f"{error}")
         return EXIT_USAGE
     progress.done()
     for note in plan.notes:
-        print(f"chatmodes install: note: {note}", file=sys.stderr)
+        complain("install", f"{note}", kind="note")
     if args.dry_run:
         return report_dry_run(plan, force=args.force)
     result = apply(plan, force=args.force)
@@ -130,24 +132,24 @@ def _via(planned) -> str:
 def report_dry_run(plan: InstallPlan, *, force: bool) -> int:
     """What a real run would do, one line per file; exit as the real run would."""
     for problem in plan.problems:
-        print(f"chatmodes install: error: {problem.message}", file=sys.stderr)
+        complain("install", f"{problem.message}")
     for planned in plan.files:
         path = planned.path.as_posix()
         if planned.action == CREATE:
-            print(f"would install: {path}{_via(planned)}")
+            say(f"would install: {path}{_via(planned)}")
         elif planned.action == UNCHANGED:
-            print(f"would skip (identical): {path}{_via(planned)}")
+            say(f"would skip (identical): {path}{_via(planned)}")
         elif force:
-            print(f"would replace (locally modified, --force): {path}{_via(planned)}")
+            say(f"would replace (locally modified, --force): {path}{_via(planned)}")
         else:
-            print(f"would refuse (locally modified): {path}{_via(planned)}")
+            say(f"would refuse (locally modified): {path}{_via(planned)}")
     counts = {
         "install": sum(planned.action == CREATE for planned in plan.files)
         + (len(plan.conflicts) if force else 0),
         "identical": sum(planned.action == UNCHANGED for planned in plan.files),
         "refused": 0 if force else len(plan.conflicts),
     }
-    print(
+    say(
         f"dry run: {counts['install']} would be installed, {counts['identical']} skipped as identical, "
         f"{counts['refused']} refused as locally modified; nothing written"
     )
@@ -164,16 +166,16 @@ def report(plan: InstallPlan, result: InstallResult) -> int:
     """Print what an applied plan did; returns the exit code."""
     if not result.ok:
         for problem in result.problems:
-            print(f"chatmodes install: error: {problem.message}", file=sys.stderr)
+            complain("install", f"{problem.message}")
         for conflict in result.conflicts:
-            print(
+            say(
                 f"chatmodes install: error: {conflict.path.as_posix()} differs from the "
                 f"catalog's {conflict.slug}; left alone (use --force to replace it)",
-                file=sys.stderr,
+                stream=sys.stderr,
             )
-        print("chatmodes install: nothing was written", file=sys.stderr)
+        say("chatmodes install: nothing was written", stream=sys.stderr)
         identical = sum(planned.action == UNCHANGED for planned in plan.files)
-        print(summary_line(0, identical, len(result.conflicts), written=False))
+        say(summary_line(0, identical, len(result.conflicts), written=False))
         return EXIT_FAILED
     written = {id(planned) for planned in result.written}
     for planned in plan.files:
@@ -181,6 +183,6 @@ def report(plan: InstallPlan, result: InstallResult) -> int:
             verb = "updated" if planned.action == "update" else "installed"
         else:
             verb = "up to date"
-        print(f"{verb}: {planned.path.as_posix()}{_via(planned)}")
-    print(summary_line(len(result.written), len(result.unchanged), 0))
+        say(f"{verb}: {planned.path.as_posix()}{_via(planned)}")
+    say(summary_line(len(result.written), len(result.unchanged), 0))
     return EXIT_OK

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from chatmode_registry.cli.common import EXIT_OK, EXIT_USAGE, add_site_arguments, load_site
+from chatmode_registry.cli.common import EXIT_OK, EXIT_USAGE, add_site_arguments, load_site, say
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -36,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         from chatmode_registry.cli.mcp_server import build_server
     except ImportError as error:  # mcp is a dependency; only a broken install lacks it
-        print(
+        say(
             f"chatmodes mcp: error: the MCP SDK cannot be imported ({error}); pip install 'chatmode-registry[mcp]'",
-            file=sys.stderr,
+            stream=sys.stderr,
         )
         return EXIT_USAGE
     site = load_site("mcp", args)

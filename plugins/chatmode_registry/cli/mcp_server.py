@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -38,26 +37,27 @@ class Registry:
     def __init__(self, site: Site, workspace: Path) -> None:
         self.site = site
         self.workspace = workspace.resolve()
-        self._bodies: dict[str, str] | None = None
-        self._lock = threading.Lock()
-
-    def bodies(self) -> dict[str, str]:
-        """Every body, fetched once and verified (a file that fails is left out)."""
-        with self._lock:
-            if self._bodies is None:
-                self._bodies, _ = query.fetch_bodies(self.site, list(self.site.entries().values()))
-            return self._bodies
 
     def search(self, text: str, limit: int = 10) -> dict[str, Any]:
-        """Ranked modes for ``text``."""
-        hits = query.search(self.site.entries().values(), text, self.bodies())
+        """Ranked modes for ``text``.
+
+        The bodies are read again for each search and dropped once counted: the server lives
+        as long as its client, and a site must not make it hold what it lists (issue 23.3).
+        Each call has the fetch limits of one command (a fresh budget).
+        """
+        entries = list(self.site.entries().values())
+        try:
+            body_hits, _ = query.scan_bodies(self.site.for_one_request(), entries, text)
+        except SiteError as error:
+            raise ToolError(f"search stopped: {error}") from None
+        hits = query.search(entries, text, body_hits)
         return {"query": text, "results": [hit.to_dict() for hit in hits[: max(1, min(limit, MAX_RESULTS))]]}
 
     def get(self, slug: str) -> dict[str, Any]:
         """One mode: header, transitions both ways, body."""
         self._check_slug(slug)
         try:
-            mode = query.describe(self.site, slug)
+            mode = query.describe(self.site.for_one_request(), slug)
         except SiteError as error:
             raise ToolError(f"{slug}: {error}; not shown") from None
         mode.pop("text", None)
@@ -67,7 +67,9 @@ class Registry:
         """Install ``slug`` (and its direct transition targets) into the workspace."""
         self._check_slug(slug)
         try:
-            plan = plan_install(self.site, [slug], with_transitions=with_transitions, base=self.workspace)
+            plan = plan_install(
+                self.site.for_one_request(), [slug], with_transitions=with_transitions, base=self.workspace
+            )
         except SiteError as error:
             raise ToolError(f"nothing installed: {error}") from None
         problems = [problem.message for problem in plan.problems]
@@ -94,7 +96,8 @@ class Registry:
     def resource_text(self, slug: str) -> str:
         """The published file of ``slug``, verified."""
         try:
-            return query.fetch_verified(self.site, self.site.entries()[slug]).decode("utf-8", "replace")
+            site = self.site.for_one_request()
+            return query.fetch_verified(site, self.site.entries()[slug]).decode("utf-8", "replace")
         except SiteError as error:
             raise ToolError(f"{slug}: {error}") from None
 

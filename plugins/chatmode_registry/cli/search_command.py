@@ -10,7 +10,6 @@ the slug is unknown, or its file fails its checks), 2 on usage or network/catalo
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import textwrap
@@ -23,13 +22,18 @@ from chatmode_registry.cli.common import (
     Progress,
     add_site_arguments,
     colour_enabled,
+    complain,
     load_site,
     page,
     paint,
+    print_json,
+    say,
+    terminal_safe_data,
 )
 from chatmode_registry.core import query
 from chatmode_registry.core.install import close_matches
 from chatmode_registry.core.site import SiteError, SiteUnavailable
+from chatmode_registry.render.diagnostics import terminal_safe
 from chatmode_registry.render.words import plural
 
 
@@ -83,24 +87,24 @@ def run_search(args: argparse.Namespace) -> int:
     if site is None:
         return EXIT_USAGE
     entries = list(site.entries().values())
-    bodies: dict[str, str] = {}
+    text = " ".join(args.query)
+    body_hits: dict[str, dict[str, int]] = {}
     if not args.no_body:
         progress = Progress("reading bodies")
         try:
-            bodies, notes = query.fetch_bodies(site, entries, progress=progress)
-        except SiteUnavailable as error:
+            body_hits, notes = query.scan_bodies(site, entries, text, progress=progress)
+        except SiteUnavailable as error:  # the network, or the command's fetch limits
             progress.done()
-            print(f"chatmodes search: error: {error}", file=sys.stderr)
+            complain("search", error)
             return EXIT_USAGE
         progress.done()
         for note in notes:
-            print(f"chatmodes search: note: {note}", file=sys.stderr)
-    text = " ".join(args.query)
-    hits = query.search(entries, text, bodies)[: max(args.limit, 0)]
+            complain("search", note, kind="note")
+    hits = query.search(entries, text, body_hits)[: max(args.limit, 0)]
     if args.format == "json":
-        print(json.dumps({"query": text, "results": [hit.to_dict() for hit in hits]}, indent=2))
+        print_json({"query": text, "results": [hit.to_dict() for hit in hits]})
     elif not hits:
-        print(f"no chat mode matches {text!r}")
+        say(f"no chat mode matches {text!r}")
     else:
         rows = [
             [
@@ -112,7 +116,7 @@ def run_search(args: argparse.Namespace) -> int:
             for hit in hits
         ]
         print_table(["SLUG", "KIND", "MATCHED", "DESCRIPTION"], rows)
-        print(f"{plural(len(hits), 'result')}; show one with: chatmodes show SLUG --from {args.site}")
+        say(f"{plural(len(hits), 'result')}; show one with: chatmodes show SLUG --from {args.site}")
     return EXIT_OK if hits else EXIT_FAILED
 
 
@@ -128,10 +132,10 @@ def run_list(args: argparse.Namespace) -> int:
             {key: (query.kind(entry) if key == "kind" else entry.get(key)) for key in keys}
             for entry in entries
         ]
-        print(json.dumps({"chatmodes": modes}, indent=2, ensure_ascii=False))
+        print_json({"chatmodes": modes})
         return EXIT_OK if entries else EXIT_FAILED
     if not entries:
-        print("no chat mode matches these filters")
+        say("no chat mode matches these filters")
         return EXIT_FAILED
     rows = [
         [
@@ -144,7 +148,7 @@ def run_list(args: argparse.Namespace) -> int:
         for entry in entries
     ]
     print_table(["SLUG", "KIND", "MODEL", "TOOLS", "DESCRIPTION"], rows)
-    print(plural(len(entries), "chat mode"))
+    say(plural(len(entries), "chat mode"))
     return EXIT_OK
 
 
@@ -157,25 +161,31 @@ def run_show(args: argparse.Namespace) -> int:
     if args.slug not in entries:
         suggestions = close_matches(args.slug, entries)
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        print(f"chatmodes show: error: no chat mode {args.slug!r} in the catalog{hint}", file=sys.stderr)
+        complain("show", f"no chat mode {args.slug!r} in the catalog{hint}")
         return EXIT_FAILED
     try:
         mode = query.describe(site, args.slug)
     except SiteUnavailable as error:
-        print(f"chatmodes show: error: {error}", file=sys.stderr)
+        complain("show", error)
         return EXIT_USAGE
     except SiteError as error:
-        print(f"chatmodes show: error: {error}; not shown", file=sys.stderr)
+        complain("show", f"{error}; not shown")
         return EXIT_FAILED
     if args.format == "json":
-        print(json.dumps(mode, indent=2, ensure_ascii=False))
+        print_json(mode)
         return EXIT_OK
     page(render_mode(mode, colour=colour_enabled(sys.stdout)))
     return EXIT_OK
 
 
 def render_mode(mode: dict[str, Any], *, colour: bool = False) -> str:
-    """The text ``show`` prints: a header block, the transitions, a rule and the body."""
+    """The text ``show`` prints: a header block, the transitions, a rule and the body.
+
+    Every string of ``mode`` comes from the site: each is escaped for the terminal before it
+    is placed (the body keeps its line breaks), and only then is colour added.
+    """
+    body = terminal_safe(mode["body"], keep_line_breaks=True)
+    mode = terminal_safe_data(mode)
     lines = [paint(f"{mode['name']}  ({mode['slug']}, {mode['kind']})", "bold", colour)]
     if mode["description"]:
         lines += textwrap.wrap(mode["description"], width=_width()) or [""]
@@ -217,7 +227,6 @@ def render_mode(mode: dict[str, Any], *, colour: bool = False) -> str:
         lines.append(f"  <- {edge['source']}  [{edge['via']}]{label}")
     lines.append("")
     lines.append(paint("-" * min(_width(), 72), "dim", colour))
-    body = mode["body"]
     return "\n".join(lines) + "\n" + body + ("" if body.endswith("\n") else "\n")
 
 
@@ -230,11 +239,14 @@ def _one_line(text: Any) -> str:
 
 
 def print_table(header: list[str], rows: list[list[str]]) -> None:
-    """Columns padded to their widest cell; the last column is cut to the terminal width."""
+    """Columns padded to their widest cell; the last column is cut to the terminal width.
+
+    Cells come from the site: each is escaped for the terminal (and measured) as shown."""
+    rows = [[terminal_safe(cell) for cell in row] for row in rows]
     widths = [max(len(row[index]) for row in [header, *rows]) for index in range(len(header) - 1)]
     lead = sum(widths) + 2 * len(widths)
     room = max(_width() - lead, 20)
     for row in [header, *rows]:
         cells = [cell.ljust(width) for cell, width in zip(row, widths)]
         last = row[-1] if len(row[-1]) <= room else row[-1][: room - 3] + "..."
-        print("  ".join([*cells, last]).rstrip())
+        say("  ".join([*cells, last]).rstrip())

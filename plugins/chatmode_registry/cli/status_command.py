@@ -12,7 +12,6 @@ to date, 1 otherwise, 2 on usage or network/catalog errors.
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 from collections import Counter
@@ -28,6 +27,8 @@ from chatmode_registry.cli.common import (
     colour_enabled,
     local_states,
     paint,
+    print_json,
+    say,
 )
 from chatmode_registry.core.install import (
     MODIFIED,
@@ -38,6 +39,7 @@ from chatmode_registry.core.install import (
     UP_TO_DATE,
     FileStatus,
 )
+from chatmode_registry.render.diagnostics import terminal_safe
 from chatmode_registry.render.words import plural
 
 #: Colour of each state on a terminal.
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         # The contract's shape; a plugin's files add installed_by, plugin, live and
         # update_command. The next steps are for people (text output).
-        print(json.dumps({"files": [result.to_dict() for result in results]}, indent=2))
+        print_json({"files": [result.to_dict() for result in results]})
     else:
         print_text(results, folders, args)
     return EXIT_OK if all(result.state == UP_TO_DATE for result in results) else EXIT_FAILED
@@ -121,17 +123,18 @@ def plugin_step(result: FileStatus) -> str | None:
 def print_text(results: list[FileStatus], folders: list[Path], args: argparse.Namespace) -> None:
     """One aligned line per file with its next step below it, then a summary."""
     if not results:
-        print(f"no chat mode files in {', '.join(folder.as_posix() for folder in folders)}")
+        say(f"no chat mode files in {', '.join(folder.as_posix() for folder in folders)}")
         return
     colour = colour_enabled(sys.stdout)
     width = max(len(result.state) for result in results)
     for result in results:
         state = paint(f"{result.state:<{width}}", COLOURS[result.state], colour)
         plugin = f", Copilot CLI plugin {result.plugin.spec}" if result.plugin is not None else ""
-        print(f"{state}  {result.path}  ({result.slug}{plugin})")
+        # File names, slugs and plugin names are not ours: escaped before the colour is added.
+        print(f"{state}  {terminal_safe(result.path)}  ({terminal_safe(result.slug + plugin)})")
         step = next_step(result, args)
         if step:
-            print(paint(f"{'':<{width}}  -> {step}", "dim", colour))
+            print(paint(terminal_safe(f"{'':<{width}}  -> {step}"), "dim", colour))
     counts = Counter(result.state for result in results)
     summary = ", ".join(f"{counts[state]} {state}" for state in STATES if counts[state])
-    print(f"{plural(len(results), 'file')}: {summary}")
+    say(f"{plural(len(results), 'file')}: {summary}")

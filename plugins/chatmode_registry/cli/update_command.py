@@ -27,7 +27,9 @@ from chatmode_registry.cli.common import (
     add_copilot_home_argument,
     add_site_arguments,
     add_user_argument,
+    complain,
     local_states,
+    say,
 )
 from chatmode_registry.cli.status_command import plugin_step
 from chatmode_registry.core.install import (
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         local = {result.slug for result in results}
         missing = [slug for slug in args.slugs if slug not in local]
         for slug in missing:
-            print(f"chatmodes update: error: no local copy of {slug!r} in {_where(folders)}", file=sys.stderr)
+            complain("update", f"no local copy of {slug!r} in {_where(folders)}")
         if missing:
             return EXIT_FAILED
         results = [result for result in results if result.slug in args.slugs]
@@ -102,13 +104,13 @@ def run(args: argparse.Namespace) -> int:
         )
     except SiteUnavailable as error:
         progress.done()
-        print(f"chatmodes update: error: {error}", file=sys.stderr)
+        complain("update", f"{error}")
         return EXIT_USAGE
     progress.done()
     if plan.problems:
         for problem in plan.problems:
-            print(f"chatmodes update: error: {problem.message}", file=sys.stderr)
-        print("chatmodes update: nothing was written", file=sys.stderr)
+            complain("update", f"{problem.message}")
+        say("chatmodes update: nothing was written", stream=sys.stderr)
         return EXIT_FAILED
 
     states = {r.slug: r.state for r in results}
@@ -117,17 +119,17 @@ def run(args: argparse.Namespace) -> int:
         result = apply(plan, force=True)
         if not result.ok:
             for problem in result.problems:
-                print(f"chatmodes update: error: {problem.message}", file=sys.stderr)
-            print("chatmodes update: nothing was written", file=sys.stderr)
+                complain("update", f"{problem.message}")
+            say("chatmodes update: nothing was written", stream=sys.stderr)
             return EXIT_FAILED
     for planned in plan.files:
-        print(f"{verb}: {planned.path.as_posix()} ({states[planned.slug]} -> published)")
+        say(f"{verb}: {planned.path.as_posix()} ({states[planned.slug]} -> published)")
     for r in left_alone:
-        print(f"left alone: {r.path} is modified locally (use --force to replace it)")
+        say(f"left alone: {r.path} is modified locally (use --force to replace it)")
     for r in others:
-        print(f"left alone: {r.path} is {r.state}")
+        say(f"left alone: {r.path} is {r.state}")
     for r in managed:
-        print(f"left alone: {r.path} is {r.state}, and Copilot CLI manages it; {plugin_step(r)}")
+        say(f"left alone: {r.path} is {r.state}, and Copilot CLI manages it; {plugin_step(r)}")
     summary = (
         f"{len(plan.files)} {'would be ' if args.dry_run else ''}updated, {len(current)} already up to date, "
         f"{len(left_alone)} modified left alone"
@@ -136,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         summary += f", {len(others)} not in the catalog"
     if managed:
         summary += f", {len(managed)} left to Copilot CLI"
-    print(summary + ("; nothing written" if args.dry_run else ""))
+    say(summary + ("; nothing written" if args.dry_run else ""))
     # Files left alone were never update's to replace: nothing it may do is left undone, unless
     # a SLUG was named and its copy is Copilot CLI's, so what was asked for did not happen.
     return EXIT_FAILED if args.slugs and managed else EXIT_OK

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from chatmode_registry.cli.common import Progress
+from chatmode_registry.cli.common import Progress, say
 from chatmode_registry.cli.exits import EXIT_USAGE
 from chatmode_registry.core import workspace
 from chatmode_registry.core.catalog import build_catalog, load_catalog, load_files, load_workspace
@@ -148,7 +148,7 @@ def report_missing_paths(command: str, paths: list[str]) -> bool:
     """Print one line per path that does not exist; True when there was any (shared with ``fix``)."""
     missing = [name for name in paths if not Path(name).exists()]
     for name in missing:
-        print(f"chatmodes {command}: {name}: no such file or folder", file=sys.stderr)
+        say(f"chatmodes {command}: {name}: no such file or folder", stream=sys.stderr)
     return bool(missing)
 
 

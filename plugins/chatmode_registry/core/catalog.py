@@ -325,7 +325,8 @@ def read_chatmode(file: SourceFile) -> ChatMode | Rejected:
                 )
             ],
         )
-    text_findings = rules.check_file_name(path) + rules.check_text(path, file.text)
+    original = file.raw.decode("utf-8-sig") if b"\r" in file.raw else None
+    text_findings = rules.check_file_name(path) + rules.check_text(path, file.text, original)
     try:
         parts = split(file.text)
         header = parse_header(parts.header, 2, parts.header_offset) if parts.header is not None else None

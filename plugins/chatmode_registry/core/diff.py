@@ -103,11 +103,23 @@ def fetch_raw(catalog_base: str, raw_url: str) -> bytes | None:
         return None
 
 
-def raw_reader(catalog_base: str, fetch: Callable[[str, str], bytes | None] = fetch_raw) -> RawSource:
-    """A ``raw_url -> bytes | None`` callable for :func:`diff_catalogs`, bound to a base."""
+def raw_reader(catalog_base: str, fetch: Callable[[str, str], bytes | None] | None = None) -> RawSource:
+    """A ``raw_url -> bytes | None`` callable for :func:`diff_catalogs`, bound to a base.
+
+    By default every file is read from one :class:`~chatmode_registry.core.site.Site`, so all
+    the files of a side share one fetch budget (a catalog that lists one large file again and
+    again gets no body diff past it, instead of reading without end).
+    """
+    if fetch is not None:
+        custom = fetch
+        return lambda raw_url: custom(catalog_base, raw_url)
+    site = site_at(catalog_base, timeout=HTTP_TIMEOUT)
 
     def read(raw_url: str) -> bytes | None:
-        return fetch(catalog_base, raw_url)
+        try:
+            return site.fetch(raw_url, limit=MAX_RAW_BYTES)
+        except SiteError:
+            return None
 
     return read
 

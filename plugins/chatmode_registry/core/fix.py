@@ -1,6 +1,7 @@
 """Repairing the fixable rules in place: mojibake (CM202), legacy tool names (CM106), a
 comma-separated ``tools`` string (CM110), YAML 1.1 booleans (CM113) and hidden characters
-(CM203, also where the header writes them as YAML escapes).
+(CM203, also where the header writes them as YAML escapes; control characters are removed,
+and a carriage return without a line feed becomes the file's line ending).
 
 Edits are made on the file's own lines, so everything else stays byte for byte: the BOM,
 line endings (CRLF, LF, a missing final newline), quotes, comments and list style. The YAML
@@ -74,6 +75,13 @@ def fix_bytes(raw: bytes, *, claude: bool = False) -> FixResult:
         if cleaned != contents[index]:
             contents[index] = cleaned
             result.changes.append(f"line {index + 1}: removed hidden characters")
+    line_break = next((ending for ending in endings if ending and ending != "\r"), "\n")
+    for index, ending in enumerate(endings):
+        # CM203: a carriage return without a line feed. VS Code and the page already break the
+        # line there; the file's own line ending makes terminals and diffs agree.
+        if ending == "\r":
+            endings[index] = line_break
+            result.changes.append(f"line {index + 1}: carriage return without a line feed made a line break")
     if not result.changes:
         return result
     pieces = []
@@ -230,7 +238,8 @@ def _drop_hidden_escapes(line: str) -> str:
     """The line without YAML escapes (``\\u200b``, ``\\U000E0041``) of hidden characters.
 
     One pass: each backslash run is read once; an escape is one whose backslash is not itself
-    escaped (an odd run) followed by ``u`` and 4 or ``U`` and 8 hex digits.
+    escaped (an odd run) followed by ``x`` and 2, ``u`` and 4 or ``U`` and 8 hex digits
+    (``\\x1b``: an ESC written as an escape is a hidden control character too).
     """
     pieces: list[str] = []
     last = 0
@@ -239,7 +248,7 @@ def _drop_hidden_escapes(line: str) -> str:
         run_end = position
         while run_end < len(line) and line[run_end] == "\\":
             run_end += 1
-        width = {"u": 4, "U": 8}.get(line[run_end : run_end + 1], 0)
+        width = {"x": 2, "u": 4, "U": 8}.get(line[run_end : run_end + 1], 0)
         digits = line[run_end + 1 : run_end + 1 + width]
         if (run_end - position) % 2 and width and len(digits) == width and set(digits) <= _HEX:
             code = int(digits, 16)

@@ -4,7 +4,11 @@ A chat mode's instructions go to a language model as they are. Characters that a
 cannot see (zero-width spaces, Unicode tag characters, which can spell out a whole sentence
 invisibly, bidirectional controls that reorder what is shown, invisible operators, Hangul
 fillers, the combining grapheme joiner, stray variation selectors) can hide instructions
-from whoever reviews the file. This module is the one place that says which characters those
+from whoever reviews the file. So can control characters: an ESC sequence hides text, sets a
+terminal's title or writes its clipboard (OSC 52) when the file is shown with ``cat``,
+``git diff`` or ``less -R``, a carriage return not followed by a line feed lets the rest of a
+line overwrite what came before it, and BEL and the other C0 and C1 controls have no place in
+Markdown. Only tab and line feed (and the CR of a CRLF pair) are text. This module is the one place that says which characters those
 are, where emoji legitimately use some of them (a zero-width joiner inside 👨‍💻, a variation
 selector after ❤, tag characters in a subdivision flag), how to make them visible, and how to
 remove them. Every function is one pass over the text.
@@ -18,6 +22,7 @@ from collections.abc import Callable, Iterator
 
 #: Every character that can hide or reorder text (see the module docstring).
 _HIDDEN_CLASS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 controls but tab and line feed, DEL, C1 controls
     "\u00ad"  # soft hyphen
     "\u034f"  # combining grapheme joiner
     "\u061c"  # Arabic letter mark
@@ -62,8 +67,11 @@ def _is_emoji(char: str) -> bool:
 
 
 def _allowed(text: str, index: int) -> bool:
-    """True when the zero-width joiner or variation selector at ``index`` belongs to an emoji."""
+    """True when the zero-width joiner or variation selector at ``index`` belongs to an emoji,
+    or the carriage return at ``index`` ends a CRLF line break."""
     char = text[index]
+    if char == "\r":
+        return text.startswith("\n", index + 1)
     before = text[index - 1] if index else ""
     if char == _ZWJ:
         after = text[index + 1] if index + 1 < len(text) else ""
@@ -110,9 +118,51 @@ def has_hidden(text: str) -> bool:
     return HIDDEN.search(text) is not None and next(find(text), None) is not None
 
 
+#: The names of the C0 controls and DEL (Unicode gives them none; these are ECMA-48's).
+_CONTROL_NAMES = [
+    "NUL",
+    "SOH",
+    "STX",
+    "ETX",
+    "EOT",
+    "ENQ",
+    "ACK",
+    "BEL",
+    "BS",
+    "HT",
+    "LF",
+    "VT",
+    "FF",
+    "CR",
+    "SO",
+    "SI",
+    "DLE",
+    "DC1",
+    "DC2",
+    "DC3",
+    "DC4",
+    "NAK",
+    "SYN",
+    "ETB",
+    "CAN",
+    "EM",
+    "SUB",
+    "ESC",
+    "FS",
+    "GS",
+    "RS",
+    "US",
+]
+
+
 def describe(char: str) -> str:
-    """``U+200B ZERO WIDTH SPACE``."""
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')}"
+    """``U+200B ZERO WIDTH SPACE``; ``U+001B ESC (control)`` for a control character."""
+    code = ord(char)
+    if code < 0x20:
+        return f"U+{code:04X} {_CONTROL_NAMES[code]} (control)"
+    if 0x7F <= code <= 0x9F:
+        return f"U+{code:04X} {'DEL' if code == 0x7F else 'C1'} (control)"
+    return f"U+{code:04X} {unicodedata.name(char, 'UNNAMED')}"
 
 
 def tag_text(text: str) -> str:

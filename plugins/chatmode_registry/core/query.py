@@ -2,14 +2,15 @@
 
 Shared by the ``search``, ``list`` and ``show`` commands and the MCP server. Everything works
 on a :class:`~chatmode_registry.core.site.Site`; bodies come from the raw files the catalog
-lists, fetched with the site's limits and kept only when their sha256 matches the catalog.
+lists, fetched with the site's limits (per file and per command) and used only when their
+sha256 matches the catalog; a search keeps only how often each term occurs in each body.
 Nothing here prints.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from chatmode_registry.core.install import integrity_problem
 from chatmode_registry.core.marketplace import MarketplaceRef
 from chatmode_registry.core.model import ProgressCallback
 from chatmode_registry.core.record import ChatModeRecord
-from chatmode_registry.core.site import Site, SiteError, check_relative_url
+from chatmode_registry.core.site import FetchLimitError, Site, SiteError, check_relative_url
 
 #: How much a query term found in each field is worth; the name counts most.
 FIELD_WEIGHTS = {"name": 8, "slug": 6, "description": 4, "tools": 3, "body": 1}
@@ -113,14 +114,17 @@ class Hit:
         }
 
 
-def search(entries: Iterable[ChatModeRecord], query: str, bodies: dict[str, str] | None = None) -> list[Hit]:
+def search(
+    entries: Iterable[ChatModeRecord], query: str, body_hits: Mapping[str, Mapping[str, int]] | None = None
+) -> list[Hit]:
     """Rank ``entries`` for ``query``: every term must begin a word of some field.
 
     A term matches the words it begins (``review`` finds ``Reviewer``); a whole-word match
-    counts a little more. Fields are the name, slug, description, tools and (when ``bodies`` maps the slug to its
-    text) the body, weighted by :data:`FIELD_WEIGHTS`; a term in the body counts once per
-    occurrence up to :data:`MAX_BODY_HITS`. Ties go to the name, then the slug. Linear in the
-    size of the texts searched.
+    counts a little more. Fields are the name, slug, description, tools and (when
+    ``body_hits`` maps the slug to :func:`count_body_hits` of its body) the body, weighted by
+    :data:`FIELD_WEIGHTS`; a term in the body counts once per occurrence up to
+    :data:`MAX_BODY_HITS`. Ties go to the name, then the slug. Linear in the size of the
+    texts searched.
     """
     wanted = terms(query)
     if not wanted:
@@ -132,15 +136,18 @@ def search(entries: Iterable[ChatModeRecord], query: str, bodies: dict[str, str]
             "slug": entry["slug"],
             "description": str(entry.get("description") or ""),
             "tools": " ".join(entry.get("tools", [])),
-            "body": (bodies or {}).get(entry["slug"], ""),
         }
         words = {key: _word_counts(text) for key, text in texts.items()}
+        in_body = (body_hits or {}).get(entry["slug"], {})
         score, fields, missing = 0, [], False
         for term in wanted:
             found = False
             for key, weight in FIELD_WEIGHTS.items():
-                exact = words[key].get(term, 0)
-                count = sum(n for word, n in words[key].items() if word.startswith(term))
+                if key == "body":
+                    exact, count = 0, in_body.get(term, 0)
+                else:
+                    exact = words[key].get(term, 0)
+                    count = sum(n for word, n in words[key].items() if word.startswith(term))
                 if not count:
                     continue
                 found = True
@@ -161,10 +168,24 @@ def search(entries: Iterable[ChatModeRecord], query: str, bodies: dict[str, str]
     return hits
 
 
+def count_body_hits(body: str, wanted: list[str]) -> dict[str, int]:
+    """How many words of ``body`` each term of ``wanted`` begins, up to :data:`MAX_BODY_HITS`
+    (terms not found are left out): all :func:`search` keeps of a body, so the body itself
+    can be dropped as soon as it is read."""
+    found: dict[str, int] = {}
+    for word, n in _word_counts(body).items():
+        for term in wanted:
+            if word.startswith(term):
+                found[term] = min(found.get(term, 0) + n, MAX_BODY_HITS)
+    return found
+
+
 def _word_counts(text: str) -> dict[str, int]:
+    """How often each case-folded word occurs; one word object at a time (a body of a
+    million words would otherwise be a list of a million strings first)."""
     counts: dict[str, int] = {}
-    for word in _WORD.findall(text):
-        word = word.casefold()
+    for match in _WORD.finditer(text):
+        word = match.group().casefold()
         counts[word] = counts.get(word, 0) + 1
     return counts
 
@@ -187,34 +208,48 @@ def fetch_verified(site: Site, entry: ChatModeRecord) -> bytes:
     return content
 
 
-def fetch_bodies(
+def scan_bodies(
     site: Site,
     entries: list[ChatModeRecord],
+    query: str,
     *,
     progress: ProgressCallback | None = None,
-) -> tuple[dict[str, str], list[str]]:
-    """The body text of each entry by slug, fetched a few at a time, and one note per failure.
+) -> tuple[dict[str, dict[str, int]], list[str]]:
+    """The :func:`count_body_hits` of each entry's body for ``query``, by slug, and one note
+    per file that failed.
 
+    Bodies are fetched a few at a time (:data:`FETCH_WORKERS`) and each is dropped once
+    counted, so memory holds at most one body per worker, whatever the catalog lists; the
+    site's :class:`~chatmode_registry.core.site.FetchBudget` bounds what is fetched in all
+    and raises :class:`~chatmode_registry.core.site.FetchLimitError` when it runs out.
     ``progress(done, total)`` is called after each file.
     """
-    bodies: dict[str, str] = {}
+    wanted = terms(query)
+    found: dict[str, dict[str, int]] = {}
     notes: list[str] = []
 
-    def one(entry: ChatModeRecord) -> tuple[str, str | None, str | None]:
+    def one(entry: ChatModeRecord) -> tuple[str, dict[str, int] | None, str | None]:
         try:
-            return entry["slug"], split_body(text_of(fetch_verified(site, entry))), None
+            body = split_body(text_of(fetch_verified(site, entry)))
+        except FetchLimitError:
+            raise
         except SiteError as error:
             return entry["slug"], None, str(error)
+        return entry["slug"], count_body_hits(body, wanted), None
 
-    with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
-        for done, (slug, body, problem) in enumerate(pool.map(one, entries), start=1):
-            if body is not None:
-                bodies[slug] = body
+    pool = ThreadPoolExecutor(max_workers=FETCH_WORKERS)
+    try:
+        for done, (slug, hits, problem) in enumerate(pool.map(one, entries), start=1):
+            if hits is not None:
+                found[slug] = hits
             else:
                 notes.append(f"{slug}: body not searched: {problem}")
             if progress is not None:
                 progress(done, len(entries))
-    return bodies, notes
+    finally:
+        # On a limit, the files not yet started are not fetched at all.
+        pool.shutdown(wait=True, cancel_futures=True)
+    return found, notes
 
 
 def reached_from(entries: Iterable[ChatModeRecord], slug: str) -> list[dict[str, Any]]:

@@ -346,9 +346,13 @@ RULES: dict[str, Rule] = {
                 "A character a reader cannot see but the model reads: zero-width characters, Unicode "
                 "tag characters (which can spell a whole hidden instruction), bidirectional marks and "
                 "controls, invisible operators, Hangul fillers, U+034F, variation selectors outside "
-                "emoji; in the text, in header values written as YAML escapes, or in the file name. "
-                "Joiners and selectors inside emoji sequences are not reported.",
-                "Delete them; 'chatmodes fix' removes them (the page and the source view show each one).",
+                "emoji, and control characters (ESC sequences, BEL, the other C0 and C1 controls, a "
+                "carriage return without a line feed), which hide or overwrite text in a terminal, "
+                "cat or git diff; in the text, in header values written as YAML escapes, or in the "
+                "file name. Joiners and selectors inside emoji sequences, tabs and CRLF line breaks "
+                "are not reported.",
+                "Delete them; 'chatmodes fix' removes them and makes a lone carriage return a line "
+                "break (the page and the source view show each one).",
                 fixable=True,
             ),
             Rule(
@@ -1199,10 +1203,56 @@ def _changed_span(before: str, after: str) -> tuple[str, str]:
 _MARKUP = "*_`\"'()[]{}<>.,;:!?"
 
 
-def check_text(path: str, text: str) -> list[Diagnostic]:
-    """Rules about characters anywhere in the file: mojibake (CM202), hidden characters (CM203)."""
+def check_text(path: str, text: str, original: str | None = None) -> list[Diagnostic]:
+    """Rules about characters anywhere in the file: mojibake (CM202), hidden characters (CM203).
+
+    ``text`` has its line breaks normalised to ``\n``; ``original`` is the decoded file before
+    that, where a carriage return that ends no CRLF pair is still seen (CM203 too).
+    """
     found = _check_mojibake(path, text)
     found += _check_hidden(path, text)
+    if original is not None:
+        found += _check_bare_returns(path, original)
+    return found
+
+
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+def _check_bare_returns(path: str, original: str) -> list[Diagnostic]:
+    """CM203 for each carriage return not followed by a line feed, at the line it ends.
+
+    VS Code (and so the model) reads it as a line break; ``cat``, ``git diff`` and a terminal
+    return to the start of the line instead, so what follows overwrites what a reviewer sees.
+    Lines are counted as everywhere else (CRLF, CR and LF each end one), in one pass.
+    """
+    if "\r" not in original:
+        return []
+    found: list[Diagnostic] = []
+    count = 0
+    line_number = 1
+    line_start = 0
+    for match in _LINE_BREAKS.finditer(original):
+        if match.group() == "\r":
+            count += 1
+            if count <= MAX_PER_RULE:
+                found.append(
+                    make(
+                        "CM203",
+                        path,
+                        line_number,
+                        f"{hidden.describe(chr(13))} at column {match.start() - line_start + 1:,} is not "
+                        "followed by a line feed: a terminal, cat and git diff print what follows over "
+                        "this line, while the model reads both; delete it (chatmodes fix makes it a line "
+                        "break)",
+                    )
+                )
+        line_number += 1
+        line_start = match.end()
+    if count > MAX_PER_RULE:
+        found.append(
+            make("CM203", path, None, f"{count - MAX_PER_RULE} more carriage returns without a line feed")
+        )
     return found
 
 

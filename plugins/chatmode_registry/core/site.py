@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import re
 import socket
 import ssl
 import threading
@@ -28,7 +29,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,17 @@ MAX_CATALOG_DEPTH = 32
 #: raise it without letting a catalog make a client read without end.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 
+#: Most bytes of raw files one command reads from a site, every file together. A catalog can
+#: list any number of entries that all point at one valid file of :data:`MAX_FILE_BYTES`;
+#: without a total, ``search`` or ``install --with-transitions`` would read (and hold) them
+#: all. A real registry is far below it (hundreds of modes of a few KiB each).
+MAX_TOTAL_BYTES = 64 * 1024 * 1024
+
+#: Most raw files one command fetches from a site (each is a request, with its own deadline).
+MAX_FETCHES = 5000
+
 _TOO_DEEP = object()
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _READ_CHUNK = 64 * 1024
 
 
@@ -85,6 +96,15 @@ class CatalogError(SiteUnavailable):
 
 class SiteFileError(SiteError):
     """One file listed by the catalog cannot be fetched (missing, truncated, unsafe URL)."""
+
+
+class FetchLimitError(SiteUnavailable):
+    """The command has read all the bytes, or fetched all the files, it may from one site
+    (:class:`FetchBudget`). Nothing more is fetched: the command stops with this message."""
+
+
+class _TooLarge(SiteFileError):
+    """A body longer than the limit its read was given."""
 
 
 class UnsafeUrlError(SiteFileError):
@@ -210,8 +230,9 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
 def check_relative_url(relative_url: str) -> str:
     """Return ``relative_url`` if it names a place below the site root, else raise.
 
-    Refused: empty strings, NUL and backslashes, a scheme or host, a leading ``/``, and any
-    ``.``/``..`` segment (checked after percent-decoding, since servers decode too).
+    Refused: empty strings, NUL and backslashes, control characters (urllib would drop some
+    and refuse others), a scheme or host, a leading ``/``, and any ``.``/``..`` segment
+    (checked after percent-decoding, since servers decode too).
     """
     if not isinstance(relative_url, str) or not relative_url:
         raise UnsafeUrlError(f"empty or non-string URL {relative_url!r} in the catalog")
@@ -220,6 +241,8 @@ def check_relative_url(relative_url: str) -> str:
     problem = None
     if "\x00" in relative_url or "\\" in relative_url or "\x00" in decoded or "\\" in decoded:
         problem = "contains NUL or a backslash"
+    elif _CONTROL.search(relative_url) or _CONTROL.search(decoded):
+        problem = "contains a control character"
     elif parts.scheme or parts.netloc or relative_url.startswith("//"):
         problem = "is not relative to the site"
     elif decoded.startswith("/"):
@@ -308,6 +331,55 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
+class FetchBudget:
+    """What one command may still fetch from a site: :data:`MAX_TOTAL_BYTES` and
+    :data:`MAX_FETCHES` by default. Shared by the threads that fetch for it.
+
+    Each fetch reserves the most it may read before it starts and gives back what it did not
+    use, so the bytes read never pass ``max_bytes``, however many fetches run at once.
+    ``fetched_bytes`` and ``fetched_files`` say what was read.
+    """
+
+    def __init__(self, max_bytes: int = MAX_TOTAL_BYTES, max_files: int = MAX_FETCHES) -> None:
+        self.max_bytes = max_bytes
+        self.max_files = max_files
+        self.fetched_bytes = 0
+        self.fetched_files = 0
+        self._reserved = 0
+        self._lock = threading.Lock()
+
+    def reserve(self, wanted: int) -> int:
+        """Start one fetch of at most ``wanted`` bytes; returns the bytes it may read (fewer
+        when less is left). Raises :class:`FetchLimitError` when no fetch or no byte is left."""
+        with self._lock:
+            if self.fetched_files >= self.max_files:
+                raise FetchLimitError(self._message(f"the {self.max_files:,} files"))
+            left = self.max_bytes - self.fetched_bytes - self._reserved
+            if left <= 0:
+                raise FetchLimitError(self._message(f"the {_size(self.max_bytes)}"))
+            granted = min(wanted, left)
+            self.fetched_files += 1
+            self._reserved += granted
+            return granted
+
+    def settle(self, granted: int, used: int) -> None:
+        """End a fetch that reserved ``granted`` bytes and read ``used`` of them."""
+        with self._lock:
+            self._reserved -= granted
+            self.fetched_bytes += used
+
+    def exceeded(self) -> FetchLimitError:
+        """The error for a file that is longer than what was left of the bytes."""
+        return FetchLimitError(self._message(f"the {_size(self.max_bytes)}"))
+
+    def _message(self, what: str) -> str:
+        return (
+            f"stopped after {self.fetched_files:,} files and {self.fetched_bytes:,} bytes: {what} "
+            "one command may fetch from a site are used up (a catalog that lists more than a "
+            "registry has, or the same large file again and again)"
+        )
+
+
 @dataclass
 class Site:
     """A catalog site: its checked ``catalog`` and a way to read files below its root.
@@ -320,6 +392,9 @@ class Site:
     catalog: CatalogRecord
     timeout: float = DEFAULT_TIMEOUT
     is_url: bool = True
+    #: What this command may still fetch; a long-lived user (the MCP server) gives each
+    #: request a fresh one with :meth:`for_one_request`.
+    budget: FetchBudget = field(default_factory=FetchBudget)
     #: What the user should know about how the site was found (a mike root followed to one
     #: of its versions), or an empty string.
     note: str = ""
@@ -334,13 +409,29 @@ class Site:
         ``limit``: the most bytes accepted, never more than :data:`MAX_FILE_BYTES` (also the
         default); a longer file raises :class:`SiteFileError` as soon as the limit is passed,
         instead of being read to the end. Missing files and truncated downloads raise
-        :class:`SiteFileError`; network failures and the deadline raise :class:`SiteUnavailable`.
+        :class:`SiteFileError`; network failures and the deadline raise :class:`SiteUnavailable`;
+        a fetch past the command's :attr:`budget` raises :class:`FetchLimitError`.
         """
         check_relative_url(relative_url)
         limit = MAX_FILE_BYTES if limit is None else min(limit, MAX_FILE_BYTES)
-        if self.is_url:
-            return _read_url(urllib.parse.urljoin(self.root, relative_url), self.timeout, limit)
-        return _read_folder_file(Path(self.root), relative_url, limit)
+        granted = self.budget.reserve(limit)
+        body = b""
+        try:
+            if self.is_url:
+                body = _read_url(urllib.parse.urljoin(self.root, relative_url), self.timeout, granted)
+            else:
+                body = _read_folder_file(Path(self.root), relative_url, granted)
+        except _TooLarge:
+            if granted < limit:
+                raise self.budget.exceeded() from None
+            raise
+        finally:
+            self.budget.settle(granted, len(body))
+        return body
+
+    def for_one_request(self) -> Site:
+        """This site with a fresh :class:`FetchBudget` (the catalog is shared, not copied)."""
+        return replace(self, budget=FetchBudget(self.budget.max_bytes, self.budget.max_files))
 
     def describe(self, relative_url: str) -> str:
         """Where ``relative_url`` points, for messages."""
@@ -505,7 +596,7 @@ def _read_url(url: str, timeout: float, limit: int) -> bytes:
         with _opener(deadline).open(request, timeout=timeout) as response:
             expected = response.headers.get("Content-Length")
             if expected is not None and expected.strip().isdigit() and int(expected) > limit:
-                raise SiteFileError(f"{url}: more than the {_size(limit)} accepted ({int(expected)} bytes)")
+                raise _TooLarge(f"{url}: more than the {_size(limit)} accepted ({int(expected)} bytes)")
             body = _read_limited(response, limit, url, deadline)
         deadline.check()
     except SiteError:
@@ -550,7 +641,7 @@ def _read_limited(response: http.client.HTTPResponse, limit: int, url: str, dead
         chunks.append(chunk)
         total += len(chunk)
         if total > limit:
-            raise SiteFileError(f"{url}: more than the {_size(limit)} accepted")
+            raise _TooLarge(f"{url}: more than the {_size(limit)} accepted")
 
 
 def _describe_network_error(reason: object) -> str:
@@ -587,5 +678,5 @@ def _read_folder_file(root: Path, relative_url: str, limit: int) -> bytes:
     except OSError as error:
         raise SiteFileError(f"{path}: cannot read ({error.strerror or error})") from None
     if len(body) > limit:
-        raise SiteFileError(f"{path}: more than the {_size(limit)} accepted")
+        raise _TooLarge(f"{path}: more than the {_size(limit)} accepted")
     return body

@@ -91,7 +91,15 @@ from chatmode_registry.render.body import Heading, RepoPlace
 from chatmode_registry.render.catalog_json import CatalogTooLarge, catalog_to_dict, fit_catalog
 from chatmode_registry.render.changes import CHANGES_CSS, render_html
 from chatmode_registry.render.diagnostics import terminal_safe
-from chatmode_registry.render.graph import graph_css, graph_js, legend_entries, render_graph
+from chatmode_registry.render.graph import (
+    NARROW_GRAPH_WIDTH,
+    graph_css,
+    graph_js,
+    kinds_hidden_by_default,
+    legend_entries,
+    natural_width,
+    render_graph,
+)
 from chatmode_registry.render.sanitize import json_for_html
 from chatmode_registry.render.words import plural
 
@@ -696,6 +704,14 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         context.update(inputs.context)
         body = self.bodies.render(inputs.body, source=context["source"], place=inputs.place)
         context["body"] = self._late(page, body.html, stand_in=body.search_html)
+        # Search finds a mode by the tools it uses (#25): the tools section is never indexed
+        # (late), so the title's entry gets them as a line that only search reads.
+        tools = [tool["info"].name for tool in inputs.context["tools"]]
+        context["tools_for_search"] = (
+            self._late(page, "", stand_in=Markup("<p>Tools: {}</p>").format(", ".join(tools)))
+            if tools
+            else ""
+        )
         hood = inputs.neighbourhood
         graphs = self._draw(hood.nodes, hood.edges, **inputs.drawing)
         notes = self.renderer.render(
@@ -717,9 +733,20 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         if len(nodes) > self.config.graph_limit or len(kinds) > self.config.graph_edge_limit:
             context["arrows_left_out"] = len(edges)
             edges = []
-        graphs = self._draw(nodes, edges, title="Transition graph")
-        context["legend"] = legend_entries()
+        # Prose mentions start hidden when there are handoffs to show (the legend shows them).
+        hidden_kinds = kinds_hidden_by_default(edge.kind for edge in edges)
+        graphs = self._draw(nodes, edges, title="Transition graph", hidden_kinds=hidden_kinds)
+        # A second layout folded to a phone's column: a phone shows it instead (graph.css), so
+        # no box is cut off at the side. Left out when folding changes nothing.
+        narrow = self._draw(
+            nodes, edges, title="Transition graph", hidden_kinds=hidden_kinds, max_width=NARROW_GRAPH_WIDTH
+        )
+        if all(natural_width(drawing) <= NARROW_GRAPH_WIDTH for drawing in graphs):
+            narrow = []
+        context["legend"] = legend_entries(hidden_kinds)
+        context["hidden_kinds"] = hidden_kinds
         context["graphs"] = [self._late(page, "\n".join(graphs))] if graphs else []
+        context["narrow_graphs"] = [self._late(page, "\n".join(narrow))] if narrow else []
         return [], ()
 
     def _tools_context(self, spec: PageSpec, page: Page, context: dict[str, Any]) -> PageToc:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -64,6 +66,19 @@ SLUG_MARKER = "cmr-slug-marker"
 #: Where the plugin's stylesheet and script are published.
 CSS_URI = "assets/chatmodes/chatmodes.css"
 JS_URI = "assets/chatmodes/chatmodes.js"
+
+#: The index's one inline script (index.html), run before Material's bundle: the filter's
+#: parameter is "filter", and Material opens its site search for "?q=", which the filter
+#: wrote before; an old link's "q" is renamed so that it filters the list instead.
+FILTER_LINK_SCRIPT = (
+    "(function(){if(!window.URLSearchParams||!window.history)return;"
+    'var old=new URLSearchParams(window.location.search);if(!old.has("q"))return;'
+    "var renamed=new URLSearchParams();old.forEach(function(value,key){"
+    'if(key!=="q")renamed.append(key,value);'
+    'else if(!old.has("filter")&&!renamed.has("filter"))renamed.append("filter",value);});'
+    'var query=renamed.toString();window.history.replaceState(window.history.state,"",'
+    'window.location.pathname+(query?"?"+query:"")+window.location.hash);})();'
+)
 
 
 @dataclass(frozen=True)
@@ -429,6 +444,7 @@ class CatalogSite:
                     "kind": mode.kind,
                     "change": self.change_of(mode.slug),
                     "updated": _day_of(self.dates.get(mode.source)),
+                    "updated_at": _timestamp_of(self.dates.get(mode.source)),
                 }
             )
         return entries
@@ -475,6 +491,7 @@ class CatalogSite:
             "entries": entries,
             "has_dates": any(entry["updated"] for entry in entries),
             "chunk_size": INDEX_CHUNK,
+            "filter_link_script": Markup(FILTER_LINK_SCRIPT),
             "install_templates": self.install_templates(),
             "copilot_cli": self.copilot_cli_view(SLUG_MARKER),
             "tool_facets": [(name, len(info.modes)) for name, info in self.tools.items()],
@@ -830,6 +847,18 @@ def _decoded(raw: bytes) -> str:
 def _day_of(value: str | None) -> str | None:
     """The date part (``2025-03-04``) of an ISO 8601 commit date; sorts as text."""
     return value[:10] if value else None
+
+
+def _timestamp_of(value: str | None) -> int | None:
+    """Seconds since the epoch of an ISO 8601 commit date (with its offset), so the index
+    sorts commits of one day, and of other time zones, by when they were made; ``None`` for
+    a date git did not write in that form."""
+    if not value:
+        return None
+    try:
+        return int(datetime.fromisoformat(value).timestamp())
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _query_value(value: str) -> str:

@@ -11,6 +11,7 @@ through ``markupsafe.Markup`` formatting, which escapes every argument.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable
@@ -35,6 +36,8 @@ CHANGES_CSS = """\
 .chatmodes-changes .chatmodes-diff-file { font-weight: bold; }
 .chatmodes-changes .chatmodes-diff-context { }
 .chatmodes-changes .chatmodes-change dt { font-weight: bold; }
+.chatmodes-changes .chatmodes-words del { background: rgba(248, 81, 73, .18); margin-right: .15em; }
+.chatmodes-changes .chatmodes-words ins { background: rgba(46, 160, 67, .18); }
 .chatmodes-changes .chatmodes-severity-error { color: #cf222e; font-weight: bold; }
 .chatmodes-changes .chatmodes-severity-warning { color: #9a6700; font-weight: bold; }
 """
@@ -268,6 +271,8 @@ class FieldChange:
     old: str | None = None
     new: str | None = None
     note: str | None = None
+    words: tuple[tuple[str, str], ...] = ()
+    """For a text (the description): ``old`` → ``new`` word by word (:func:`word_changes`)."""
 
 
 def _plain(value: Any) -> str:
@@ -319,6 +324,9 @@ def field_changes(mode: ChangedMode) -> list[FieldChange]:
         elif name == "sha256":
             old, new = str(detail.get("old") or "")[:12], str(detail.get("new") or "")[:12]
             changes.append(FieldChange(name, old=old or "none", new=new or "none"))
+        elif name == "description":
+            old, new = _plain(detail.get("old")), _plain(detail.get("new"))
+            changes.append(FieldChange(name, old=old, new=new, words=tuple(word_changes(old, new))))
         else:
             changes.append(FieldChange(name, old=_plain(detail.get("old")), new=_plain(detail.get("new"))))
     return changes
@@ -352,6 +360,58 @@ def _html_diff(text: str) -> Markup:
     # Lines are joined by newlines (a <pre> keeps them); no diff line is empty, since each
     # starts with its marker, so the fragment still has no blank line.
     return Markup('<pre class="chatmodes-diff"><code>{}</code></pre>').format(Markup("\n").join(spans))
+
+
+#: Most pairs of words a word diff may compare (old words times new words, after the common
+#: start and end are set aside): past it, the changed middle is shown as one removal and one
+#: addition, so the cost stays bounded whatever the values (difflib compares pairs).
+MAX_WORD_DIFF_PAIRS = 40_000
+
+#: A word, a run of punctuation or of white space: the units of a word diff (linear: each a
+#: possessive run of one class). Punctuation apart, so "plans." → "designs." is one word.
+_WORD_OR_SPACE = re.compile(r"\s++|\w++|[^\w\s]++")
+
+
+def word_changes(old: str, new: str) -> list[tuple[str, str]]:
+    """``old`` turned into ``new`` word by word, as ``(kind, text)`` runs: ``"same"``,
+    ``"removed"`` or ``"added"``. The common start and end are found in linear time; the
+    middle is compared word by word (difflib) only while it has at most
+    :data:`MAX_WORD_DIFF_PAIRS` pairs of words, and is one removal and one addition beyond."""
+    before, after = _WORD_OR_SPACE.findall(old), _WORD_OR_SPACE.findall(new)
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    middle_before, middle_after = before[start : len(before) - end], after[start : len(after) - end]
+    runs: list[tuple[str, str]] = [("same", "".join(before[:start]))]
+    if len(middle_before) * len(middle_after) <= MAX_WORD_DIFF_PAIRS:
+        matcher = difflib.SequenceMatcher(None, middle_before, middle_after, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                runs.append(("same", "".join(middle_before[i1:i2])))
+                continue
+            runs.append(("removed", "".join(middle_before[i1:i2])))
+            runs.append(("added", "".join(middle_after[j1:j2])))
+    else:
+        runs += [("removed", "".join(middle_before)), ("added", "".join(middle_after))]
+    runs.append(("same", "".join(after[len(after) - end :])))
+    return [(kind, text) for kind, text in runs if text]
+
+
+_WORD_RUN = {"same": Markup("{}"), "removed": Markup("<del>{}</del>"), "added": Markup("<ins>{}</ins>")}
+
+
+def html_word_diff(old: str, new: str) -> Markup:
+    """``old`` → ``new`` as one text whose removed words are struck out (``<del>``) and added
+    ones underlined (``<ins>``); a whole value removed or added stays one run."""
+    runs = word_changes(old, new)
+    if not runs:
+        return Markup("<em>none</em>")
+    return Markup('<span class="chatmodes-words">{}</span>').format(
+        Markup("").join(_WORD_RUN[kind].format(text) for kind, text in runs)
+    )
 
 
 def _html_code_list(values: list) -> Markup:
@@ -459,9 +519,7 @@ def _html_changed(diff: CatalogDiff, mode: ChangedMode, link: Callable[[str], st
             else:
                 value = Markup("changed (no diff available)")
         elif name == "description":
-            value = Markup("<del>{}</del> → <ins>{}</ins>").format(
-                detail.get("old") or "", detail.get("new") or ""
-            )
+            value = html_word_diff(str(detail.get("old") or ""), str(detail.get("new") or ""))
         else:
             value = Markup("{} → {}").format(_html_value(detail.get("old")), _html_value(detail.get("new")))
         rows.append(Markup("<dt>{}</dt><dd>{}</dd>").format(name, value))

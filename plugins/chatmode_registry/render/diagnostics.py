@@ -13,19 +13,35 @@ _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.I
 _RESET = "\033[0m"
 
 
-def terminal_safe(text: str) -> str:
-    """``text`` for one output line, every unprintable character written out as an escape.
+def terminal_safe(text: str, *, keep_line_breaks: bool = False) -> str:
+    """``text`` for a terminal, every unprintable character written out as an escape.
 
-    File names and messages come from chat modes. A line break in them would start a line of
-    their own (a forged ``::error`` workflow command in CI), an ANSI escape would drive the
-    terminal, a bidi override would reorder what is shown; ordinary text (accents, CJK,
-    emoji) is kept.
+    The one function every untrusted string passes through before it reaches a terminal (the
+    build log, ``validate`` and every command that prints a site's names, descriptions, tools,
+    bodies or file names). A line break in them would start a line of their own (a forged
+    ``::error`` workflow command in CI), an ESC or C1 sequence would drive the terminal (hide
+    text, clear the screen, set the title, write the clipboard with OSC 52), BEL would ring
+    it, a carriage return would overwrite what was shown, a bidi override would reorder it;
+    ordinary text (accents, CJK, emoji) is kept. ``keep_line_breaks`` keeps ``\n`` and tabs,
+    for text shown as several lines (a body); a carriage return is still escaped.
     """
     if text.isprintable():
         return text
+    kept = "\n\t" if keep_line_breaks else ""
     return "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text
+        char if char.isprintable() or char in kept else char.encode("unicode_escape").decode("ascii")
+        for char in text
     )
+
+
+def terminal_safe_json(data: Any) -> str:
+    """``data`` as indented JSON that is exactly the data and still safe on a terminal:
+    non-ASCII text stays readable, but every character :func:`terminal_safe` would escape
+    (C0/C1 controls, bidi overrides) is written as a JSON ``\\u`` escape."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char == "\n" else json.dumps(char)[1:-1] for char in text)
 
 
 def summary(files: int, diagnostics: Sequence[Diagnostic]) -> str:
@@ -64,8 +80,8 @@ def to_json(diagnostics: Sequence[Diagnostic], files: int) -> dict[str, Any]:
 
 
 def format_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    """:func:`to_json` serialised."""
-    return json.dumps(to_json(diagnostics, files), ensure_ascii=False, indent=2) + "\n"
+    """:func:`to_json` serialised (:func:`terminal_safe_json`)."""
+    return terminal_safe_json(to_json(diagnostics, files)) + "\n"
 
 
 def _escape_data(text: str) -> str:

@@ -3,8 +3,17 @@
 ``llms.txt`` follows the llms.txt proposal (https://llmstxt.org/): a ``#`` title, a ``>``
 summary, then ``##`` sections of ``- [name](url): notes`` lines; here one line per chat mode,
 linking its raw Markdown file, with its description. ``llms-full.txt`` holds every chat
-mode's raw text, each under its own heading. Names and descriptions come from chat modes, so
-they are put on one line, with Markdown link brackets and control characters neutralised.
+mode's raw text, each under its own heading.
+
+Both are read by models and AI clients, which follow their links and trust their structure,
+and everything in them but the URLs comes from chat modes. So every field is put on one line
+with its link syntax escaped (:func:`markdown_text`: no brackets, parentheses, angle brackets
+or bare ``scheme://`` / ``www.`` addresses that Markdown would make a link), and each file's
+text in ``llms-full.txt`` is a fenced code block whose fence is longer than any run of
+backticks in that text (:func:`fence_for`), so no body can close its block, forge a section
+heading in the generator's own format or start another. The file says so at its top. A fence
+was chosen over a random boundary because every Markdown reader already knows where a fenced
+block ends, and it is the same for the same text (builds stay reproducible).
 """
 
 from __future__ import annotations
@@ -24,6 +33,15 @@ LLMS_FULL_URI = "llms-full.txt"
 #: Default largest ``llms-full.txt``; above it the full text is left out (the build says so).
 DEFAULT_FULL_MAX_BYTES = 4 * 1024 * 1024
 
+#: How ``llms-full.txt`` delimits the files, said at its top for whoever reads it.
+FULL_TXT_LAYOUT = (
+    "Each chat mode below is a `## Name (slug)` heading, a `Source:` line with the address of "
+    "its raw file, then the file's exact text in a fenced code block. Each block's fence is a "
+    "run of backticks longer than any run of backticks inside that file, so the file's text "
+    "ends only at its closing fence: a heading, a `Source:` line or a fence inside a file is "
+    "part of that file, never a section of this one.\n"
+)
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -32,8 +50,31 @@ def one_line(text: Any) -> str:
     return " ".join(_CONTROL.sub(" ", str(text or "")).split())
 
 
-def _link_text(text: str) -> str:
-    return one_line(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+#: Characters that make Markdown links, images, autolinks and raw HTML (``!`` only matters
+#: before ``[``, which is escaped); the backslash first, so that it escapes only itself.
+_LINK_SYNTAX = re.compile(r"[\\\[\]()<>]")
+#: What GitHub-flavoured Markdown links without any syntax: ``https://...`` and ``www.``.
+_BARE_ADDRESS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,31})(:)(?=//)|\b(www)(\.)")
+
+
+def markdown_text(text: Any) -> str:
+    """``text`` on one line (:func:`one_line`) with every piece of link syntax escaped: it
+    reads the same, but a Markdown reader finds no link, image, autolink or HTML in it."""
+    escaped = _LINK_SYNTAX.sub(lambda match: "\\" + match.group(), one_line(text))
+    return _BARE_ADDRESS.sub(
+        lambda match: f"{match[1]}\\:" if match[1] else f"{match[3]}\\.",
+        escaped,
+    )
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def fence_for(text: str) -> str:
+    """A backtick fence longer than the longest run of backticks in ``text`` (at least
+    three): a fenced block opened with it ends only at the closing fence written after it."""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def absolute(url: str, site_url: str | None) -> str:
@@ -52,7 +93,7 @@ def llms_txt(
 ) -> str:
     """The ``llms.txt`` of a catalog; ``entries`` are ``catalog.json``'s chat mode records.
     With a ``marketplace``, a paragraph says how to install a mode with Copilot CLI."""
-    lines = [f"# {one_line(site_name) or 'Chat mode catalog'}", ""]
+    lines = [f"# {markdown_text(site_name) or 'Chat mode catalog'}", ""]
     count = len(entries)
     lines.append(
         "> "
@@ -82,8 +123,8 @@ def llms_txt(
     lines.append("## Chat modes")
     lines.append("")
     for entry in entries:
-        name = _link_text(entry.get("name") or entry["slug"])
-        description = one_line(entry.get("description"))
+        name = markdown_text(entry.get("name") or entry["slug"])
+        description = markdown_text(entry.get("description"))
         line = f"- [{name}]({absolute(entry['raw_url'], site_url)})"
         lines.append(line + (f": {description}" if description else ""))
     return "\n".join(lines) + "\n"
@@ -106,16 +147,21 @@ def write_llms_full_txt(
     site_url: str | None,
 ) -> None:
     """Write every chat mode's raw text under a heading with its name, slug and source link,
-    as UTF-8, one chat mode at a time (the whole file would be as large as the catalog)."""
-    stream.write(f"# {one_line(site_name) or 'Chat mode catalog'}: every chat mode in full\n".encode())
+    as UTF-8, one chat mode at a time (the whole file would be as large as the catalog).
+
+    Each text is a fenced code block (:func:`fence_for`): whatever it holds, a reader finds
+    exactly one section per chat mode, in catalog order.
+    """
+    stream.write(f"# {markdown_text(site_name) or 'Chat mode catalog'}: every chat mode in full\n\n".encode())
+    stream.write(FULL_TXT_LAYOUT.encode())
     for entry in entries:
         text = raw[entry["slug"]].decode("utf-8", "replace").removeprefix("\ufeff")
+        fence = fence_for(text)
         stream.write(
             (
-                f"\n## {one_line(entry.get('name') or entry['slug'])} ({entry['slug']})\n\n"
+                f"\n## {markdown_text(entry.get('name') or entry['slug'])} ({entry['slug']})\n\n"
                 f"Source: {absolute(entry['raw_url'], site_url)}\n\n"
-                + text
-                + ("" if text.endswith("\n") else "\n")
+                f"{fence}markdown\n" + text + ("" if text.endswith("\n") else "\n") + f"{fence}\n"
             ).encode("utf-8", "replace")
         )
 

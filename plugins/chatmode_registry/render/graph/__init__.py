@@ -21,16 +21,26 @@ from __future__ import annotations
 from importlib.resources import files
 
 from chatmode_registry.render.graph.model import GraphEdge, GraphNode, neighbourhood
-from chatmode_registry.render.graph.svg import EDGE_KINDS, legend_entries, render_graph
+from chatmode_registry.render.graph.svg import (
+    EDGE_KINDS,
+    NARROW_GRAPH_WIDTH,
+    kinds_hidden_by_default,
+    legend_entries,
+    natural_width,
+    render_graph,
+)
 from chatmode_registry.render.graph.text import safe_href
 
 __all__ = [
     "EDGE_KINDS",
+    "NARROW_GRAPH_WIDTH",
     "GraphEdge",
     "GraphNode",
     "graph_css",
     "graph_js",
+    "kinds_hidden_by_default",
     "legend_entries",
+    "natural_width",
     "neighbourhood",
     "render_graph",
     "safe_href",

@@ -6,7 +6,9 @@
 2. nodes get layers by longest path, and sources are pulled down next to their successors;
 3. edges spanning several layers get invisible bend points ("dummies"), within a budget per
    edge: the edges past it are drawn as one direct curve;
-4. a few sweeps of barycentre ordering reduce crossings (the best ordering seen is kept);
+4. a few sweeps of barycentre ordering reduce crossings (the best ordering seen is kept),
+   then swaps that change no crossing put boxes in id order, so that one mode more moves
+   only the boxes its edges pull;
 5. layers wider than ``max_width`` are folded into staggered rows, so a 300-node catalog
    stays a readable page instead of a 15,000-pixel-wide strip;
 6. x coordinates come from order-preserving least squares towards neighbours (pool adjacent
@@ -44,6 +46,9 @@ BEND_BUDGET = 3
 TRANSPOSE_PASSES = 1
 # Passes of adjacent swaps over every layer of the ordering kept at the end.
 FINAL_PASSES = 2
+# Passes of crossing-neutral swaps towards id order at the end (stable layouts: see
+# ``LayeredLayout._settle_by_id``).
+SETTLE_PASSES = 4
 LAYER_PASSES = 8
 POSITION_PASSES = 6
 # A bend point pulls harder than a real node, so long edges come out straight.
@@ -353,6 +358,8 @@ class LayeredLayout:
         for _ in range(FINAL_PASSES):
             for members in best:
                 self._transpose(members, position, 1)
+        for members in best:
+            self._settle_by_id(members, position)
         self.layers = best
         self.final_crossings = self._crossings(best, position)
 
@@ -373,6 +380,26 @@ class LayeredLayout:
                     position[left], position[right] = index + 1, index
                     improved = True
             if not improved:
+                break
+
+    def _settle_by_id(self, members: list[int], position: list[int]) -> None:
+        """Swap neighbours into id order (the nodes' sorted ids) where the swap changes no
+        crossing, for at most :data:`SETTLE_PASSES` passes.
+
+        Of the many orderings with the same crossings, this picks the one nearest to id order,
+        so adding a mode moves only the boxes its edges pull: the others keep their order.
+        """
+        for _ in range(SETTLE_PASSES):
+            moved = False
+            for index in range(len(members) - 1):
+                left, right = members[index], members[index + 1]
+                if right >= self.count or left >= self.count or right > left:
+                    continue  # bend points stay where the crossings put them
+                if self._pair_crossings(right, left, position) == self._pair_crossings(left, right, position):
+                    members[index], members[index + 1] = right, left
+                    position[left], position[right] = index + 1, index
+                    moved = True
+            if not moved:
                 break
 
     def _pair_crossings(self, left: int, right: int, position: list[int]) -> int:
@@ -464,6 +491,13 @@ class LayeredLayout:
         for members in self.layers:
             natural = self._row_extent(members)
             rows = max(1, math.ceil(natural / self.max_width))
+            if rows > 1:
+                # Rows take every k-th member, so a row holds at most ceil(n / rows) of them:
+                # enough rows that that many of the widest fit (for a narrow drawing, where
+                # the even share of the natural width still leaves a row too wide).
+                widest = max(self.widths[v] + self._pad(v) for v in members) + NODE_GAP
+                per_row = max(1, int((self.max_width + NODE_GAP) // widest))
+                rows = max(rows, math.ceil(len(members) / per_row))
             # Folding gives each row a share of the layer: never more rows than vertices.
             rows = min(rows, len(members))
             self.rows_in_layer.append(rows)

@@ -8,6 +8,7 @@ module's own constants.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ def render_graph(
     focus: str | None = None,
     title: str = "Transition graph",
     max_width: float = DEFAULT_MAX_WIDTH,
+    hidden_kinds: Iterable[str] = (),
 ) -> list[str]:
     """Draw the graph: one ``<svg>`` string per weakly connected component.
 
@@ -54,6 +56,12 @@ def render_graph(
     order (a handoff is a button in VS Code, so it wins over a mention in the text). ``focus`` names a node that gets the class ``cmr-node--focus``. ``max_width`` is the
     natural width (px) beyond which wide layers are folded into rows. The output is the same
     for the same input, whatever the input order.
+
+    Two edges in opposite directions drawn in the same style are one line with a head at
+    each end (class ``cmr-edge--both``). Edges whose style is one of ``hidden_kinds`` (see
+    :func:`kinds_hidden_by_default`) are drawn but left out of the layout: the boxes are
+    placed for the other kinds only, and those edges run as direct curves between their
+    boxes, for a page that hides them until the reader asks for them.
     """
     node_by_id = {node.id: node for node in reversed(unique_nodes(nodes))}
     ids = sorted(node_by_id)
@@ -112,6 +120,7 @@ def render_graph(
                 title=title,
                 part=(number, parts),
                 max_width=max_width,
+                hidden_kinds=frozenset(hidden_kinds),
             )
         )
     if isolated:
@@ -137,6 +146,9 @@ class EdgeStyle:
     width: float
 
 
+#: How far below two boxes of one row a direct curve between them dips.
+DIP = 18
+
 #: The kinds of edge (a transition's ``via``), each drawn in its own style. The stylesheet
 #: (assets/graph.css) repeats these patterns for the classes ``cmr-edge--<kind>``.
 EDGE_STYLES = {
@@ -147,9 +159,28 @@ EDGE_STYLES = {
 EDGE_KINDS = tuple(EDGE_STYLES)
 
 
-def legend_entries() -> list[dict[str, object]]:
-    """One entry per kind of edge (``kind``, ``words``, ``dash``, ``width``, and ``where``: the
-    harnesses that ignore this kind, empty when it applies everywhere), for a legend."""
+#: Kinds a whole-catalog drawing hides until asked, when it has edges of another kind. A
+#: chat mode's text often names every mode it works with: on the registry's own twelve modes
+#: those mentions are 50 of 61 transitions, and no ordering of boxes draws them with fewer
+#: than 35 crossings, while the handoffs (the buttons VS Code shows) draw with 2 or fewer.
+HIDDEN_WHEN_OTHERS = ("prose",)
+
+
+def kinds_hidden_by_default(kinds: Iterable[str]) -> tuple[str, ...]:
+    """The kinds of edge a whole graph hides at first, given the kinds it has: prose mentions
+    when there is any handoff or subagent edge to show instead, else none (a catalog whose
+    modes only name each other still shows its transitions)."""
+    present = set(kinds)
+    if present - set(HIDDEN_WHEN_OTHERS) & set(EDGE_KINDS):
+        return tuple(kind for kind in HIDDEN_WHEN_OTHERS if kind in present)
+    return ()
+
+
+def legend_entries(hidden_kinds: Iterable[str] = ()) -> list[dict[str, object]]:
+    """One entry per kind of edge (``kind``, ``words``, ``dash``, ``width``; ``where``: the
+    harnesses that ignore this kind, empty when it applies everywhere; ``shown``: false for
+    the ``hidden_kinds`` a drawing starts with hidden), for a legend."""
+    hidden = set(hidden_kinds)
     return [
         {
             "kind": kind,
@@ -157,9 +188,23 @@ def legend_entries() -> list[dict[str, object]]:
             "dash": style.dash,
             "width": style.width,
             "where": harness_note(kind),
+            "shown": kind not in hidden,
         }
         for kind, style in EDGE_STYLES.items()
     ]
+
+
+#: The natural width (px) of a drawing folded for a phone: a 390 px screen's content column
+#: less the view's padding, at the smallest scale that keeps labels 12 px tall (graph.js).
+NARROW_GRAPH_WIDTH = 340
+
+_WIDTH_ATTRIBUTE = re.compile(r'<svg [^>]*? width="([0-9.]+)"')
+
+
+def natural_width(drawing: str) -> float:
+    """The width (px) a drawing of :func:`render_graph` has at its natural size."""
+    found = _WIDTH_ATTRIBUTE.match(drawing)
+    return float(found.group(1)) if found else 0.0
 
 
 # --- drawing --------------------------------------------------------------------------------
@@ -222,6 +267,34 @@ def _edge_tooltip(source: GraphNode, target: GraphNode, kinds: Sequence[str], la
     return text
 
 
+@dataclass
+class _Line:
+    """One line of a drawing: an edge, or two opposite edges drawn with a head at each end
+    (``back`` then holds the second one's kinds and labels)."""
+
+    source: int
+    target: int
+    kinds: tuple[str, ...]
+    labels: list[str]
+    back: tuple[tuple[str, ...], list[str]] | None = None
+
+
+def _lines(index_of: dict[str, int], edges: list[tuple[str, str, tuple[str, ...], list[str]]]) -> list[_Line]:
+    """The component's edges (no self-loops) as lines: a pair of opposite edges whose first
+    kinds agree becomes one line, from the endpoint listed first."""
+    by_pair = {(index_of[s], index_of[t]): (kinds, labels) for s, t, kinds, labels in edges if s != t}
+    lines = []
+    for (source, target), (kinds, labels) in by_pair.items():
+        reverse = by_pair.get((target, source))
+        if reverse is not None and reverse[0][:1] == kinds[:1]:
+            if source > target:
+                continue  # drawn with its partner
+            lines.append(_Line(source, target, kinds, labels, back=reverse))
+        else:
+            lines.append(_Line(source, target, kinds, labels))
+    return lines
+
+
 def _edge_markup(
     source: GraphNode,
     target: GraphNode,
@@ -229,9 +302,13 @@ def _edge_markup(
     labels: list[str],
     classes: list[str],
     segments: Sequence[tuple[tuple[float, float], ...]],
+    *,
+    back: tuple[tuple[str, ...], list[str]] | None = None,
+    marker_id: str = "",
 ) -> str:
     """An edge's group: its tooltip and its path, dashed by its (first) kind, so a drawing
-    without the stylesheet still tells the kinds apart."""
+    without the stylesheet still tells the kinds apart. With ``back`` (the opposite edge's
+    kinds and labels) the line has a head at its start too (``data-two-way``)."""
     kind = kinds[0] if kinds else ""
     if kind:
         classes = [*classes, f"cmr-edge--{kind}"]
@@ -241,13 +318,36 @@ def _edge_markup(
         dash_attribute = f' stroke-width="{num(style.width)}"'
         if style.dash:
             dash_attribute += f' stroke-dasharray="{style.dash}"'
+    tooltip = _edge_tooltip(source, target, kinds, labels)
+    two_way = ""
+    if back is not None:
+        classes = [*classes, "cmr-edge--both"]
+        tooltip += "\n" + _edge_tooltip(target, source, *back)
+        two_way = ' data-two-way=""'
+        dash_attribute += f' marker-start="url(#{marker_id})"'
 
     return (
         f'<g class="{" ".join(classes)}" data-source="{attr(source.id)}" data-target="{attr(target.id)}"'
-        f' data-kind="{kind}">'
-        f"<title>{esc(_edge_tooltip(source, target, kinds, labels))}</title>"
+        f' data-kind="{kind}"{two_way}>'
+        f"<title>{esc(tooltip)}</title>"
         f'<path d="{_path(segments)}"{dash_attribute}/></g>'
     )
+
+
+def _direct_route(layout: LayeredLayout, source: int, target: int) -> list[tuple[tuple[float, float], ...]]:
+    """A curve straight from one box to another, for an edge the layout did not place:
+    bottom to top when the target is lower, top to bottom when higher, and a dip below the
+    boxes between two of the same row."""
+    sx, sy, tx, ty = layout.x[source], layout.top[source], layout.x[target], layout.top[target]
+    if ty > sy:
+        start, end = (sx, sy + NODE_HEIGHT), (tx, ty)
+    elif ty < sy:
+        start, end = (sx, sy), (tx, ty + NODE_HEIGHT)
+    else:
+        start, end = (sx, sy + NODE_HEIGHT), (tx, ty + NODE_HEIGHT)
+        return [(start, (sx, sy + NODE_HEIGHT + DIP), (tx, ty + NODE_HEIGHT + DIP), end)]
+    middle = (start[1] + end[1]) / 2
+    return [(start, (start[0], middle), (end[0], middle), end)]
 
 
 def _path(segments: Sequence[tuple[tuple[float, float], ...]]) -> str:
@@ -268,33 +368,42 @@ def _draw_component(
     title: str,
     part: tuple[int, int],
     max_width: float,
+    hidden_kinds: frozenset[str] = frozenset(),
 ) -> str:
     """One connected component as a layered drawing."""
     index_of = {node.id: index for index, node in enumerate(nodes)}
     widths = [_node_width(node) for node in nodes]
     loops = {index_of[source] for source, target, _, _ in edges if source == target}
-    proper = [(index_of[source], index_of[target]) for source, target, _, _ in edges if source != target]
-    proper_kinds = [kind for source, target, kind, _ in edges if source != target]
-    proper_labels = [labels for source, target, _, labels in edges if source != target]
-    layout = LayeredLayout(widths, proper, loops, max_width)
+    lines = _lines(index_of, edges)
+    placed = [line for line in lines if line.kinds[:1] == () or line.kinds[0] not in hidden_kinds]
+    unplaced = [line for line in lines if line.kinds[:1] != () and line.kinds[0] in hidden_kinds]
+    layout = LayeredLayout(widths, [(line.source, line.target) for line in placed], loops, max_width)
     layout.run()
+    # Two layouts of one graph on one page (wide and narrow) need their own marker ids.
+    marker_id = _drawing_id(f"component-{num(max_width)}", title, focus, nodes, edges)
 
-    edge_markup = []
-    for edge_index, segments in enumerate(layout.routes()):
-        source, target = proper[edge_index]
-        classes = ["cmr-edge"]
-        if layout.reversed[edge_index]:
-            classes.append("cmr-edge--back")
-        edge_markup.append(
-            _edge_markup(
-                nodes[source],
-                nodes[target],
-                proper_kinds[edge_index],
-                proper_labels[edge_index],
-                classes,
-                segments,
-            )
+    # The hidden kinds first: when shown, they run under the placed ones.
+    drawn = [
+        (line, _direct_route(layout, line.source, line.target), ["cmr-edge", "cmr-edge--unplaced"])
+        for line in unplaced
+    ]
+    drawn += [
+        (line, segments, ["cmr-edge", "cmr-edge--back"] if turned else ["cmr-edge"])
+        for line, segments, turned in zip(placed, layout.routes(), layout.reversed, strict=True)
+    ]
+    edge_markup = [
+        _edge_markup(
+            nodes[line.source],
+            nodes[line.target],
+            line.kinds,
+            line.labels,
+            classes,
+            segments,
+            back=line.back,
+            marker_id=marker_id,
         )
+        for line, segments, classes in drawn
+    ]
     for loop_source, loop_target, loop_kinds, labels in edges:
         if loop_source != loop_target:
             continue
@@ -314,14 +423,15 @@ def _draw_component(
         _node_markup(node, layout.x[index], layout.top[index], widths[index], focus)
         for index, node in enumerate(nodes)
     ]
-    marker_id = _drawing_id("component", title, focus, nodes, edges)
     label = _drawing_label(title, part, f"{len(nodes)} nodes, {len(edges)} edges")
+    # A dip between two boxes of the bottom row runs below them.
+    height = layout.height + (DIP if unplaced else 0)
     return "\n".join(
         [
-            _svg_open(layout.width, layout.height, label),
+            _svg_open(layout.width, height, label),
             f"<title>{esc(label)}</title>",
             f'<defs><marker id="{marker_id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8"'
-            f' markerHeight="8" markerUnits="userSpaceOnUse" orient="auto">'
+            f' markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
             f'<path d="M0,0L10,5L0,10z" fill="currentColor"/></marker></defs>',
             f'<g class="cmr-edges" fill="none" stroke="currentColor" stroke-width="1.3"'
             f' marker-end="url(#{marker_id})">',
