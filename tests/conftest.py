@@ -76,6 +76,12 @@ SITE_URL = "https://example.org/registry/"
 _BUILD_VARIABLES = ("MIKE_DOCS_VERSION", "CHATMODES_BASELINE", "SITE_URL", "CI", "CHATMODES_LOCAL_SITE_URL")
 
 
+def local_build_environment() -> dict[str, str]:
+    """This process's environment without the variables that change a build (a CI run's ``CI``
+    would make every test build a deployment)."""
+    return {key: value for key, value in os.environ.items() if key not in _BUILD_VARIABLES}
+
+
 def write_project(
     root: Path,
     modes: dict[str, str | bytes] | None = None,
@@ -171,7 +177,7 @@ def build(
     that steer the plugin (``MIKE_DOCS_VERSION``, ``CHATMODES_BASELINE``, ``SITE_URL``, ``CI``) are
     removed unless given there.
     """
-    environment = {key: value for key, value in os.environ.items() if key not in _BUILD_VARIABLES}
+    environment = local_build_environment()
     environment["NO_MKDOCS_2_WARNING"] = "1"
     environment.update(env or {})
     site = project / "site"

@@ -5,13 +5,13 @@ paste paths and links, and previews described as the workflows make them."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from conftest import local_build_environment
 from sitekit import chatmodes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,9 @@ def test_the_blocking_server_runs_alone_after_the_tests() -> None:
 def mkdocs_build(site: Path, **extra: str) -> str:
     """Build this repository's site into ``site`` (without ``NO_MKDOCS_2_WARNING`` unless
     given); return what mkdocs printed."""
-    environment = {key: value for key, value in os.environ.items() if key != "NO_MKDOCS_2_WARNING"}
+    environment = {
+        key: value for key, value in local_build_environment().items() if key != "NO_MKDOCS_2_WARNING"
+    }
     completed = subprocess.run(
         ["mkdocs", "build", "-d", str(site)],
         cwd=ROOT,
