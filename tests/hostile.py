@@ -421,7 +421,7 @@ def write_hostile_tree(root: Path, *, big_file_bytes: int = 6 * 1024 * 1024) -> 
         flagged=True,  # its 'x' key is unknown: a warning
     )
     reject("list-header.chatmode.md", "---\n- a\n- b\n---\nBody.\n")
-    reject("wrong-type.chatmode.md", "---\ndescription: 42 tools\ntools: 42\n---\nBody.\n")
+    reject("wrong-type.chatmode.md", "---\ndescription: 42 tools\ntools: {run: 42}\n---\nBody.\n")
 
     # --- things outside the folder ----------------------------------------------------------
     secret = outside / "secret.chatmode.md"

@@ -87,8 +87,8 @@ CASES = [
     ),
     RuleCase(
         "CM008",
-        {"m.chatmode.md": chatmode(description="12", header="name: [a, b]\n")},
-        {"m.chatmode.md": chatmode(description="'12'", header="name: a b\n")},
+        {"m.chatmode.md": chatmode(description="{text: 12}", header="name: [a, b]\n")},
+        {"m.chatmode.md": chatmode(description="12", header="name: a b\n")},
         2,
     ),
     RuleCase(
@@ -112,7 +112,7 @@ CASES = [
     ),
     RuleCase(
         "CM104",
-        {"m.chatmode.md": chatmode(header="tools: [search, 3]\n")},
+        {"m.chatmode.md": chatmode(header="tools: [search, {a: 1}]\n")},
         {"m.chatmode.md": chatmode(header="tools: [search, edit]\n")},
         3,
     ),
@@ -278,6 +278,14 @@ CASES = [
         3,
         path="m.agent.md",
         message="'Claude Sonnet 4.6'",
+    ),
+    RuleCase(
+        "CM126",
+        {"m.agent.md": chatmode(header="argument-hint: 1.50\n")},
+        {"m.agent.md": chatmode(header="argument-hint: '1.50'\n")},
+        3,
+        path="m.agent.md",
+        message="the text '1.50'",
     ),
     RuleCase(
         "CM109",

@@ -24,7 +24,7 @@ from chatmode_registry.render.graph import legend_entries
 AWESOME = Path(__file__).resolve().parent / "fixtures" / "awesome-copilot"
 
 #: The rules issue 24 added: none of them may warn on a valid file of awesome-copilot's shape.
-NEW_RULES = {f"CM{number}" for number in range(115, 126)}
+NEW_RULES = {f"CM{number}" for number in range(115, 127)}
 
 
 def load(tmp_path, files):
@@ -81,6 +81,75 @@ def test_handoff_booleans_must_be_real_booleans(tmp_path):
     mode = diagnostics_of(tmp_path, header)
     assert [(d.code, d.line) for d in findings(mode)] == [("CM119", 5)]
     assert "handoffs.showContinueOn" in findings(mode)[0].message
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("description", "12"),
+        ("name", "1.50"),
+        ("argument-hint", "0x1F"),
+        ("model", "1e3"),
+        ("description", "-0.0"),
+        ("name", ".inf"),
+        ("description", "true"),
+    ],
+)
+def test_a_plain_number_where_vscode_wants_text_is_that_text(tmp_path, key, text):
+    """VS Code 1.140 keeps every scalar's text: ``description: 12`` is the text "12" (it used
+    to be rejected: "12 is not of type 'string'"), as written (``1.50`` is not ``1.5``)."""
+    mode = diagnostics_of(tmp_path, f"{key}: {text}\n")
+    assert mode.header[key] == text
+    (found,) = [d for d in findings(mode) if d.code != "CM124"]
+    assert (found.code, found.severity, found.line) == ("CM126", Severity.INFO, 3)
+    assert f"'{text}'" in found.message
+
+
+def test_numbers_in_a_handoff_and_a_tools_list_are_text_too(tmp_path):
+    header = "tools: [search, 7]\nhandoffs:\n  - {label: 2, agent: agent, prompt: 1.50}\n"
+    mode = diagnostics_of(tmp_path, header)
+    assert mode.header["handoffs"] == [{"label": "2", "agent": "agent", "prompt": "1.50"}]
+    assert mode.header["tools"] == ["search", "7"]
+    assert sorted(d.message.split("'")[1] for d in with_code(findings(mode), "CM126")) == [
+        "handoffs.0.label: 2",
+        "handoffs.0.prompt: 1.50",
+        "tools.1: 7",
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "description: '12'\n",
+        "metadata: {version: 12}\n",  # no string wanted: the number stays a number
+        "reasoning-effort: high\n",
+        "description: |\n  12\n",
+    ],
+)
+def test_quoted_text_and_numbers_where_no_text_is_wanted_get_no_note(tmp_path, header):
+    assert with_code(findings(diagnostics_of(tmp_path, header)), "CM126") == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "description: {a: 1}\n",
+        "description: [12]\n",
+        "name: [x]\n",
+        "handoffs:\n  - {label: [1], agent: a, prompt: p}\n",
+    ],
+)
+def test_a_mapping_or_list_where_text_is_wanted_is_still_rejected(tmp_path, header):
+    catalog = load(tmp_path, {"m.agent.md": chatmode(header=header)})
+    (rejected,) = catalog.rejected
+    assert [d.code for d in rejected.diagnostics] == ["CM008"]
+    assert "is not of type 'string'" in rejected.diagnostics[0].message
+
+
+def test_a_repeated_key_keeps_its_last_value(tmp_path):
+    mode = diagnostics_of(tmp_path, "description: 12\ndescription: Reviews code.\n")
+    assert mode.header["description"] == "Reviews code."
+    assert with_code(findings(mode), "CM126") == []
 
 
 def test_integers_are_read_as_yaml_1_2_writes_them(tmp_path):

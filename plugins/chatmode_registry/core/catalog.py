@@ -334,9 +334,11 @@ def read_chatmode(file: SourceFile) -> ChatMode | Rejected:
         return Rejected(path, [rules.make(error.code, path, error.line, error.message), *text_findings])
     if header is None:
         findings = rules.check_undelimited(path, file.text)
-        data, lines, item_lines = {}, {}, {}
+        data, read_as_text = rules.read_scalars_as_text({}, [])
+        lines, item_lines = {}, {}
     else:
-        data, lines, item_lines = header.data, header.lines, header.item_lines
+        data, read_as_text = rules.read_scalars_as_text(header.data, header.typed_scalars)
+        lines, item_lines = header.lines, header.item_lines
         findings = rules.check_schema(path, data, lines)
         if findings:
             return Rejected(path, findings + text_findings)
@@ -344,6 +346,7 @@ def read_chatmode(file: SourceFile) -> ChatMode | Rejected:
         path, data, lines, item_lines, header.loose_booleans if header is not None else None
     )
     if parts.header is not None:
+        findings += rules.check_scalars_read_as_text(path, read_as_text)
         findings += rules.check_hidden_values(path, data, lines, parts.header)
     findings += rules.check_body(path, parts.body, parts.body_line)
     findings += text_findings

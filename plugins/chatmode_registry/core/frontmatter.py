@@ -126,6 +126,13 @@ class Header:
     #: (``yes``, ``Off``, ``TRUE``...): ``(key path, file line, start, end, text)``, offsets in
     #: the file's text. VS Code reads only ``true`` and ``false`` as booleans.
     loose_booleans: list[tuple[tuple[str, ...], int, int, int, str]] = field(default_factory=list)
+    #: Quoted scalars whose text is ``true`` or ``false`` in any case (``"true"``, ``'FALSE'``):
+    #: text to VS Code, never a boolean. Same tuples as :attr:`loose_booleans`.
+    quoted_booleans: list[tuple[tuple[str, ...], int, int, int, str]] = field(default_factory=list)
+    #: Plain scalars the YAML 1.2 core schema types as a number or a boolean (``12``, ``1.50``,
+    #: ``0x1F``, ``true``): ``(key path with list indexes, file line, text as written)``. VS Code
+    #: keeps every scalar's text and reads it as a string where it wants one.
+    typed_scalars: list[tuple[tuple[str, ...], int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -425,7 +432,7 @@ def _parse_header(text: str, first_line: int, offset: int) -> Header:
                 else (-1, -1, None)
                 for item in value_node.value
             ]
-    header.loose_booleans = _loose_booleans(node, text, first_line, offset)
+    _collect_scalars(header, node, text, first_line, offset)
     return header
 
 
@@ -439,39 +446,58 @@ _YAML11_BOOLEANS = frozenset(
 )
 
 
-def _loose_booleans(
-    root: yaml.MappingNode, text: str, first_line: int, offset: int
-) -> list[tuple[tuple[str, ...], int, int, int, str]]:
-    """Plain scalars YAML 1.1 reads as booleans whose text is not ``true`` or ``false``.
+_TYPED_TAGS = frozenset({_INT_TAG, _FLOAT_TAG, _BOOL_TAG})
 
-    Walks the composed tree with an explicit stack (its depth and size are already bounded).
-    """
-    found: list[tuple[tuple[str, ...], int, int, str]] = []
-    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())]
+Found = list[tuple[tuple[str, ...], int, int, str]]
+
+
+def _collect_scalars(header: Header, root: yaml.MappingNode, text: str, first_line: int, offset: int) -> None:
+    """Fill ``header``'s :attr:`~Header.loose_booleans`, :attr:`~Header.quoted_booleans` and
+    :attr:`~Header.typed_scalars` in one walk of the composed tree, with an explicit stack (its
+    depth and size are already bounded); a node shared through aliases is visited once."""
+    loose: Found = []
+    quoted: Found = []
+    typed: list[tuple[tuple[str, ...], int, str]] = []
+    # (node, path with "[]" for any list item, path with the item's index)
+    stack: list[tuple[yaml.Node, tuple[str, ...], tuple[str, ...]]] = [(root, (), ())]
     seen: set[int] = set()
     while stack:
-        node, path = stack.pop()
-        if id(node) in seen:  # aliases share nodes
+        node, path, indexed = stack.pop()
+        if id(node) in seen:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-                stack.append((value_node, (*path, key)))
+                stack.append((value_node, (*path, key), (*indexed, key)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, (*path, "[]")) for item in node.value)
-        elif (
-            isinstance(node, yaml.ScalarNode)
-            and not node.style
-            and node.value in _YAML11_BOOLEANS
-            and node.value not in ("true", "false")
-        ):
-            found.append((path, node.start_mark.index, node.end_mark.index, node.value))
-    if not found:
-        return []
+            stack.extend(
+                (item, (*path, "[]"), (*indexed, str(index))) for index, item in enumerate(node.value)
+            )
+        elif isinstance(node, yaml.ScalarNode):
+            span = (path, node.start_mark.index, node.end_mark.index, node.value)
+            if node.style in ("'", '"'):
+                if node.value.strip().lower() in ("true", "false"):
+                    quoted.append(span)
+            elif not node.style:
+                if node.value in _YAML11_BOOLEANS and node.value not in ("true", "false"):
+                    loose.append(span)
+                if node.tag in _TYPED_TAGS:
+                    typed.append((indexed, node.start_mark.index, node.value))
+    if not (loose or quoted or typed):
+        return
     breaks = [match.start() for match in re.finditer("\n", text)]
-    found.sort(key=lambda item: item[1])
-    return [
-        (path, first_line + bisect.bisect_left(breaks, start), offset + start, offset + end, value)
-        for path, start, end, value in found
+
+    def located(found: Found) -> list[tuple[tuple[str, ...], int, int, int, str]]:
+        found.sort(key=lambda item: item[1])
+        return [
+            (path, first_line + bisect.bisect_left(breaks, start), offset + start, offset + end, value)
+            for path, start, end, value in found
+        ]
+
+    header.loose_booleans = located(loose)
+    header.quoted_booleans = located(quoted)
+    typed.sort(key=lambda item: item[1])
+    header.typed_scalars = [
+        (path, first_line + bisect.bisect_left(breaks, start), value) for path, start, value in typed
     ]

@@ -193,6 +193,17 @@ RULES: dict[str, Rule] = {
                 "Write true or false without quotes.",
             ),
             Rule(
+                "CM126",
+                "number-as-text",
+                _I,
+                "A key whose value is text holds a plain number or boolean (description: 12, "
+                "model: 1.50). VS Code 1.140 keeps every scalar's text, so it reads the text as "
+                "written; GitHub's reference documents a string, and a YAML loader that types "
+                "scalars reads a number (1.50 as 1.5). Information only: the registry also reads "
+                "the text as written.",
+                "Quote the value ('12') so that every reader sees the same text.",
+            ),
+            Rule(
                 "CM120",
                 "agents-without-agent-tool",
                 _W,
@@ -539,6 +550,79 @@ def check_schema(path: str, header: dict[str, Any], lines: dict[str, int]) -> li
     if not found and len(_VALID_SHAPES) < 4096:
         _VALID_SHAPES.add(shape)
     return found
+
+
+def _schema_wants_text(path: tuple[str, ...]) -> bool:
+    """True when the header schema wants a string, and no number or boolean, at ``path`` (keys,
+    and list indexes as digits): ``("description",)``, ``("handoffs", "0", "label")``,
+    ``("tools", "2")``."""
+    specs: list[dict[str, Any]] = [vscode.schema()]
+    for part in path:
+        following: list[dict[str, Any]] = []
+        for spec in specs:
+            for option in spec.get("anyOf", [spec]):
+                if part.isdigit() and option.get("type") == "array":
+                    following.append(option.get("items", {}))
+                elif option.get("type") == "object" and part in option.get("properties", {}):
+                    following.append(option["properties"][part])
+        specs = following
+    types = {option.get("type") for spec in specs for option in spec.get("anyOf", [spec])}
+    return "string" in types and not types & {"number", "integer", "boolean"}
+
+
+def read_scalars_as_text(
+    header: dict[str, Any], typed_scalars: list[tuple[tuple[str, ...], int, str]]
+) -> tuple[dict[str, Any], list[tuple[tuple[str, ...], int, str]]]:
+    """The header with every plain number or boolean where the schema wants a string replaced
+    by its text as written (``1.50`` stays ``"1.50"``), and the ``(path, line, text)`` of those.
+
+    VS Code 1.140 keeps each YAML scalar as its text (microsoft/vscode at 047238f9fe1b,
+    ``promptSyntax/promptFileParser.ts``: a header value is a scalar, a sequence or a map, and a
+    scalar's value is a string; ``languageProviders/promptValidator.ts`` reports "must be a
+    string" for ``name``, ``description``, ``argument-hint`` and ``model`` only when the value is
+    not a scalar). A mapping or list where a string is wanted is still a type error (CM008).
+    Costs one step per typed scalar times the path's depth.
+    """
+    read: list[tuple[tuple[str, ...], int, str]] = []
+    for path, line, text in typed_scalars:
+        if not _schema_wants_text(path):
+            continue
+        parent: Any = header
+        for part in path[:-1]:
+            parent = _child(parent, part)
+        last = path[-1]
+        # A repeated key keeps its last value only: the value there must still be the typed one.
+        if isinstance(_child(parent, last), (bool, int, float)):
+            if isinstance(parent, list):
+                parent[int(last)] = text
+            else:
+                parent[last] = text
+            read.append((path, line, text))
+    return header, read
+
+
+def _child(parent: Any, part: str) -> Any:
+    """``parent[part]`` (an index for a list), or None where there is no such item."""
+    if isinstance(parent, dict):
+        return parent.get(part)
+    if isinstance(parent, list) and part.isdigit() and int(part) < len(parent):
+        return parent[int(part)]
+    return None
+
+
+def check_scalars_read_as_text(path: str, read: list[tuple[tuple[str, ...], int, str]]) -> list[Diagnostic]:
+    """CM126 (info) for each value :func:`read_scalars_as_text` read as text."""
+    return [
+        make(
+            "CM126",
+            path,
+            line,
+            f"'{'.'.join(where)}: {text[:80]}' is a plain YAML number or boolean where text is wanted: "
+            f"VS Code reads it as the text '{text[:80]}', but a loader that types YAML values (GitHub's "
+            "may) reads a number or boolean; quote it so that every reader sees the same text",
+        )
+        for where, line, text in read[:MAX_PER_RULE]
+    ]
 
 
 #: Header keys whose value VS Code reads as a boolean, and the handoff fields it reads so.
