@@ -293,3 +293,74 @@ def test_one_fix_run_turns_a_tools_string_into_a_list_and_renames_its_legacy_nam
     )
     assert (second.returncode, second.stdout) == (0, "")
     assert not {"CM106", "CM110"} & codes(load_files([path]).diagnostics)
+
+
+# --- CM119: a boolean written as text -------------------------------------------------------
+
+
+def test_a_quoted_true_or_false_in_a_boolean_field_becomes_the_bare_boolean():
+    """Any quoting and case VS Code rejects; comments, spacing, CRLF and the BOM stay."""
+    before = (
+        "\ufeff---\r\ndescription: 'true'\r\nuser-invocable:   \"True\"   # shown in the picker\r\n"
+        "disable-model-invocation: 'FALSE'\r\nhandoffs:\r\n"
+        "  - {label: a, agent: Plan, prompt: p, send: \"true\", showContinueOn: 'false'}\r\n"
+        "  - label: b\r\n    agent: Plan\r\n    prompt: ''\r\n    send: ' false '\r\n"
+        '---\r\nWrite "true".\r\n'
+    )
+    after = (
+        "\ufeff---\r\ndescription: 'true'\r\nuser-invocable:   true   # shown in the picker\r\n"
+        "disable-model-invocation: false\r\nhandoffs:\r\n"
+        "  - {label: a, agent: Plan, prompt: p, send: true, showContinueOn: false}\r\n"
+        "  - label: b\r\n    agent: Plan\r\n    prompt: ''\r\n    send: false\r\n"
+        '---\r\nWrite "true".\r\n'
+    )
+    result = fix_bytes(before.encode())
+    assert result.content.decode() == after
+    assert result.changes == [
+        "line 3: 'user-invocable: \"True\"' -> true",
+        "line 4: 'disable-model-invocation: 'FALSE'' -> false",
+        "line 6: 'handoffs.send: \"true\"' -> true",
+        "line 6: 'handoffs.showContinueOn: 'false'' -> false",
+        "line 10: 'handoffs.send: ' false '' -> false",
+    ]
+    second = fix_bytes(result.content)
+    assert second.content == result.content and second.changes == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        'user-invocable: "yes"\n',  # text that is not true or false: CM119's advice, no guess
+        'user-invocable: "true\n  "\n',  # a quoted scalar over two lines
+        "metadata: {public: 'true'}\n",  # not a boolean field
+        'argument-hint: "false"\n',
+    ],
+)
+def test_other_quoted_text_is_left_alone(header):
+    text = f"---\ndescription: d\n{header}---\nbody\n"
+    assert fix_bytes(text.encode()).changes == []
+
+
+def test_fix_leaves_no_cm119_it_can_repair(tmp_path):
+    path = write_file(
+        tmp_path,
+        "m.agent.md",
+        '---\ndescription: d\nuser-invocable: "false"\ninfer: \'TRUE\'\nuser-invokable: "no"\n---\nbody\n',
+    )
+    before = [d.message for d in load_files([path]).diagnostics if d.code == "CM119"]
+    assert len(before) == 3 and "chatmodes fix unquotes it" in before[0]
+    assert main(["fix", str(path)]) == 0
+    after = [d.message for d in load_files([path]).diagnostics if d.code == "CM119"]
+    assert after == [
+        "'user-invokable' is \"no\", not a boolean: VS Code reports an error and ignores it; "
+        "write true or false without quotes"
+    ]
+
+
+def test_check_shows_the_unquoting_as_a_diff(tmp_path, capsys):
+    path = write_file(tmp_path, "m.agent.md", "---\ndescription: d\nuser-invocable: 'false'\n---\nbody\n")
+    before = path.read_bytes()
+    assert main(["fix", "--check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert path.read_bytes() == before
+    assert "-user-invocable: 'false'" in out and "+user-invocable: false" in out

@@ -476,6 +476,7 @@ def test_fixable_rules_are_the_ones_fix_repairs():
         "CM106",
         "CM110",
         "CM113",
+        "CM119",
         "CM202",
         "CM203",
     }

@@ -1,5 +1,6 @@
 """Repairing the fixable rules in place: mojibake (CM202), legacy tool names (CM106), a
-comma-separated ``tools`` string (CM110), YAML 1.1 booleans (CM113) and hidden characters
+comma-separated ``tools`` string (CM110), YAML 1.1 booleans (CM113), a quoted ``"true"`` or
+``'false'`` in a boolean field (CM119) and hidden characters
 (CM203, also where the header writes them as YAML escapes; control characters are removed,
 and a carriage return without a line feed becomes the file's line ending).
 
@@ -17,7 +18,7 @@ import yaml
 
 from chatmode_registry.core import hidden, vscode
 from chatmode_registry.core.frontmatter import HeaderError, parse_header, split
-from chatmode_registry.core.rules import BOOLEAN_KEYS, loose_boolean_value, repair_line
+from chatmode_registry.core.rules import is_boolean_field, loose_boolean_value, repair_line
 from chatmode_registry.core.vscode import split_tools
 
 _BOM = "\ufeff"
@@ -170,8 +171,9 @@ def _yaml_quote(name: str) -> str:
 
 
 def _rewrite_header_values(text: str, contents: list[str], result: FixResult, *, tools: bool = True) -> None:
-    """CM110 and CM113, edited in ``contents``: a one-line ``tools: a, b`` becomes a flow list
-    (unless not ``tools``), ``yes``/``off``... in a boolean field become ``true``/``false``.
+    """CM110, CM113 and CM119, edited in ``contents``: a one-line ``tools: a, b`` becomes a flow
+    list (unless not ``tools``); ``yes``/``off``... and a quoted ``"true"``/``'False'`` in a
+    boolean field become ``true``/``false``.
     Runs before the tool renames, which then see the list."""
     normalized = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
@@ -181,21 +183,28 @@ def _rewrite_header_values(text: str, contents: list[str], result: FixResult, *,
         header = parse_header(parts.header, 2, parts.header_offset)
     except HeaderError:
         return
-    for key_path, line, start, end, value in header.loose_booleans:
+    # CM113 (a plain yes/Off...) and CM119 (a quoted "true"/'FALSE'): the scalar, quotes
+    # included, becomes the bare boolean; the rest of the line stays as it is.
+    booleans = [(spelling, False) for spelling in header.loose_booleans]
+    booleans += [(spelling, True) for spelling in header.quoted_booleans]
+    # Right to left, so that an edit does not move the columns of the ones before it on its line
+    # (a flow mapping can hold send and showContinueOn on one line).
+    booleans.sort(key=lambda item: -item[0][2])
+    reported: list[tuple[int, str]] = []
+    for (key_path, line, start, end, value), quoted in booleans:
         keys = [key for key in key_path if key != "[]"]
-        boolean = (len(key_path) == 1 and keys[0] in BOOLEAN_KEYS) or (
-            keys[0] == "handoffs" and len(key_path) == 3 and keys[-1] in ("send", "showContinueOn")
-        )
         index = line - 1
-        if not boolean or normalized.count("\n", start, end):
+        if not is_boolean_field(key_path) or normalized.count("\n", start, end):
             continue
         column = start - (normalized.rfind("\n", 0, start) + 1)
         content = contents[index]
-        if content[column : column + (end - start)] != value:
+        written = content[column : column + (end - start)]
+        if (written[1:-1] if quoted else written) != value:
             continue
-        new = loose_boolean_value(value)
+        new = value.strip().lower() if quoted else loose_boolean_value(value)
         contents[index] = content[:column] + new + content[column + (end - start) :]
-        result.changes.append(f"line {line}: '{'.'.join(keys)}: {value}' -> {new}")
+        reported.append((start, f"line {line}: '{'.'.join(keys)}: {written}' -> {new}"))
+    result.changes += [change for _start, change in sorted(reported)]
     listed = header.data.get("tools")
     tools_line = header.lines.get("tools")
     if tools and isinstance(listed, str) and tools_line is not None:

@@ -190,7 +190,9 @@ RULES: dict[str, Rule] = {
                 _E,
                 'A boolean field holds text, such as "true" in quotes; VS Code reports an error and ignores '
                 "the value.",
-                "Write true or false without quotes.",
+                "Write true or false without quotes; 'chatmodes fix' unquotes a quoted true or false "
+                "(in any case).",
+                fixable=True,
             ),
             Rule(
                 "CM126",
@@ -860,13 +862,15 @@ def _check_booleans(
         if isinstance(value, str) and where in loose and value.lower() in _LOOSE_WORDS:
             return
         shown = f'"{value[:80]}"' if isinstance(value, str) else _shown(value)
+        fixed = isinstance(value, str) and value.strip().lower() in ("true", "false")
         found.append(
             make(
                 "CM119",
                 path,
                 line,
                 f"'{'.'.join(part for part in where if part != '[]')}' is {shown}, not a boolean: VS Code "
-                "reports an error and ignores it; write true or false without quotes",
+                "reports an error and ignores it; write true or false without quotes"
+                + (" (chatmodes fix unquotes it)" if fixed else ""),
             )
         )
 
