@@ -141,6 +141,8 @@ def test_changes_say_what_was_done_and_where():
         "---\ntools:\n  - runTasks\n  - codebase\n  - search/codebase\n---\nbody\n",
         f"no header at all, {MOJIBAKE}\n",
         "---\ntools: codebase, runCommands, search/usages\n---\nbody\n",
+        # two YAML 1.1 booleans on one line: both in one run
+        "---\nhandoffs:\n  - {label: a, agent: Plan, prompt: p, send: ON, showContinueOn: off}\n---\nbody\n",
     ],
 )
 def test_fixing_twice_changes_nothing_the_second_time(text):
