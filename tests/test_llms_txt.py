@@ -6,7 +6,11 @@ import json
 import re
 
 import cmarkgfm
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from chatmode_registry.render.llms_txt import markdown_text, one_line
 from conftest import CLEAN_MODES, SITE_URL, build
 from sitehtml import parse
 
@@ -167,3 +171,89 @@ def test_no_field_adds_a_link_to_llms_txt(make_project):
     forger = next(item for item in items if "the docs" in item.text())
     assert "[the docs](https://attacker.example/a)" in forger.text()
     assert "www.attacker.example" in forger.text()
+
+
+#: Pieces of every address GitHub-flavoured Markdown links without link syntax (cmark-gfm's
+#: autolink extension: ``scheme://``, ``www.``, e-mail, ``mailto:``, ``xmpp:``), of what
+#: writes one in other ways (character references, brackets, HTML), and what stood before
+#: an address and once kept it from being escaped (``_``).
+ADDRESS_PIECES = [
+    "a@evil.example",
+    "write to a.b+c@evil.example.",
+    "mailto:a@evil.example",
+    "xmpp:a@evil.example/r",
+    "MAILTO:x@y.example",
+    "_www.evil.example",
+    "WWW.evil.example/p",
+    "_https://evil.example",
+    "ftp://evil.example",
+    "http&#58;//evil.example",
+    "a&#64;evil.example",
+    "a&commat;evil.example",
+    "<b@evil.example>",
+    "[x](https://evil.example)",
+    "![x](https://evil.example/p.png)",
+    "<a href='https://evil.example'>a</a>",
+    "[r][1]\n[1]: https://evil.example",
+    "@",
+    "\\",
+    "\\@",
+    "`",
+    "*",
+    "_",
+    ":",
+    "//",
+    ".",
+    " ",
+    "evil.example",
+]
+address_text = st.lists(st.one_of(st.sampled_from(ADDRESS_PIECES), st.text(max_size=6)), max_size=6).map(
+    "".join
+)
+
+
+def off_site_links(markdown: str) -> list[str]:
+    """Every link, image and autolink target that GitHub-flavoured Markdown makes of
+    ``markdown`` and that is not on the test site."""
+    document = rendered(markdown)
+    targets = [link.get("href") or "" for link in document.find_all("a")]
+    targets += [image.get("src") or "" for image in document.find_all("img")]
+    return [target for target in targets if not target.startswith(SITE_URL)]
+
+
+@settings(max_examples=300)
+@given(address_text)
+def test_an_escaped_field_makes_no_link_of_any_scheme(text):
+    line = f"- [{markdown_text(text)}]({SITE_URL}x.md): {markdown_text(text)}"
+    assert off_site_links(line) == []
+    # Still one link, and it reads as the text: no character lost or added but an invisible
+    # space after each @ (and emphasis marks, which a reader shows as emphasis).
+    document = rendered(line)
+    assert [link.get("href") for link in document.find_all("a")] == [f"{SITE_URL}x.md"]
+    shown = document.find_all("li")[0].text().replace("\u200b", "")
+    assert strip_emphasis(f"{one_line(text)}: {one_line(text)}") in strip_emphasis(shown)
+
+
+def strip_emphasis(text: str) -> str:
+    """``text`` without emphasis marks and spaces, which Markdown may drop or move."""
+    return re.sub(r"[*_~\s]", "", text)
+
+
+def test_no_address_in_a_name_description_or_tool_links_off_the_site(make_project):
+    modes = {
+        f"adversary-{index}.chatmode.md": "---\n"
+        + yaml.safe_dump(
+            {"name": f"Name {piece}", "description": f"Say {piece} now", "tools": [piece, f"ns/{piece}"]},
+            allow_unicode=True,
+        )
+        + f"---\n# Adversary {index}\n"
+        for index, piece in enumerate(ADDRESS_PIECES)
+    }
+    result = build(make_project(modes))
+    assert result.ok, result.log
+    for name in ("llms.txt", "llms-full.txt"):
+        markdown = (result.site / name).read_text(encoding="utf-8")
+        # Outside the fenced raw files, which a reader shows as code.
+        assert off_site_links(markdown) == [], name
+    text = (result.site / "llms.txt").read_text(encoding="utf-8")
+    assert "Say a@&#8203;evil.example now" in text

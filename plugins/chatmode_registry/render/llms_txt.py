@@ -7,8 +7,9 @@ mode's raw text, each under its own heading.
 
 Both are read by models and AI clients, which follow their links and trust their structure,
 and everything in them but the URLs comes from chat modes. So every field is put on one line
-with its link syntax escaped (:func:`markdown_text`: no brackets, parentheses, angle brackets
-or bare ``scheme://`` / ``www.`` addresses that Markdown would make a link), and each file's
+with its link syntax escaped (:func:`markdown_text`: no brackets, parentheses, angle brackets,
+backticks, character references, bare ``scheme://`` / ``www.`` addresses or e-mail addresses that
+GitHub-flavoured Markdown would make a link), and each file's
 text in ``llms-full.txt`` is a fenced code block whose fence is longer than any run of
 backticks in that text (:func:`fence_for`), so no body can close its block, forge a section
 heading in the generator's own format or start another. The file says so at its top. A fence
@@ -50,21 +51,28 @@ def one_line(text: Any) -> str:
     return " ".join(_CONTROL.sub(" ", str(text or "")).split())
 
 
-#: Characters that make Markdown links, images, autolinks and raw HTML (``!`` only matters
-#: before ``[``, which is escaped); the backslash first, so that it escapes only itself.
-_LINK_SYNTAX = re.compile(r"[\\\[\]()<>]")
-#: What GitHub-flavoured Markdown links without any syntax: ``https://...`` and ``www.``.
-_BARE_ADDRESS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,31})(:)(?=//)|\b(www)(\.)")
+#: Characters that make Markdown links, images, autolinks, raw HTML and character references
+#: (``!`` only matters before ``[``, which is escaped; ``&#64;`` would be an ``@`` to the
+#: autolinker), and backticks, as a code span from a name into its description would swallow
+#: the link between them; the backslash first, so that it escapes only itself.
+_LINK_SYNTAX = re.compile(r"[\\\[\]()<>&`]")
+#: What GitHub-flavoured Markdown links without any syntax, whatever comes before it (an
+#: ``_`` does not stop it): ``scheme://...`` and ``www.``, broken by escaping the ``:`` or ``.``.
+_BARE_ADDRESS = re.compile(r"(?i):(?=//)|(?<=www)\.")
+#: cmark-gfm links an e-mail address (``a@b.example``, ``mailto:...``, ``xmpp:...``) after
+#: parsing, on text whose backslash escapes and character references are already resolved,
+#: so no escape of the ``@`` stops it. A zero-width space after every ``@``, written as a
+#: character reference (ASCII in the file, nothing on the page), does: an address's domain
+#: must start with a letter or digit. It also keeps GitHub from reading ``@name`` as a mention.
+_AT = "@&#8203;"
 
 
 def markdown_text(text: Any) -> str:
     """``text`` on one line (:func:`one_line`) with every piece of link syntax escaped: it
-    reads the same, but a Markdown reader finds no link, image, autolink or HTML in it."""
+    reads the same, but a Markdown reader finds no link, image, autolink, e-mail address or
+    HTML in it."""
     escaped = _LINK_SYNTAX.sub(lambda match: "\\" + match.group(), one_line(text))
-    return _BARE_ADDRESS.sub(
-        lambda match: f"{match[1]}\\:" if match[1] else f"{match[3]}\\.",
-        escaped,
-    )
+    return _BARE_ADDRESS.sub(lambda match: "\\" + match.group(), escaped).replace("@", _AT)
 
 
 _BACKTICKS = re.compile(r"`+")
