@@ -117,6 +117,21 @@ def test_numbers_in_a_handoff_and_a_tools_list_are_text_too(tmp_path):
     ]
 
 
+def test_numbers_and_booleans_in_a_model_list_are_text_and_only_other_values_are_not_names(tmp_path):
+    """``model: [GPT-5.2, 4.1]`` was a CM107 warning ("4.1 is not a name") and lost ``4.1``:
+    VS Code reads every scalar, a list item too, as its text."""
+    mode = diagnostics_of(tmp_path, "model: [GPT-5.2, 4.1, 'GPT-4.1', true, {a: b}, 2.10]\n")
+    assert mode.header["model"] == ["GPT-5.2", "4.1", "GPT-4.1", "true", {"a": "b"}, "2.10"]
+    assert sorted(d.message.split("'")[1] for d in with_code(findings(mode), "CM126")) == [
+        "model.1: 4.1",
+        "model.3: true",
+        "model.5: 2.10",
+    ]
+    (not_a_name,) = with_code(findings(mode), "CM107")
+    assert "{'a': 'b'}" in not_a_name.message
+    assert {d.message.split("'")[1] for d in with_code(findings(mode), "CM124")} == {"4.1", "true", "2.10"}
+
+
 @pytest.mark.parametrize(
     "header",
     [

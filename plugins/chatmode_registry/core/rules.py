@@ -554,17 +554,24 @@ def check_schema(path: str, header: dict[str, Any], lines: dict[str, int]) -> li
     return found
 
 
+#: The item schema of a list whose items the header schema does not constrain: VS Code reads
+#: a scalar there as its text (see :func:`read_scalars_as_text`).
+_ANY_ITEM: dict[str, Any] = {"type": "string"}
+
+
 def _schema_wants_text(path: tuple[str, ...]) -> bool:
     """True when the header schema wants a string, and no number or boolean, at ``path`` (keys,
     and list indexes as digits): ``("description",)``, ``("handoffs", "0", "label")``,
-    ``("tools", "2")``."""
+    ``("tools", "2")``, ``("model", "1")``."""
     specs: list[dict[str, Any]] = [vscode.schema()]
     for part in path:
         following: list[dict[str, Any]] = []
         for spec in specs:
             for option in spec.get("anyOf", [spec]):
                 if part.isdigit() and option.get("type") == "array":
-                    following.append(option.get("items", {}))
+                    # An item the schema leaves open (``model``'s list, whose items are checked
+                    # by CM107) is, as every scalar, read by VS Code as its text.
+                    following.append(option.get("items", _ANY_ITEM))
                 elif option.get("type") == "object" and part in option.get("properties", {}):
                     following.append(option["properties"][part])
         specs = following
