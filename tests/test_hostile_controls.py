@@ -10,6 +10,7 @@ Markdown. Each is a CM203 finding with its line and code point, ``chatmodes fix`
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 from chatmode_files import chatmode, with_code, write_tree
 from chatmode_registry.core.catalog import load_catalog
 from chatmode_registry.core.fix import fix_bytes
-from sitehtml import content, read_page
+from sitehtml import content, page_path, read_page
 from sitekit import build_site, write_chatmodes
 
 #: Each control character with what it does in a terminal.
@@ -113,14 +114,71 @@ def test_validate_strict_fails_and_fix_removes_only_the_controls(tmp_path):
     assert run_cli("validate", "--strict", "chatmodes", cwd=tmp_path).returncode == 0
 
 
+#: A header whose every value shown on a page holds a control character (YAML escapes: a
+#: header cannot hold the raw byte).
+HOSTILE_HEADER = (
+    "---\n"
+    'name: "Reviewer\\e[8m hidden\\e[0m"\n'
+    'description: "Reviews\\a code\\x9b31m now"\n'
+    'tools: ["search\\e]52;c;ZXZpbA==\\a", edit]\n'
+    'model: "GPT-5.2\\x85"\n'
+    'argument-hint: "Ask\\x01 me"\n'
+    'handoffs:\n  - {label: "Go\\e[2K on", agent: helper, prompt: P}\n'
+    "---\n# Reviewer\n\nReview.\n"
+)
+#: What a page shows of each of them.
+SHOWN_HEADER = {
+    "name": "Reviewer\u27e6U+001B\u27e7[8m hidden\u27e6U+001B\u27e7[0m",
+    "description": "Reviews\u27e6U+0007\u27e7 code\u27e6U+009B\u27e731m now",
+    "tool": "search\u27e6U+001B\u27e7]52;c;ZXZpbA==\u27e6U+0007\u27e7",
+    "model": "GPT-5.2\u27e6U+0085\u27e7",
+    "argument-hint": "Ask\u27e6U+0001\u27e7 me",
+    "label": "Go\u27e6U+001B\u27e7[2K on",
+}
+#: Every C0 and C1 control but tab, line feed and carriage return, which HTML may hold.
+RAW_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("controls-site")
     source = write_chatmodes(
-        root / "chatmodes", {"helper.chatmode.md": chatmode(HOSTILE_BODY)}, with_seed=False
+        root / "chatmodes",
+        {"helper.chatmode.md": chatmode(HOSTILE_BODY), "reviewer.agent.md": HOSTILE_HEADER},
+        with_seed=False,
     )
     build_site(source, root / "site")
     return root / "site"
+
+
+def test_header_values_show_their_control_characters_as_the_body_does(hostile_site):
+    for page in ("catalog/reviewer/", "catalog/", "catalog/graph/", "catalog/tools/", "catalog/models/"):
+        html = page_path(hostile_site, page).read_text(encoding="utf-8")
+        assert RAW_CONTROLS.findall(html) == [], page  # nothing reaches a browser as it is
+    document = read_page(hostile_site, "catalog/reviewer/")
+    title = document.find("title")
+    assert title is not None and title.text().startswith(SHOWN_HEADER["name"] + " - ")
+    text = content(document).text()
+    for key in ("name", "description", "tool", "model", "argument-hint", "label"):
+        assert SHOWN_HEADER[key] in text, key
+    # The index entry: its name, description, model and tools.
+    (entry,) = [
+        item
+        for item in read_page(hostile_site, "catalog/").find_all("li")
+        if item.get("data-chatmode") == "reviewer"
+    ]
+    for key in ("name", "description", "tool", "model"):
+        assert SHOWN_HEADER[key] in entry.text(), key
+    # The drawings' labels and tooltips show them too, rather than dropping them.
+    assert SHOWN_HEADER["name"] in read_page(hostile_site, "catalog/graph/").text()
+    # catalog.json and the raw file stay exact.
+    (record,) = [
+        r
+        for r in json.loads((hostile_site / "catalog.json").read_text(encoding="utf-8"))["chatmodes"]
+        if r["slug"] == "reviewer"
+    ]
+    assert record["name"] == "Reviewer\x1b[8m hidden\x1b[0m" and record["model"] == "GPT-5.2\x85"
+    assert (hostile_site / record["raw_url"]).read_text(encoding="utf-8") == HOSTILE_HEADER
 
 
 def test_the_page_shows_each_control_character_as_a_visible_marker(hostile_site):

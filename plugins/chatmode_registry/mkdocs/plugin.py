@@ -64,7 +64,7 @@ from chatmode_registry.mkdocs.links import (
     repo_place,
     site_url_error,
 )
-from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc
+from chatmode_registry.mkdocs.renderer import BodyRenderer, Renderer, section_toc, shown
 from chatmode_registry.mkdocs.reuse import (
     REUSED_TEMPLATE,
     REUSED_TEMPLATE_SOURCE,
@@ -461,9 +461,9 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
         if spec.kind == "mode":
             assert spec.slug is not None
             mode = self.site.catalog.by_slug[spec.slug]
-            page.meta["title"] = str(Markup.escape(mode.name))
+            page.meta["title"] = str(Markup.escape(shown(mode.name)))
             if mode.description:
-                page.meta["description"] = str(Markup.escape(mode.description))
+                page.meta["description"] = str(Markup.escape(shown(mode.description)))
         else:
             page.meta["title"] = spec.page_kind.title
             page.meta.setdefault("hide", ["toc"])

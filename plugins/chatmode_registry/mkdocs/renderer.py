@@ -1,7 +1,8 @@
 """Turning catalog contexts into HTML: Jinja templates, chat mode bodies, tables of contents.
 
 MkDocs' own Jinja environment has autoescape off, so the catalog pages are rendered with an
-environment of their own (:class:`Renderer`) in which every ``{{ value }}`` is escaped. The
+environment of their own (:class:`Renderer`) in which every ``{{ value }}`` is escaped, and its
+hidden and control characters shown as the body shows them (:func:`shown`). The
 templates are looked up as ``chatmodes/<kind>.html`` in the theme's folders first (the
 ``custom_dir`` comes first among them, so a site can override any of them), then in the
 package's ``templates/`` folder.
@@ -24,6 +25,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.structure.toc import TableOfContents, get_toc
 
+from chatmode_registry.core import hidden
 from chatmode_registry.mkdocs.search import search_stand_in
 from chatmode_registry.render.body import Heading, RepoPlace, render_body
 from chatmode_registry.render.words import plural
@@ -54,6 +56,17 @@ def _day(value: str | None) -> str:
         return value
 
 
+def shown(value: Any) -> Any:
+    """A value as a catalog page prints it: text from a chat mode (a name, a description, a
+    tool, a model, a handoff label) with each hidden or control character replaced by the
+    body's visible marker (:func:`~chatmode_registry.core.hidden.reveal`), so a page never
+    hides what the model reads and no control character reaches a browser. Markup (a rendered
+    body, a drawing) was built by the plugin and passes as it is; catalog.json stays exact."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return hidden.reveal(value)
+    return value
+
+
 def _in_place(caller: Callable[[], str]) -> str:
     """The default ``late``: the block's markup where it stands."""
     return caller()
@@ -70,6 +83,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            finalize=shown,
         )
         self.env.filters["plural"] = plural
         self.env.filters["human_size"] = _human_size

@@ -3,8 +3,8 @@
 Everything a drawing shows or links to comes from chat mode files and is untrusted. This
 module is the one place where the graph package makes such text safe:
 
-- :func:`display` cleans text for showing (characters XML cannot carry, bidi overrides and
-  runs of whitespace removed);
+- :func:`display` cleans text for showing (hidden and control characters shown as the body's
+  visible marker, characters XML cannot carry and runs of whitespace removed);
 - :func:`esc` escapes XML character data and :func:`attr` a double-quoted attribute value;
   the SVG writer (:mod:`.svg`) passes every string that reaches the markup through one of
   them, and writes no other text than numbers and its own constants;
@@ -17,6 +17,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from chatmode_registry.core import hidden
+
 # Text metrics, in CSS pixels at the drawing's natural size.
 FONT_SIZE = 13
 LABEL_MAX_WIDTH = 168
@@ -26,8 +28,6 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 # Characters XML 1.0 cannot carry even as references, plus C1 controls (legal but invisible
 # junk in a label).
 _NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# Bidirectional embeddings and overrides: they could make a label read backwards.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE = re.compile(r"\s+")
 CLASS_TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -38,14 +38,16 @@ def xml_chars(text: str) -> str:
 
 
 def display(text: str, *, single_line: bool = True) -> str:
-    """Untrusted text made fit for display: XML-safe, no bidi overrides, whitespace collapsed."""
+    """Untrusted text made fit for display: each hidden or control character (a bidi override
+    too, which could make a label read backwards) shown as its marker (``⟦U+001B⟧``, as in a
+    body: :func:`~chatmode_registry.core.hidden.reveal`), XML-safe, whitespace collapsed."""
     return _display_text(str(text), single_line)
 
 
 # Cached: the same names and descriptions are cleaned again for every drawing they are in.
 @lru_cache(maxsize=8192)
 def _display_text(text: str, single_line: bool) -> str:
-    cleaned = _BIDI_CONTROLS.sub("", xml_chars(text))
+    cleaned = xml_chars(hidden.reveal(text))
     if single_line:
         return _WHITESPACE.sub(" ", cleaned).strip()
     lines = (_WHITESPACE.sub(" ", line).strip() for line in cleaned.splitlines())
