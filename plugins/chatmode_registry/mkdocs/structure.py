@@ -862,5 +862,7 @@ def _timestamp_of(value: str | None) -> int | None:
 
 
 def _query_value(value: str) -> str:
-    """``value`` percent-encoded for a query string."""
-    return quote(value, safe="")
+    """A tool or model name percent-encoded for the index's filter query, as the index's
+    facets print it (hidden characters as markers: ``renderer.shown``), which is what the
+    filter compares it with."""
+    return quote(hidden.reveal(value), safe="")
