@@ -181,6 +181,8 @@ def test_header_values_show_their_control_characters_as_the_body_does(hostile_si
     ]
     assert record["name"] == "Reviewer\x1b[8m hidden\x1b[0m" and record["model"] == "GPT-5.2\x85"
     assert (hostile_site / record["raw_url"]).read_text(encoding="utf-8") == HOSTILE_HEADER
+    (copied,) = [script for script in document.find_all("script") if script.get("id") == "cmr-raw"]
+    assert json.loads(copied.text()) == HOSTILE_HEADER  # what the Copy button copies
 
 
 def test_the_page_shows_each_control_character_as_a_visible_marker(hostile_site):
