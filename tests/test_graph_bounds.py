@@ -126,9 +126,11 @@ def test_complete_graph_catalog_draws_capped_neighbourhoods_and_linear_output(tm
 
     # Each page draws its mode and at most 4 neighbours, at most 8 arrows, and says what it left out.
     page = content(read_page(large, "catalog/worker-7/"))
-    (drawing,) = page.find_all("svg", cls="cmr-graph")
+    # Drawn once as laid out and once folded for a phone (only one of them is shown).
+    drawing, folded = page.find_all("svg", cls="cmr-graph")
     drawn = [g.get("data-node") for g in drawing.find_all("g", cls="cmr-node")]
     assert len(drawn) == 5 and "worker-7" in drawn
+    assert sorted(g.get("data-node") for g in folded.find_all("g", cls="cmr-node")) == sorted(drawn)
     edges = drawing.find_all("g", cls="cmr-edge")
     # The mode's own arrows come first: all 8 drawn ones touch it (4 out, 4 in), as 4 lines
     # with a head at each end.

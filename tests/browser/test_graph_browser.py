@@ -377,6 +377,40 @@ def test_each_kind_in_the_key_is_a_toggle(page, watch, graph_site) -> None:
     watch.assert_clean()
 
 
+def test_a_mode_pages_neighbourhood_fits_a_phone_without_scrolling_sideways(
+    browser, watch, graph_site
+) -> None:
+    """#25: on a phone (390×844) a mode page shows its neighbourhood folded to the column:
+    every box and edge is inside the drawing's container, which has nothing to scroll
+    sideways, and the labels stay at least 12 px tall."""
+    base_url, _ = graph_site
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    watch.attach(context)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "catalog/software-architect/")
+        drawing = page.locator("article svg.cmr-graph:visible")
+        expect(drawing).to_have_count(1)
+        drawing.scroll_into_view_if_needed()
+        container = page.locator("article .cmr-graphs").first
+        overflow = container.evaluate("c => [c.scrollWidth, c.clientWidth]")
+        assert overflow[0] <= overflow[1], overflow
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        frame = container.bounding_box()
+        assert frame is not None
+        boxes = page.evaluate(NODE_BOXES)
+        assert len(boxes) >= 5
+        for left, _top, right, _bottom in boxes:
+            assert frame["x"] <= left and right <= frame["x"] + frame["width"], (left, right, frame)
+        sizes = page.evaluate(LABEL_SIZES)
+        assert sizes and min(sizes) >= 12, sizes
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "mode-neighbourhood-390x844.png"))
+    finally:
+        context.close()
+    watch.assert_clean()
+
+
 @pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["1280x800", "390x844"])
 def test_the_graph_fits_without_cutting_boxes(browser, watch, graph_site, size: tuple[int, int]) -> None:
     """At 1280×800 every box is on screen without scrolling; on a phone every box is inside

@@ -718,7 +718,14 @@ class ChatmodesPlugin(BasePlugin[ChatmodesConfig]):
             "chatmodes/graph_legend.html",
             {"legend": legend_entries(), "more_nodes": hood.more_nodes, "more_edges": hood.more_edges},
         )
-        context["graphs"] = [self._late(page, "".join(graphs) + notes)] if graphs else []
+        # Folded to a phone's column too, when wider than that (#25): a phone shows the folded
+        # one (graph.css), so the drawing fits the screen instead of scrolling sideways.
+        narrow = self._draw(hood.nodes, hood.edges, **inputs.drawing, max_width=NARROW_GRAPH_WIDTH)
+        if all(natural_width(drawing) <= NARROW_GRAPH_WIDTH for drawing in graphs):
+            narrow = []
+        context["graphs"] = [self._late(page, "".join(graphs))] if graphs else []
+        context["narrow_graphs"] = [self._late(page, "".join(narrow))] if narrow else []
+        context["graph_notes"] = self._late(page, notes) if graphs else ""
         context["raw_json"] = self._late(page, json_for_html(context["raw_text"], ensure_ascii=True))
         # The source view shows each hidden character (issue 14.7); the copy button's JSON
         # above keeps the exact text.

@@ -11,8 +11,8 @@
    only the boxes its edges pull;
 5. layers wider than ``max_width`` are folded into staggered rows, so a 300-node catalog
    stays a readable page instead of a 15,000-pixel-wide strip;
-6. x coordinates come from order-preserving least squares towards neighbours (pool adjacent
-   violators), so long edges run straight and nodes sit above their successors.
+6. boxes sit on a grid of equal cells, each row filled from the left, so adding a mode
+   moves no box outside the row it joins (and none before it there).
 
 Each step visits every vertex and edge segment a fixed number of times (counting crossings
 adds a logarithmic factor); :attr:`LayeredLayout.work` counts those visits so tests can pin it.
@@ -50,11 +50,6 @@ FINAL_PASSES = 2
 # ``LayeredLayout._settle_by_id``).
 SETTLE_PASSES = 4
 LAYER_PASSES = 8
-POSITION_PASSES = 6
-# A bend point pulls harder than a real node, so long edges come out straight.
-DUMMY_WEIGHT = 2.0
-# A node with no neighbour on the side being looked at stays roughly where it is.
-STAY_WEIGHT = 0.3
 
 
 class LayeredLayout:
@@ -482,27 +477,23 @@ class LayeredLayout:
                     index += index & -index
         return total
 
-    # Step 5: a layer wider than max_width is folded into k rows, vertex i going to row i % k:
-    # the layer is squeezed k times and staggered, so left-to-right order is kept and edges
-    # dropping to a lower row tend to pass between the boxes of the rows above.
+    # Step 5: a layer whose boxes need more than max_width on the grid (step 6) is folded into
+    # k rows, its i-th box going to row i % k (a bend point to the row of the box after it):
+    # left-to-right order is kept, rows are staggered, and edges dropping to a lower row tend
+    # to pass between the boxes of the rows above.
     def _fold_wide_layers(self) -> None:
         self.row = [0] * len(self.layer)
         self.rows_in_layer = []
+        per_row = max(1, int((self.max_width + NODE_GAP) // self.pitch))
         for members in self.layers:
-            natural = self._row_extent(members)
-            rows = max(1, math.ceil(natural / self.max_width))
-            if rows > 1:
-                # Rows take every k-th member, so a row holds at most ceil(n / rows) of them:
-                # enough rows that that many of the widest fit (for a narrow drawing, where
-                # the even share of the natural width still leaves a row too wide).
-                widest = max(self.widths[v] + self._pad(v) for v in members) + NODE_GAP
-                per_row = max(1, int((self.max_width + NODE_GAP) // widest))
-                rows = max(rows, math.ceil(len(members) / per_row))
-            # Folding gives each row a share of the layer: never more rows than vertices.
-            rows = min(rows, len(members))
+            boxes = sum(1 for vertex in members if not self.is_bend(vertex))
+            rows = max(1, math.ceil(boxes / per_row))
             self.rows_in_layer.append(rows)
-            for index, vertex in enumerate(members):
-                self.row[vertex] = index % rows
+            seen = 0
+            for vertex in members:
+                self.row[vertex] = seen % rows
+                if not self.is_bend(vertex):
+                    seen += 1
 
     def _pad(self, vertex: int) -> float:
         """Room kept to the right of a node for its self-loop."""
@@ -515,107 +506,53 @@ class LayeredLayout:
             rows[self.row[vertex]].append(vertex)
         return rows
 
-    # Step 6: x coordinates. Each row is placed by order-preserving least squares towards
-    # the mean x of each vertex's neighbours in the layer above (sweeping down), below
-    # (sweeping up), then both.
+    # Step 6: x coordinates on a grid. Every box of a drawing gets a cell of the same width
+    # (the widest box's), cells a gap apart, and each row fills its cells from the left in its
+    # order; bend points run down the gap before the cell of the box that follows them. A box's
+    # place thus depends only on its row, the boxes before it in that row and the widest box:
+    # a mode added at the end of a row, or in a row of its own, moves no other box (#25).
+    # (Least squares towards neighbours, used before, gave straighter edges but moved every
+    # box of a drawing when one was added. Cells under the leftmost neighbour above kept 14 of
+    # the registry's 24 one-mode additions in place, against 8, but drew it too wide for a
+    # 1280 px screen.)
     def _assign_x(self) -> None:
         self.x = [0.0] * len(self.layer)
-        # Start from the squeezed packing: vertex i of a layer folded k times at 1/k of its
-        # packed position.
-        bound = self.max_width
-        for level, members in enumerate(self.layers):
-            rows = self.rows_in_layer[level]
-            offset = 0.0
-            for vertex, following in zip(members, [*members[1:], None]):
-                self.x[vertex] = (offset + self.widths[vertex] / 2) / rows
-                offset += self.widths[vertex] + self._pad(vertex)
-                if following is not None:
-                    offset += self._gap(vertex, following)
-            for row in self._rows(level):
-                bound = max(bound, self._row_extent(row))
-        self.bound = bound
-        # The rows stay the same from here on; computed once rather than on every pass.
-        rows_of = [self._rows(level) for level in range(len(self.layers))]
-        for layer_rows in rows_of:
-            for row in layer_rows:
-                self._place_row(row, [self.x[v] for v in row], [1.0] * len(row))
-        # Centre every row on the drawing before pulling rows towards each other.
-        for layer_rows in rows_of:
-            for row in layer_rows:
-                left = self.x[row[0]] - self.widths[row[0]] / 2
-                right = self.x[row[-1]] + self.widths[row[-1]] / 2 + self._pad(row[-1])
-                shift = (bound - (right - left)) / 2 - left
-                for vertex in row:
-                    self.x[vertex] += shift
-        depth = len(self.layers)
-        for _ in range(POSITION_PASSES):
-            for level in range(1, depth):
-                self._pull_layer(rows_of[level], self.up)
-            for level in range(depth - 2, -1, -1):
-                self._pull_layer(rows_of[level], self.down)
-        both = [self.up[v] + self.down[v] for v in range(len(self.layer))]
-        for level in range(depth):
-            self._pull_layer(rows_of[level], both)
-        left = min(self.x[v] - self.widths[v] / 2 for v in range(len(self.layer)))
-        right = max(self.x[v] + self.widths[v] / 2 + self._pad(v) for v in range(len(self.layer)))
-        for vertex in range(len(self.layer)):
-            self.x[vertex] += MARGIN - left
-        self.width = right - left + 2 * MARGIN
-
-    def _row_extent(self, row: list[int]) -> float:
-        """The width of a row packed tight."""
-        gaps = sum(self._gap(before, after) for before, after in itertools.pairwise(row))
-        return sum(self.widths[v] + self._pad(v) for v in row) + gaps
-
-    def _gap(self, before: int, after: int) -> float:
-        """The space kept between two neighbours of a row."""
-        return BEND_GAP if self.is_bend(before) or self.is_bend(after) else NODE_GAP
-
-    def _pull_layer(self, rows: list[list[int]], neighbours: list[list[int]]) -> None:
-        """Move every row of a layer (``rows``) towards the mean x of the given neighbours."""
+        pitch = self.pitch
+        rows = [row for level in range(len(self.layers)) for row in self._rows(level)]
+        columns = max(sum(1 for vertex in row if not self.is_bend(vertex)) for row in rows)
+        self.width = 2 * MARGIN + max(columns, 1) * pitch - NODE_GAP
         for row in rows:
-            desired = []
-            weights = []
+            self.work += len(row)
+            slot = 0
+            waiting: list[int] = []
             for vertex in row:
-                linked = neighbours[vertex]
-                self.work += 1 + len(linked)
-                if linked:
-                    desired.append(sum(self.x[other] for other in linked) / len(linked))
-                    weights.append(len(linked) * (DUMMY_WEIGHT if self.is_bend(vertex) else 1.0))
-                else:
-                    desired.append(self.x[vertex])
-                    weights.append(STAY_WEIGHT)
-            self._place_row(row, desired, weights)
+                if self.is_bend(vertex):
+                    waiting.append(vertex)
+                    continue
+                self._place_bends(waiting, slot)
+                waiting = []
+                self.x[vertex] = MARGIN + slot * pitch + (pitch - NODE_GAP - self._pad(vertex)) / 2
+                slot += 1
+            self._place_bends(waiting, slot)
 
-    def _place_row(self, row: list[int], desired: list[float], weights: list[float]) -> None:
-        """Place ``row`` as close as possible (weighted least squares) to ``desired`` while
-        keeping its order and gaps, inside ``[0, bound]``.
+    @property
+    def pitch(self) -> float:
+        """The distance from one grid cell to the next: the widest box (with its self-loop)
+        and a gap."""
+        real = range(self.count)
+        return max((self.widths[v] + self._pad(v) for v in real), default=NODE_MIN_WIDTH) + NODE_GAP
 
-        With ``offset[i]`` the packed distance from the first vertex, ``x[i] - offset[i]`` must
-        not decrease: an isotonic regression, solved by pooling adjacent violators.
-        """
-        offsets = [0.0]
-        for before, after in itertools.pairwise(row):
-            step = (
-                (self.widths[before] + self.widths[after]) / 2 + self._pad(before) + self._gap(before, after)
-            )
-            offsets.append(offsets[-1] + step)
-        blocks: list[list[float]] = []  # [weight, weighted sum, size]
-        for wanted, offset, weight in zip(desired, offsets, weights):
-            blocks.append([weight, weight * (wanted - offset), 1])
-            while len(blocks) > 1 and blocks[-2][1] / blocks[-2][0] > blocks[-1][1] / blocks[-1][0]:
-                merged = blocks.pop()
-                blocks[-1][0] += merged[0]
-                blocks[-1][1] += merged[1]
-                blocks[-1][2] += merged[2]
-        levels = [block[1] / block[0] for block in blocks for _ in range(int(block[2]))]
-        first_half = self.widths[row[0]] / 2
-        last = row[-1]
-        span = offsets[-1] + first_half + self.widths[last] / 2 + self._pad(last)
-        lowest = first_half
-        highest = max(self.bound - span, 0.0) + first_half
-        for vertex, level, offset in zip(row, levels, offsets):
-            self.x[vertex] = min(max(level, lowest), highest) + offset
+    def _place_bends(self, bends: list[int], slot: int) -> None:
+        """Spread bend points over the gap before grid cell ``slot`` (the margin, at either end
+        of the widest row)."""
+        if not bends:
+            return
+        low = max(MARGIN + slot * self.pitch - NODE_GAP, 2.0)
+        high = min(MARGIN + slot * self.pitch, self.width - 2.0)
+        spacing = min(BEND_GAP, (high - low) / len(bends))
+        middle = (low + high) / 2
+        for index, vertex in enumerate(bends):
+            self.x[vertex] = middle + (index - (len(bends) - 1) / 2) * spacing
 
     def _assign_y(self) -> None:
         """Layers top to bottom; folded rows of a layer a row gap apart."""
