@@ -84,7 +84,9 @@ def test_model_empty_list_and_non_string_items_warn_instead_of_rejecting(tmp_pat
         tmp_path,
         {
             "a.agent.md": chatmode(header="model: []\n"),
-            "b.agent.md": chatmode(header="model:\n  - GPT-5\n  - 4.1\n"),
+            # A number is a model name as written (VS Code reads every scalar as its text, CM126);
+            # a mapping is no name at all.
+            "b.agent.md": chatmode(header="model:\n  - GPT-5\n  - {name: x}\n"),
         },
     )
     assert catalog.rejected == []
