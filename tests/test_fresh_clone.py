@@ -5,8 +5,9 @@ has exactly the committed files (nothing ignored, nothing uncommitted) and no ``
 other project folder next to it: a test that reads outside the repository fails there.
 
 What runs is the pytest half of the README's quick-start test command, with the browser tests
-deselected (they need Chromium and are run on their own) and this test deselected (the inner
-run must not clone again). The ``pip install -e ".[test]"`` half is not run: it would point the
+and the Copilot CLI tests deselected (they need Chromium or the Copilot CLI, are run on their
+own by the outer run, and write only below their temporary folders) and this test deselected
+(the inner run must not clone again). The ``pip install -e ".[test]"`` half is not run: it would point the
 current venv's editable install at the temporary clone, and a fresh venv cannot install the
 dependencies without downloading them. Instead the inner run uses this venv's interpreter and
 installed dependencies, with ``PYTHONPATH`` set to the clone's ``plugins/`` so that
@@ -78,7 +79,7 @@ def test_the_readme_test_command_passes_in_a_fresh_clone(tmp_path, tmp_path_fact
         sys.executable,
         *command[1:],
         "-m",
-        "not browser",
+        "not browser and not copilot_cli",
         "--deselect",
         f"tests/{THIS}",
         "-p",

@@ -35,6 +35,8 @@ from chatmode_files import chatmode, write_tree
 from git_http import GitHttpServer
 from sitekit import git
 
+pytestmark = pytest.mark.copilot_cli
+
 MARKETPLACE = "chatmode-registry"
 #: The mode changed in a new commit, and a plugin that does not hold it.
 CHANGED = "technical-writer"

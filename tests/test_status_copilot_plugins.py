@@ -36,6 +36,8 @@ from sitekit import CHATMODES, build_site, git, snapshot, write_chatmodes
 # The real CLI with its own HOME, found or skipped as the marketplace tests do.
 from test_marketplace_copilot import Copilot, copilot  # noqa: F401
 
+pytestmark = pytest.mark.copilot_cli
+
 MARKETPLACE = "team-modes"
 LONER_V1 = "---\ndescription: Works alone.\n---\n# Loner\n\nFirst version.\n"
 
